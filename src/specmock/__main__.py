@@ -1,0 +1,3 @@
+from specmock.cli import main
+
+main()

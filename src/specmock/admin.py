@@ -1,0 +1,120 @@
+"""The admin API under the reserved prefix ``/__specmock/`` (no API path can start with it).
+
+| method + path | what |
+| --- | --- |
+| GET `/` or `/__specmock/` | what is mounted, with links (HTML for browsers, JSON otherwise) |
+| GET `/__specmock/journal?limit=N` | the last requests: status, matched operation, violations |
+| DELETE `/__specmock/journal` | clear the journal |
+| POST `/__specmock/reset` | every API back to its seeded state (and the journal cleared) |
+| GET `/__specmock/apis/{api}/openapi.json` | the served document |
+| GET `/__specmock/apis/{api}/state/{collection}` | the stored records of a resource |
+| PUT `/__specmock/apis/{api}/state/{collection}` | replace them with the JSON array in the body |
+| GET `/__specmock/ui/{api}` | Swagger UI for that API |
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Protocol
+
+import orjson
+
+from specmock.journal import Journal
+from specmock.pipeline.request import MockRequest
+from specmock.pipeline.serialize import MockResponse
+from specmock.problems import problem_response
+from specmock.runtime import Api
+
+PREFIX = "/__specmock"
+
+
+class Served(Protocol):
+    apis: list[Api]
+    journal: Journal
+
+
+def _json(value: Any, status: int = 200) -> MockResponse:
+    return MockResponse(status, orjson.dumps(value), "application/json")
+
+
+def handle(app: Served, request: MockRequest) -> MockResponse:
+    parts = [p for p in request.path.removeprefix(PREFIX).split("/") if p]
+    method = request.method
+    if not parts:
+        return _index(app, request)
+    if parts == ["journal"]:
+        if method == "DELETE":
+            app.journal.clear()
+            return MockResponse(204)
+        limit = (request.query.get("limit") or [""])[-1]
+        return _json(app.journal.entries(int(limit) if limit.isdigit() else None))
+    if parts == ["reset"] and method == "POST":
+        for api in app.apis:
+            api.reset()
+        app.journal.clear()
+        return MockResponse(204)
+    api = next((a for a in app.apis if len(parts) > 1 and a.name == parts[1]), None)
+    if parts[0] == "ui" and api is not None:
+        return _swagger_ui(api)
+    if parts[0] == "apis" and api is not None:
+        return _api_admin(api, parts[2:], request)
+    return problem_response(404, f"no admin endpoint at {request.path}")
+
+
+def _api_admin(api: Api, rest: list[str], request: MockRequest) -> MockResponse:
+    if rest == ["openapi.json"]:
+        if "local" in request.query.get("servers", ()):
+            # For Swagger UI's "Try it out": requests go to this sandbox, not the real API.
+            return _json({**api.document, "servers": [{"url": api.base_path or "/"}]})
+        return _json(api.document)
+    if len(rest) == 2 and rest[0] == "state":
+        collection = rest[1]
+        if collection not in api.sandbox.collections():
+            return problem_response(404, f"{api.name} has no inferred resource named {collection!r}")
+        if request.method == "PUT":
+            try:
+                records = orjson.loads(request.body)
+            except orjson.JSONDecodeError:
+                return problem_response(400, "the body must be a JSON array of records")
+            if not isinstance(records, list):
+                return problem_response(400, "the body must be a JSON array of records")
+            api.sandbox.load(collection, records)
+            return MockResponse(204)
+        return _json(api.sandbox.dump(collection))
+    return problem_response(404, f"no admin endpoint at {request.path}")
+
+
+def _index(app: Served, request: MockRequest) -> MockResponse:
+    mounted = [
+        {
+            "name": api.name,
+            "title": str((api.document.get("info") or {}).get("title", api.name)),
+            "base_path": api.base_path or "/",
+            "operations": len(api.operations),
+            "openapi": f"{PREFIX}/apis/{api.name}/openapi.json",
+            "swagger_ui": f"{PREFIX}/ui/{api.name}",
+        }
+        for api in app.apis
+    ]
+    if "text/html" not in request.headers.get("accept", ""):
+        return _json({"apis": mounted, "admin": PREFIX})
+    rows = "".join(
+        f"<li><b>{html.escape(m['title'])}</b> at <code>{html.escape(str(m['base_path']))}</code> "
+        f"({m['operations']} operations): <a href='{m['swagger_ui']}'>Swagger UI</a> · "
+        f"<a href='{m['openapi']}'>openapi.json</a></li>"
+        for m in mounted
+    )
+    page = f"<!doctype html><title>specmock</title><h1>specmock</h1><ul>{rows}</ul>"
+    return MockResponse(200, page.encode(), "text/html")
+
+
+SWAGGER_UI = """<!doctype html><html><head><meta charset="utf-8"><title>{title} · specmock</title>
+<link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css"></head><body>
+<div id="ui"></div><script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({{url: "{spec}?servers=local", dom_id: "#ui", tryItOutEnabled: true}});
+</script></body></html>"""
+
+
+def _swagger_ui(api: Api) -> MockResponse:
+    page = SWAGGER_UI.format(title=html.escape(api.name), spec=f"{PREFIX}/apis/{api.name}/openapi.json")
+    return MockResponse(200, page.encode(), "text/html")

@@ -1,0 +1,47 @@
+"""The request journal: the last N requests with status, matched operation and violations."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from specmock.pipeline.request import MockRequest
+from specmock.pipeline.serialize import MockResponse
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    at: float
+    method: str
+    path: str
+    status: int
+    operation: str
+    violations: tuple[str, ...]
+
+
+class Journal:
+    def __init__(self, size: int = 1000) -> None:
+        self._entries: deque[Entry] = deque(maxlen=size)
+
+    def record(self, request: MockRequest, response: MockResponse, operation: str) -> None:
+        self._entries.append(
+            Entry(
+                time.time(),
+                request.method,
+                request.full_path,
+                response.status,
+                operation,
+                response.violations,
+            )
+        )
+
+    def entries(self, limit: int | None = None) -> list[dict[str, Any]]:
+        items = list(self._entries)
+        if limit is not None:
+            items = items[-limit:] if limit > 0 else []
+        return [asdict(e) for e in items]
+
+    def clear(self) -> None:
+        self._entries.clear()

@@ -1,0 +1,1 @@
+"""The request pipeline; the stage order is written down in ``flow.run``."""

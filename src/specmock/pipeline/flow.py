@@ -1,0 +1,148 @@
+"""One request through the pipeline; the stage order is written down here and nowhere else.
+
+route → preferences → validate_request → security → negotiate → state | generate
+      → validate_response → serialize
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from specmock.diagnostics import Diagnostic, Kind
+from specmock.pipeline.negotiate import Plan, choose, choose_media, error_plan
+from specmock.pipeline.preferences import Preferences, preferences_for
+from specmock.pipeline.request import MockRequest
+from specmock.pipeline.respond import error_body, response_headers, success_body
+from specmock.pipeline.serialize import NO_CONTENT_STATUSES, MockResponse, encode
+from specmock.pipeline.validate_request import NO_BODY
+from specmock.runtime import Api, CompiledOperation
+from specmock.spec.model import MediaType
+
+log = logging.getLogger("specmock")
+
+
+def run(api: Api, key: str, request: MockRequest) -> MockResponse:
+    compiled = api.compiled(key)
+    prefs = preferences_for(request)
+    path_values = compiled.path_values(request.path)
+    diagnostics, body = compiled.request.validate(request, path_values)
+    diagnostics.extend(compiled.security.check(request))
+    plan = choose(compiled.operation, diagnostics, prefs.code)
+    media, acceptable = _media(compiled, plan, request)
+    if not acceptable:
+        plan = error_plan(
+            compiled.operation,
+            Kind.NOT_ACCEPTABLE,
+            [
+                Diagnostic(
+                    Kind.NOT_ACCEPTABLE,
+                    f"no response media type matches Accept: {request.headers.get('accept', '')}",
+                    "header",
+                    "accept",
+                )
+            ],
+        )
+        media, _ = _media(compiled, plan, request, ignore_accept=True)
+    if plan.kind is None and plan.status < 400:
+        return _success(api, compiled, plan, media, prefs, request, path_values, body)
+    return _error(api, compiled, plan, media, request)
+
+
+def _media(
+    compiled: CompiledOperation, plan: Plan, request: MockRequest, ignore_accept: bool = False
+) -> tuple[MediaType | None, bool]:
+    response = compiled.operation.responses.get(plan.key) if plan.key else None
+    accept = "" if ignore_accept or plan.kind is not None else request.headers.get("accept", "")
+    name, acceptable = choose_media(response, accept)
+    return (response.media_for(name) if response and name else None), acceptable
+
+
+def _success(
+    api: Api,
+    compiled: CompiledOperation,
+    plan: Plan,
+    media: MediaType | None,
+    prefs: Preferences,
+    request: MockRequest,
+    path_values: dict[str, str],
+    body: Any,
+) -> MockResponse:
+    op = compiled.operation
+    parts = (op.key, request.path)
+    status, value, given = plan.status, None, {}
+    stateful = prefs.code is None and prefs.example is None and prefs.dynamic and api.sandbox.handles(op.key)
+    if stateful:
+        outcome = api.sandbox.handle(op, path_values, request.query, None if body is NO_BODY else body)
+        if outcome is not None and outcome.error is not None:
+            diagnostic = Diagnostic(outcome.error, outcome.message, "path" if path_values else "body")
+            return _error(api, compiled, error_plan(op, outcome.error, [diagnostic]), None, request)
+        if outcome is not None:
+            status, value, given = outcome.status, outcome.body, dict(outcome.headers)
+            response = op.responses.get(str(status))
+            media = _media_of(response, media)
+            return _finish(api, compiled, status, media, value, given, parts, stateful=True)
+    if media is not None and status not in NO_CONTENT_STATUSES:
+        value = success_body(api, op, media, prefs, parts)
+    return _finish(api, compiled, status, media, value, given, parts, stateful=False, key=plan.key)
+
+
+def _media_of(response: Any, fallback: MediaType | None) -> MediaType | None:
+    if response is None or not response.media:
+        return None
+    if fallback is not None and response.media_for(fallback.name):
+        return response.media_for(fallback.name)  # type: ignore[no-any-return]
+    return response.media[0]  # type: ignore[no-any-return]
+
+
+def _finish(
+    api: Api,
+    compiled: CompiledOperation,
+    status: int,
+    media: MediaType | None,
+    value: Any,
+    given: dict[str, str],
+    parts: tuple[str, ...],
+    *,
+    stateful: bool,
+    key: str | None = None,
+) -> MockResponse:
+    op = compiled.operation
+    response = op.responses.get(key or str(status))
+    violations: tuple[str, ...] = ()
+    if media is not None and media.schema is not None and status not in NO_CONTENT_STATUSES:
+        found = api.check(media.schema, "response")(value)
+        if found:
+            violations = tuple(f"{path or '/'}: {message}" for path, message in found[:5])
+            log.error(
+                "%s %s → %s: response breaks the spec: %s", op.method, op.path, status, "; ".join(violations)
+            )
+    headers = response_headers(api, response, given, parts)
+    out_media = _wire_media(media.name) if media is not None and status not in NO_CONTENT_STATUSES else None
+    return MockResponse(status, encode(value, out_media), out_media, headers, violations)
+
+
+def _wire_media(name: str) -> str:
+    return "application/json" if name in ("*/*", "application/*") else name
+
+
+def _error(
+    api: Api, compiled: CompiledOperation, plan: Plan, media: MediaType | None, request: MockRequest
+) -> MockResponse:
+    op = compiled.operation
+    response = op.responses.get(plan.key) if plan.key else None
+    if media is None and response is not None and response.media:
+        media = _media_of(response, None)
+    findings = tuple(d.describe() for d in plan.diagnostics)
+    if response is not None and not response.media:
+        # The spec documents this error without a body: answer exactly that.
+        headers = response_headers(api, response, {}, (op.key, "error", str(plan.status)))
+        return MockResponse(plan.status, b"", None, headers, findings)
+    value, media_type = error_body(api, op, plan, media, request.full_path or request.path)
+    headers = response_headers(api, response, {}, (op.key, "error", str(plan.status)))
+    if plan.kind is Kind.SECURITY:
+        headers.setdefault("WWW-Authenticate", 'Bearer realm="specmock"')
+    if plan.status in NO_CONTENT_STATUSES:
+        return MockResponse(plan.status, b"", None, headers)
+    wire = _wire_media(media_type)
+    return MockResponse(plan.status, encode(value, wire), wire, headers, findings)

@@ -1,0 +1,142 @@
+"""Which documented response answers this request: status, response key and media type.
+
+The rules, in order:
+1. ``Prefer: code=4xx/5xx`` forces that error state when it is documented.
+2. Findings win over success, most fundamental first: SECURITY, MEDIA_TYPE, INVALID,
+   NOT_ACCEPTABLE, NOT_FOUND, CONFLICT. Each kind has an ordered list of statuses; the first
+   one the operation documents (exactly, as a range like ``4XX``, or ``default``) is used.
+   When none is documented the natural status is used with an RFC 9457 problem body.
+3. Otherwise ``Prefer: code`` when documented, else the operation's success status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from specmock.diagnostics import Diagnostic, Kind
+from specmock.spec.model import Operation, Response
+
+ERROR_STATUSES: dict[Kind, tuple[int, ...]] = {
+    Kind.SECURITY: (401, 403),
+    Kind.MEDIA_TYPE: (415, 400, 422),
+    Kind.INVALID: (422, 400),
+    Kind.NOT_ACCEPTABLE: (406,),
+    Kind.NOT_FOUND: (404, 410),
+    Kind.CONFLICT: (409, 400, 422),
+}
+PRECEDENCE = (
+    Kind.SECURITY,
+    Kind.MEDIA_TYPE,
+    Kind.INVALID,
+    Kind.NOT_FOUND,
+    Kind.CONFLICT,
+    Kind.NOT_ACCEPTABLE,
+)
+SUCCESS_ORDER = {"POST": (201, 200, 202), "DELETE": (204, 200, 202)}
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    status: int
+    key: str | None  # the documented response key, None → problem+json
+    kind: Kind | None = None  # None for a success
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def documented_key(documented: Collection[str], codes: Iterable[int]) -> tuple[int, str] | None:
+    """Exact code, then its range key ("4XX"), code by code; "default" as the last resort."""
+    codes = tuple(codes)
+    for code in codes:
+        for key in (str(code), f"{code // 100}XX"):
+            if key in documented:
+                return code, key
+    if "default" in documented and codes:
+        return codes[0], "default"
+    return None
+
+
+def error_plan(operation: Operation, kind: Kind, diagnostics: Iterable[Diagnostic]) -> Plan:
+    statuses = ERROR_STATUSES[kind]
+    found = documented_key(operation.responses, statuses)
+    if found is None:
+        return Plan(statuses[0], None, kind, tuple(diagnostics))
+    return Plan(found[0], found[1], kind, tuple(diagnostics))
+
+
+def success_plan(operation: Operation, preferred: int | None = None) -> Plan:
+    responses = operation.responses
+    if preferred is not None:
+        found = documented_key(responses, (preferred,))
+        if (found is not None and found[1] != "default") or str(preferred) in responses:
+            return Plan(preferred, found[1] if found else str(preferred))
+    order = SUCCESS_ORDER.get(operation.method, (200, 201, 202, 204))
+    for code in order:
+        if str(code) in responses:
+            return Plan(code, str(code))
+    for key in sorted(responses):
+        if key[0] in "23" and key[1:].isdigit():
+            return Plan(int(key), key)
+    if "2XX" in responses:
+        return Plan(order[0], "2XX")
+    if "default" in responses:
+        return Plan(200, "default")
+    key = next(iter(responses), None)
+    return Plan(_status_of(key) if key else 200, key)
+
+
+def _status_of(key: str) -> int:
+    return int(key) if key.isdigit() else int(key[0]) * 100 if key[0].isdigit() else 200
+
+
+def choose(operation: Operation, diagnostics: list[Diagnostic], preferred: int | None) -> Plan:
+    if preferred is not None and preferred >= 400:
+        found = documented_key(operation.responses, (preferred,))
+        if found is not None and found[1] != "default":
+            return Plan(preferred, found[1], None, tuple(diagnostics))
+    if diagnostics:
+        kinds = {d.kind for d in diagnostics}
+        for kind in PRECEDENCE:
+            if kind in kinds:
+                return error_plan(operation, kind, [d for d in diagnostics if d.kind is kind])
+    return success_plan(operation, preferred)
+
+
+def choose_media(response: Response | None, accept: str) -> tuple[str | None, bool]:
+    """The response media type for this Accept header; (None, False) when none is acceptable."""
+    if response is None or not response.media:
+        return None, True
+    names = [m.name for m in response.media]
+    ranges = _accept_ranges(accept)
+    if not ranges:
+        json_like = [n for n in names if n == "application/json" or n.endswith("+json")]
+        return (json_like or names)[0], True
+    for wanted in ranges:
+        for name in names:
+            if _media_matches(wanted, name):
+                return name, True
+    return None, False
+
+
+def _accept_ranges(accept: str) -> list[str]:
+    weighted = []
+    for index, part in enumerate(accept.split(",")):
+        media, *params = part.strip().split(";")
+        q = 1.0
+        for param in params:
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if media and q > 0:
+            weighted.append((-q, index, media.strip().lower()))
+    return [media for _, _, media in sorted(weighted)]
+
+
+def _media_matches(wanted: str, name: str) -> bool:
+    if wanted in ("*/*", name) or name == "*/*":
+        return True
+    major, _, minor = wanted.partition("/")
+    return minor == "*" and name.startswith(major + "/")

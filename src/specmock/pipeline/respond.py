@@ -1,0 +1,108 @@
+"""The body of an answer: a spec example, a seeded generated value, or the spec-shaped error."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from specmock.generation import rng_for
+from specmock.pipeline.negotiate import Plan
+from specmock.pipeline.preferences import Preferences
+from specmock.pipeline.serialize import PROBLEM_JSON, header_value, is_json
+from specmock.pipeline.shape_error import ErrorContext, shape_error
+from specmock.runtime import Api
+from specmock.spec.model import NO_EXAMPLE, MediaType, Operation, Response
+
+log = logging.getLogger("specmock")
+
+
+def example_of(media: MediaType, prefs: Preferences) -> Any:
+    """The named example when asked for, else the first one: NO_EXAMPLE when there is none."""
+    if prefs.example is not None and prefs.example in media.examples:
+        return media.examples[prefs.example]
+    if media.example is not NO_EXAMPLE:
+        return media.example
+    return next(iter(media.examples.values()), NO_EXAMPLE)
+
+
+def generated(
+    api: Api, schema: dict[str, Any] | None, parts: tuple[str | int, ...], name: str | None = None
+) -> Any:
+    fn = api.generator.compile(schema or {}, direction="response", name=name)
+    return fn(rng_for(api.config.seed, *parts))
+
+
+def success_body(
+    api: Api, op: Operation, media: MediaType, prefs: Preferences, parts: tuple[str, ...]
+) -> Any:
+    """Example first when the client asked for one (or dynamic=false), else generated data."""
+    check = api.check(media.schema, "response") if media.schema is not None else None
+    if prefs.example is not None or not prefs.dynamic or media.schema is None:
+        example = example_of(media, prefs)
+        if example is not NO_EXAMPLE:
+            problems = check(example) if check else []
+            if not problems:
+                return example
+            log.warning(
+                "%s %s: the spec's example does not fit its schema (%s); generating instead",
+                op.method,
+                op.path,
+                problems[0][1],
+            )
+    return generated(api, media.schema, parts)
+
+
+def error_body(
+    api: Api, op: Operation, plan: Plan, media: MediaType | None, instance: str
+) -> tuple[Any, str]:
+    """The documented error schema filled with the violations; RFC 9457 problem+json otherwise."""
+    ctx = ErrorContext(
+        plan.status,
+        plan.kind,
+        plan.diagnostics,
+        instance,
+        lambda schema, name: generated(api, schema, (op.key, "error", name), name),
+    )
+    if media is None or media.schema is None or not is_json(media.name):
+        return problem(ctx), PROBLEM_JSON
+    body = shape_error(api.document, media.schema, ctx)
+    problems = api.check(media.schema, "response")(body)
+    if not problems:
+        return body, media.name
+    log.warning(
+        "%s %s: could not fit the violations into the %s schema (%s)",
+        op.method,
+        op.path,
+        plan.status,
+        problems[0][1],
+    )
+    return generated(api, media.schema, (op.key, "error", plan.status)), media.name
+
+
+def problem(ctx: ErrorContext) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": ctx.title,
+        "status": ctx.status,
+        "detail": ctx.summary,
+        "instance": ctx.instance,
+    }
+    if ctx.diagnostics:
+        body["errors"] = [
+            {"location": d.location, "name": d.name, "message": d.message} for d in ctx.diagnostics
+        ]
+    return body
+
+
+def response_headers(
+    api: Api, response: Response | None, given: dict[str, str], parts: tuple[str, ...]
+) -> dict[str, str]:
+    """Declared response headers: those the store set, the rest generated from their schemas."""
+    headers = dict(given)
+    lowered = {k.lower() for k in headers}
+    for header in response.headers if response else ():
+        if header.name.lower() in lowered:
+            continue
+        value = generated(api, header.schema, (*parts, "header", header.name), header.name)
+        headers[header.name] = header_value(value)
+    return headers

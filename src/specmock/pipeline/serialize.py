@@ -1,0 +1,61 @@
+"""Python value + media type → bytes, and the response header list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+NO_CONTENT_STATUSES = frozenset({204, 205, 304})
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass(slots=True)
+class MockResponse:
+    status: int
+    body: bytes = b""
+    media_type: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    violations: tuple[str, ...] = ()  # the engine's own findings, sent in `Specmock-Violations`
+
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        out = [(k.lower().encode("latin-1"), _latin1(v)) for k, v in self.headers.items()]
+        if self.media_type and self.status not in NO_CONTENT_STATUSES:
+            content_type = self.media_type
+            if is_json(content_type) or content_type.startswith("text/"):
+                content_type += "; charset=utf-8" if content_type.startswith("text/") else ""
+            out.append((b"content-type", content_type.encode("latin-1")))
+        out.append((b"content-length", str(len(self.body)).encode()))
+        return out
+
+
+def _latin1(value: str) -> bytes:
+    return value.encode("latin-1", "replace")
+
+
+def is_json(media_type: str) -> bool:
+    return media_type == "application/json" or media_type.endswith("+json") or media_type == "*/*"
+
+
+def encode(value: Any, media_type: str | None) -> bytes:
+    if media_type is None:
+        return b""
+    if is_json(media_type) or media_type.startswith("application/*"):
+        return orjson.dumps(value)
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    return orjson.dumps(value)
+
+
+def header_value(value: Any) -> str:
+    """A header value from a schema-typed value (simple style)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(header_value(v) for v in value)
+    if isinstance(value, dict):
+        return ",".join(f"{k},{header_value(v)}" for k, v in value.items())
+    return "" if value is None else str(value)

@@ -1,0 +1,238 @@
+"""Errors in the spec's own shape: fill the documented error schema with the real violations.
+
+Integer status/code fields carry the HTTP status; text fields (message, detail, title …)
+describe what was wrong; list fields that hold violations (``validation_errors``, ``errors``,
+``non_field_errors``, ``invalid-params`` …) get one entry per violation, naming the parameter or
+JSON path. Fields the rules do not know are generated from their schema. The caller validates the
+result against the schema and falls back to a generated body when it does not fit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from specmock.diagnostics import Diagnostic, Kind
+from specmock.spec.refs import deref
+from specmock.spec.views import items_schema, merged_object, schema_types
+
+Generate = Callable[[dict[str, Any], str], Any]  # schema, field name → a valid value
+MAX_DEPTH = 6
+
+STATUS_FIELDS = {"status", "code", "statuscode", "httpstatus", "httpcode", "errorcode", "httpstatuscode"}
+TEXT_FIELDS = {
+    "message",
+    "detail",
+    "details",
+    "description",
+    "error",
+    "errormessage",
+    "errordescription",
+    "reason",
+    "msg",
+    "errormsg",
+}
+CLASSIFIER_FIELDS = {"code", "classifier", "errorcode", "errortype", "kind", "category", "reason"}
+LIST_FIELDS = {
+    "validationerrors",
+    "errors",
+    "nonfielderrors",
+    "invalidparams",
+    "invalidfields",
+    "violations",
+    "fielderrors",
+    "issues",
+    "details",
+    "problems",
+    "causes",
+    "messages",
+}
+WHERE_FIELDS = {
+    "path",
+    "field",
+    "name",
+    "param",
+    "parameter",
+    "pointer",
+    "location",
+    "loc",
+    "property",
+    "source",
+    "jsonpath",
+    "propertypath",
+    "key",
+    "attribute",
+}
+CLASSIFIERS = {
+    Kind.SECURITY: "UNAUTHORIZED",
+    Kind.INVALID: "VALIDATION_ERROR",
+    Kind.MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+    Kind.NOT_ACCEPTABLE: "NOT_ACCEPTABLE",
+    Kind.NOT_FOUND: "NOT_FOUND",
+    Kind.CONFLICT: "CONFLICT",
+}
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorContext:
+    status: int
+    kind: Kind | None
+    diagnostics: tuple[Diagnostic, ...]
+    instance: str
+    generate: Generate
+
+    @property
+    def title(self) -> str:
+        try:
+            return HTTPStatus(self.status).phrase
+        except ValueError:
+            return "Error"
+
+    @property
+    def summary(self) -> str:
+        if not self.diagnostics:
+            return self.title
+        return "; ".join(d.describe() for d in self.diagnostics)
+
+    @property
+    def classifier(self) -> str:
+        fallback = self.title.upper().replace(" ", "_")
+        return CLASSIFIERS.get(self.kind, fallback) if self.kind else fallback
+
+
+def shape_error(document: Any, schema: dict[str, Any], ctx: ErrorContext) -> Any:
+    return _fill(document, schema, ctx, "", 0)
+
+
+def _fill(document: Any, schema: Any, ctx: ErrorContext, name: str, depth: int) -> Any:
+    node = deref(document, schema)
+    if not isinstance(node, dict) or depth > MAX_DEPTH:
+        return ctx.generate(node if isinstance(node, dict) else {}, name)
+    if "oneOf" in node or "anyOf" in node:
+        branches = node.get("oneOf") or node.get("anyOf") or []
+        objects = [b for b in branches if "object" in schema_types(document, b)]
+        if objects:
+            return _fill(document, objects[0], ctx, name, depth + 1)
+    types = schema_types(document, node)
+    if "object" in types:
+        return _fill_object(document, node, ctx, depth)
+    return ctx.generate(node, name)
+
+
+def _fill_object(document: Any, node: dict[str, Any], ctx: ErrorContext, depth: int) -> dict[str, Any]:
+    properties, required, additional = merged_object(document, node)
+    out: dict[str, Any] = {}
+    listed = False
+    for prop, prop_schema in properties.items():
+        value = _known_field(document, prop, prop_schema, ctx, depth)
+        if value is not _UNKNOWN:
+            out[prop] = value
+            listed = listed or isinstance(value, list)
+        elif prop in required:
+            out[prop] = _fill(document, prop_schema, ctx, prop, depth + 1)
+    if not listed and additional is not False and _drf_style(document, additional):
+        for diagnostic in ctx.diagnostics:
+            if diagnostic.name and diagnostic.name not in out:
+                out[diagnostic.name] = [diagnostic.message]
+    return out
+
+
+def _drf_style(document: Any, additional: Any) -> bool:
+    """``additionalProperties`` that admits lists of strings: Django REST framework's field errors."""
+    if additional is True or additional == {}:
+        return True
+    if isinstance(additional, dict):
+        return "array" in schema_types(document, additional)
+    return False
+
+
+_UNKNOWN: Any = object()
+
+
+def _known_field(document: Any, prop: str, schema: Any, ctx: ErrorContext, depth: int) -> Any:
+    key = _norm(prop)
+    types = schema_types(document, schema)
+    node = deref(document, schema)
+    if key in STATUS_FIELDS and types & {"integer", "number"}:
+        return ctx.status
+    if "string" in types or not types:
+        text = _text_field(key, node, ctx)
+        if text is not None:
+            return _fit_string(text, node)
+    if key in LIST_FIELDS and "array" in types:
+        return [_violation_item(document, items_schema(document, node), d, ctx, depth) for d in _entries(ctx)]
+    if "object" in types and key in {"error", "errors", "problem", "fault"}:
+        return _fill_object(document, node, ctx, depth + 1)
+    return _UNKNOWN
+
+
+def _entries(ctx: ErrorContext) -> tuple[Diagnostic, ...]:
+    return ctx.diagnostics or (Diagnostic(ctx.kind or Kind.INVALID, ctx.summary),)
+
+
+def _text_field(key: str, node: Any, ctx: ErrorContext) -> str | None:
+    if key == "title":
+        return ctx.title
+    if key in TEXT_FIELDS:
+        return ctx.summary
+    if key in CLASSIFIER_FIELDS:
+        return _enum_pick(node, ctx.classifier)
+    if key == "type":
+        return "about:blank"
+    if key == "instance":
+        return ctx.instance
+    return None
+
+
+def _enum_pick(node: Any, wanted: str) -> str:
+    enum = node.get("enum") if isinstance(node, dict) else None
+    if not enum:
+        return wanted
+    strings = [e for e in enum if isinstance(e, str)]
+    for candidate in strings:
+        if _norm(candidate) == _norm(wanted) or _norm(wanted) in _norm(candidate):
+            return candidate
+    return strings[0] if strings else wanted
+
+
+def _fit_string(text: str, node: Any) -> Any:
+    if not isinstance(node, dict):
+        return text
+    if "enum" in node:
+        return _enum_pick(node, text)
+    max_length = node.get("maxLength")
+    if isinstance(max_length, int) and len(text) > max_length:
+        return text[: max(max_length, 0)]
+    return text
+
+
+def _violation_item(document: Any, schema: Any, diagnostic: Diagnostic, ctx: ErrorContext, depth: int) -> Any:
+    node = deref(document, schema)
+    types = schema_types(document, node)
+    if "object" not in types:
+        return (
+            _fit_string(diagnostic.describe(), node)
+            if "string" in types or not types
+            else ctx.generate(node, "")
+        )
+    properties, required, _ = merged_object(document, node)
+    item: dict[str, Any] = {}
+    for prop, prop_schema in properties.items():
+        key = _norm(prop)
+        prop_node = deref(document, prop_schema)
+        if key in WHERE_FIELDS and "string" in schema_types(document, prop_node):
+            item[prop] = _fit_string(diagnostic.where, prop_node)
+        elif key in TEXT_FIELDS and "string" in schema_types(document, prop_node):
+            item[prop] = _fit_string(diagnostic.message, prop_node)
+        elif key in STATUS_FIELDS and schema_types(document, prop_node) & {"integer", "number"}:
+            item[prop] = ctx.status
+        elif prop in required:
+            item[prop] = _fill(document, prop_schema, ctx, prop, depth + 1)
+    return item

@@ -1,0 +1,50 @@
+"""`specmock check`: what was tolerated, the operations, and what the engine will do for each."""
+
+from __future__ import annotations
+
+from specmock.config import MockConfig
+from specmock.diagnostics import Kind
+from specmock.pipeline.negotiate import error_plan, success_plan
+from specmock.runtime import Api, base_path_of
+from specmock.server import api_name, resolve_spec
+from specmock.spec.loader import load_spec, validation_findings
+from specmock.spec.model import Operation
+
+SHOWN_KINDS = (Kind.SECURITY, Kind.INVALID, Kind.NOT_FOUND)
+
+
+def check_report(argument: str) -> str:
+    path = resolve_spec(argument)
+    spec = load_spec(path)
+    api = Api(spec, MockConfig(), name=api_name(path), base_path=base_path_of(spec.document))
+    lines = [
+        f"{path}: OpenAPI {spec.version}, {len(api.operations)} operations, mounted at {api.base_path or '/'}",
+    ]
+    findings = list(spec.repairs) + validation_findings(spec)
+    lines.append(
+        f"\nTolerated ({len(findings)}):" if findings else "\nTolerated: nothing, the document is valid."
+    )
+    lines += [f"  {f.pointer or '/'}: {f.message}" for f in findings]
+    lines.append("\nOperations:")
+    lines += [f"  {describe_operation(op)}" for op in api.operations.values()]
+    resources = api.sandbox.describe()
+    lines.append(
+        "\nResources (stateful):" if resources else "\nResources: none inferred; answers are generated."
+    )
+    lines += [f"  {line}" for line in resources]
+    return "\n".join(lines)
+
+
+def describe_operation(op: Operation) -> str:
+    success = success_plan(op)
+    media = op.responses[success.key].media if success.key in op.responses else ()
+    answer = f"{success.status} {media[0].name}" if media else f"{success.status} (no body)"
+    errors = []
+    for kind in SHOWN_KINDS:
+        if kind is Kind.SECURITY and not op.security:
+            continue
+        plan = error_plan(op, kind, [])
+        shape = "spec shape" if plan.key else "problem+json"
+        errors.append(f"{kind.value}→{plan.status} ({shape})")
+    auth = " | ".join(" + ".join(req) or "(none)" for req in op.security) or "none"
+    return f"{op.method} {op.path} [{op.key}] → {answer}; auth: {auth}; errors: {', '.join(errors)}"

@@ -1,0 +1,140 @@
+"""Building and running the sandbox: ``create_app`` (ASGI) and ``serve`` (a context manager)."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from specmock.app import SpecmockApp
+from specmock.config import MockConfig
+from specmock.errors import ConfigError
+from specmock.runtime import Api, base_path_of
+from specmock.spec.loader import load_spec
+
+SPEC_FILENAMES = ("openapi.yaml", "openapi.yml", "openapi.json")
+
+
+def bundled_specs_dir() -> Path:
+    """`specs/` of a source checkout, else the copy inside the installed wheel."""
+    checkout = Path(__file__).resolve().parents[2] / "specs"
+    return checkout if checkout.is_dir() else Path(__file__).resolve().parent / "_bundled_specs"
+
+
+def bundled_names() -> list[str]:
+    root = bundled_specs_dir()
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and _spec_file(p)) if root.is_dir() else []
+
+
+def _spec_file(folder: Path) -> Path | None:
+    return next((folder / n for n in SPEC_FILENAMES if (folder / n).is_file()), None)
+
+
+def resolve_spec(argument: str | Path) -> Path:
+    """A file, a folder holding openapi.yaml, or the name of a bundled API ("hellgate")."""
+    path = Path(argument)
+    if path.is_file():
+        return path
+    folder = path if path.is_dir() else bundled_specs_dir() / str(argument)
+    found = _spec_file(folder) if folder.is_dir() else None
+    if found is None:
+        names = ", ".join(bundled_names()) or "none"
+        raise ConfigError(
+            f"{argument}: no such file, folder with openapi.yaml, or bundled API (bundled: {names})"
+        )
+    return found
+
+
+def api_name(spec_path: Path) -> str:
+    return spec_path.parent.name if spec_path.stem in ("openapi", "schema") else spec_path.stem
+
+
+def build_apis(config: MockConfig) -> list[Api]:
+    paths = [resolve_spec(s) for s in config.specs] or [resolve_spec(n) for n in bundled_names()]
+    if not paths:
+        raise ConfigError("no spec given and no bundled specs found")
+    if config.base_path is not None and len(paths) > 1:
+        raise ConfigError("--base-path applies to a single spec; several specs are mounted under /<name>")
+    apis = []
+    for path in paths:
+        spec = load_spec(path)
+        name = api_name(path)
+        own = base_path_of(spec.document)
+        if len(paths) == 1:
+            base = own if config.base_path is None else "/" + config.base_path.strip("/")
+        else:
+            base = f"/{name}{own}"
+        apis.append(Api(spec, config, name=name, base_path="" if base == "/" else base))
+    return apis
+
+
+def create_app(*specs: str | Path, config: MockConfig | None = None, **options: Any) -> SpecmockApp:
+    """The ASGI application serving the given specs (bundled ones when none is given).
+
+    ``options`` are MockConfig fields: ``create_app("hellgate", seed=1)``.
+    """
+    config = (config or MockConfig()).merge(**options)
+    if specs:
+        config = config.merge(specs=tuple(Path(s) if Path(s).exists() else Path(str(s)) for s in specs))
+    apis = build_apis(config)
+    for api in apis:
+        _ = api.sandbox  # seed the store before the first request
+    return SpecmockApp(apis, config)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Running:
+    """A sandbox serving on a port, for tests: ``url``, ``reset()``, ``journal()``."""
+
+    app: SpecmockApp
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def reset(self) -> None:
+        for api in self.app.apis:
+            api.reset()
+        self.app.journal.clear()
+
+    def journal(self, limit: int | None = None) -> list[dict[str, Any]]:
+        return self.app.journal.entries(limit)
+
+
+@contextlib.contextmanager
+def serve(
+    *specs: str | Path, host: str = "127.0.0.1", port: int | None = None, **options: Any
+) -> Iterator[Running]:
+    """Serve in a background thread for the duration of the ``with`` block; stops by its own handle."""
+    import uvicorn
+
+    app = create_app(*specs, **options)
+    port = port or free_port(host)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, name=f"specmock:{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"specmock did not start on {host}:{port}")
+        time.sleep(0.01)
+    try:
+        yield Running(app, host, port)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
