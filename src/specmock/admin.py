@@ -64,8 +64,8 @@ def handle(app: Served, request: MockRequest) -> MockResponse:
 def _api_admin(api: Api, rest: list[str], request: MockRequest) -> MockResponse:
     if rest == ["openapi.json"]:
         if "local" in request.query.get("servers", ()):
-            # For Swagger UI's "Try it out": requests go to this sandbox, not the real API.
-            return _json({**api.document, "servers": [{"url": api.base_path or "/"}]})
+            # For Swagger UI's "Try it out" and contract runs: requests go to this sandbox.
+            return _json(local_servers(api.document, api.base_path or "/"))
         return _json(api.document)
     if len(rest) == 2 and rest[0] == "state":
         collection = rest[1]
@@ -82,6 +82,21 @@ def _api_admin(api: Api, rest: list[str], request: MockRequest) -> MockResponse:
             return MockResponse(204)
         return _json(api.sandbox.dump(collection))
     return problem_response(404, f"no admin endpoint at {request.path}")
+
+
+def local_servers(document: dict[str, Any], url: str) -> dict[str, Any]:
+    """The document with every `servers` list (top, path and operation level) pointing at the sandbox,
+    where all its operations are mounted."""
+    paths = {}
+    for path, item in (document.get("paths") or {}).items():
+        if isinstance(item, dict):
+            item = {k: _without_servers(v) for k, v in item.items() if k != "servers"}
+        paths[path] = item
+    return {**document, "servers": [{"url": url}], "paths": paths}
+
+
+def _without_servers(node: Any) -> Any:
+    return {k: v for k, v in node.items() if k != "servers"} if isinstance(node, dict) else node
 
 
 def _index(app: Served, request: MockRequest) -> MockResponse:

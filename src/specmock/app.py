@@ -22,7 +22,7 @@ from specmock.config import MockConfig
 from specmock.journal import Journal
 from specmock.pipeline import flow
 from specmock.pipeline.request import MockRequest, header_items_to_dict
-from specmock.pipeline.serialize import MockResponse
+from specmock.pipeline.serialize import MockResponse, header_bytes
 from specmock.problems import method_not_allowed, not_found, problem_response
 from specmock.runtime import Api
 from specmock.spec.routing import routing_document, split_routing_key
@@ -33,6 +33,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 log = logging.getLogger("specmock")
 ADMIN_PREFIX = admin.PREFIX
+ROUTE_MEMO_SIZE = 8192
 
 
 class _OperationKeys(Resolver):  # type: ignore[misc]  # connexion ships no type hints
@@ -53,6 +54,9 @@ class SpecmockApp:
         self.apis = list(apis)
         self.config = config
         self.journal = Journal()
+        # Connexion's routing decision depends only on (method, path): remember it, so a repeated
+        # request skips the Starlette router walk.
+        self._routes: dict[tuple[str, str], str] = {}
         self.router = RoutingMiddleware(self._routed)
         for index, api in enumerate(self.apis):
             document = routing_document(index, api.name, api.operations)
@@ -72,10 +76,15 @@ class SpecmockApp:
             path == "/" and scope["method"] in ("GET", "HEAD") and not self._claims_root()
         ):
             request = await self._request(scope, receive, "")
-            await self._send(send, admin.handle(self, request), scope, request)
+            # Admin calls stay out of the journal.
+            await self._send(send, admin.handle(self, request), scope, None)
             return
         if scope["method"] == "OPTIONS" and self.config.cors and _is_preflight(scope):
             await self._send(send, _preflight(scope), scope, None)
+            return
+        routed = self._routes.get((scope["method"], path))
+        if routed is not None:
+            await self._answer(scope, receive, send, routed)
             return
         scope["app"] = self  # makes Starlette raise HTTPException(405) instead of answering in plain text
         try:
@@ -97,6 +106,12 @@ class SpecmockApp:
             answer = method_not_allowed(path, allowed) if allowed else not_found(path)
             await self._send(send, answer, scope, request)
             return
+        if len(self._routes) >= ROUTE_MEMO_SIZE:
+            self._routes.clear()
+        self._routes[(scope["method"], path)] = operation_id
+        await self._answer(scope, receive, send, operation_id)
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, operation_id: str) -> None:
         index, key = split_routing_key(operation_id)
         api = self.apis[index]
         request = await self._request(scope, receive, api.base_path)
@@ -145,7 +160,7 @@ class SpecmockApp:
         headers = response.raw_headers()
         if response.violations:
             headers.append(
-                (b"specmock-violations", "; ".join(response.violations)[:2000].encode("latin-1", "replace"))
+                (b"specmock-violations", header_bytes("; ".join(response.violations)[:2000]))
             )
         if self.config.cors:
             headers += _cors_headers(scope)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def serve(
     """Serve SPECS (files, folders or bundled API names; all bundled APIs when none is given)."""
     import uvicorn
 
-    from specmock.server import create_app
+    from specmock.server import CONFIG_ENV, config_to_env, create_app
 
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(levelname)s %(message)s")
     config = MockConfig(
@@ -88,7 +89,13 @@ def serve(
             f"specmock: {api.name} ({len(api.operations)} operations) at http://{host}:{port}{api.base_path}/",
             err=True,
         )
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=not quiet, lifespan="on")
+    options = {"host": host, "port": port, "log_level": "warning", "access_log": not quiet, "lifespan": "on"}
+    if workers > 1:
+        # Each worker process holds its own copy of the state: right for stateless load, not for CRUD flows.
+        os.environ[CONFIG_ENV] = config_to_env(config)
+        uvicorn.run("specmock.server:app_from_environment", factory=True, workers=workers, **options)
+    else:
+        uvicorn.run(app, **options)
 
 
 @main.command()
@@ -99,6 +106,101 @@ def check(spec: str) -> None:
 
     try:
         click.echo(check_report(spec))
+    except SpecmockError as error:
+        _fail(error)
+
+
+@main.command()
+@click.argument("spec")
+@click.option(
+    "--url",
+    "base_url",
+    default=None,
+    help="Base URL of the API under test, used as it is: requests go to URL + operation path.",
+)
+@click.option(
+    "--origin",
+    default=None,
+    help="scheme://host[:port] of the API; the path of the spec's first server is appended.",
+)
+@click.option(
+    "--header",
+    "-H",
+    "headers",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help="Send this header (repeatable), e.g. credentials; also SPECMOCK_HEADER_<NAME> variables.",
+)
+@click.option(
+    "--max-examples",
+    "-n",
+    default=25,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Generated cases per operation and phase.",
+)
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed for every generated case.")
+@click.option(
+    "--max-time",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Time budget in seconds, shared by the phases: no case starts once its share is spent.",
+)
+@click.option(
+    "--phases",
+    default="examples,coverage,fuzzing,stateful",
+    show_default=True,
+    help="Comma-separated phases to run.",
+)
+@click.option("--check", "checks", multiple=True, help="Run this schemathesis check as well (repeatable).")
+@click.option("--exclude-check", "excluded_checks", multiple=True, help="Skip this check (repeatable).")
+@click.option("--workers", "-w", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option("--request-timeout", default=10.0, show_default=True, type=float, help="Seconds per request.")
+@click.option(
+    "--junit-xml",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a JUnit XML report here.",
+)
+def verify(
+    spec: str,
+    base_url: str | None,
+    origin: str | None,
+    headers: tuple[str, ...],
+    max_examples: int,
+    seed: int,
+    max_time: int | None,
+    phases: str,
+    checks: tuple[str, ...],
+    excluded_checks: tuple[str, ...],
+    workers: int,
+    request_timeout: float,
+    junit_xml: Path | None,
+) -> None:
+    """Check a running server (a real backend or specmock) against SPEC with schemathesis.
+
+    SPEC is a file, a folder, a bundled API name or an http(s) URL of the document. Exit status: 0 when
+    every check passed, 1 when one failed or an operation could not be tested, 2 for a bad invocation.
+    """
+    from specmock.verify.command import Invocation, verify_command
+
+    invocation = Invocation(
+        spec=spec,
+        base_url=base_url,
+        origin=origin,
+        headers=headers,
+        max_examples=max_examples,
+        seed=seed,
+        max_time=max_time,
+        phases=phases,
+        checks=checks,
+        excluded_checks=excluded_checks,
+        workers=workers,
+        request_timeout=request_timeout,
+        junit_xml=junit_xml,
+    )
+    try:
+        sys.exit(verify_command(invocation))
     except SpecmockError as error:
         _fail(error)
 

@@ -8,7 +8,7 @@ from specmock.pipeline.negotiate import error_plan, success_plan
 from specmock.runtime import Api, base_path_of
 from specmock.server import api_name, resolve_spec
 from specmock.spec.loader import load_spec, validation_findings
-from specmock.spec.model import Operation
+from specmock.spec.model import NO_EXAMPLE, Operation
 
 SHOWN_KINDS = (Kind.SECURITY, Kind.INVALID, Kind.NOT_FOUND)
 
@@ -18,13 +18,18 @@ def check_report(argument: str) -> str:
     spec = load_spec(path)
     api = Api(spec, MockConfig(), name=api_name(path), base_path=base_path_of(spec.document))
     lines = [
-        f"{path}: OpenAPI {spec.version}, {len(api.operations)} operations, mounted at {api.base_path or '/'}",
+        f"{path}: OpenAPI {spec.version}, {len(api.operations)} operations, "
+        f"mounted at {api.base_path or '/'}",
     ]
     findings = list(spec.repairs) + validation_findings(spec)
     lines.append(
         f"\nTolerated ({len(findings)}):" if findings else "\nTolerated: nothing, the document is valid."
     )
     lines += [f"  {f.pointer or '/'}: {f.message}" for f in findings]
+    bad_examples = invalid_examples(api)
+    if bad_examples:
+        lines.append(f"\nExamples that break their own schema ({len(bad_examples)}; generated data is used instead):")
+        lines += [f"  {line}" for line in bad_examples]
     lines.append("\nOperations:")
     lines += [f"  {describe_operation(op)}" for op in api.operations.values()]
     resources = api.sandbox.describe()
@@ -33,6 +38,26 @@ def check_report(argument: str) -> str:
     )
     lines += [f"  {line}" for line in resources]
     return "\n".join(lines)
+
+
+def invalid_examples(api: Api) -> list[str]:
+    found = []
+    for op in api.operations.values():
+        for response in op.responses.values():
+            for media in response.media:
+                if media.schema is None:
+                    continue
+                examples = dict(media.examples)
+                if media.example is not NO_EXAMPLE:
+                    examples["(example)"] = media.example
+                check = api.check(media.schema, "response")
+                for name, value in examples.items():
+                    problems = check(value)
+                    if problems:
+                        path, message = problems[0]
+                        found.append(f"{op.method} {op.path} {response.key} {media.name} {name}: "
+                                     f"{path or '/'}: {message}")
+    return found
 
 
 def describe_operation(op: Operation) -> str:

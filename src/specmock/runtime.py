@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from specmock.config import MockConfig
@@ -30,6 +30,8 @@ from specmock.spec.model import (
 from specmock.state import Sandbox
 
 log = logging.getLogger("specmock")
+T = TypeVar("T")
+CREDENTIAL_FIELDS = ("token", "access_token", "accessToken", "id_token", "jwt", "key", "apiKey", "api_key")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,7 @@ class CompiledOperation:
     path_names: tuple[str, ...]
     request: RequestValidator
     security: SecurityChecker
+    fingerprint_headers: tuple[str, ...]  # every header the answer can depend on
 
     def path_values(self, path: str) -> dict[str, str]:
         match = self.path_pattern.match(path)
@@ -63,6 +66,7 @@ class Api:
         self.issued_tokens: set[str] = set()
         self._compiled: dict[str, CompiledOperation] = {}
         self._checks: dict[tuple[int, str], Check] = {}
+        self.responses: ResponseCache = ResponseCache()
 
     @cached_property
     def sandbox(self) -> Sandbox:
@@ -74,6 +78,7 @@ class Api:
         """Back to the seeded state: stored records and the tokens issued so far."""
         self.sandbox.reset()
         self.issued_tokens.clear()
+        self.responses.clear()
 
     def compiled(self, key: str) -> CompiledOperation:
         found = self._compiled.get(key)
@@ -90,7 +95,19 @@ class Api:
             path_names=tuple(template_names(operation.path)),
             request=RequestValidator(operation, self.document, lambda s: self.check(s, "request")),
             security=SecurityChecker(operation.security, self.schemes, accepted),
+            fingerprint_headers=_headers_read_by(operation, self.schemes),
         )
+
+    def version(self) -> tuple[int, int]:
+        """Changes whenever stored data or accepted credentials change: part of every cache key."""
+        return self.sandbox.version, len(self.issued_tokens)
+
+    def issue_credentials(self, created: Mapping[str, Any]) -> None:
+        """A created record carrying a token (a login) makes that token a valid credential."""
+        for name in CREDENTIAL_FIELDS:
+            value = created.get(name)
+            if isinstance(value, str) and value:
+                self.issued_tokens.add(value)
 
     def _accepted_credentials(self) -> set[str]:
         return set(self.config.api_keys) | self.issued_tokens
@@ -102,6 +119,38 @@ class Api:
         if found is None:
             found = self._checks[cache_key] = _as_check(self.compiler.validator(schema, direction))
         return found
+
+
+def _headers_read_by(operation: Operation, schemes: Mapping[str, SecurityScheme]) -> tuple[str, ...]:
+    names = {"accept", "prefer", "content-type", "cookie"}
+    names |= {p.name.lower() for p in operation.parameters if p.location == "header"}
+    for requirement in operation.security:
+        for scheme in (schemes.get(name) for name in requirement):
+            if scheme is None or scheme.type != "apiKey":
+                names.add("authorization")
+            elif scheme.location == "header" and scheme.param_name:
+                names.add(scheme.param_name.lower())
+    return tuple(sorted(names))
+
+
+class ResponseCache:
+    """Answers to safe requests by fingerprint; bounded, cleared wholesale when full."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._entries: dict[tuple[Any, ...], Any] = {}
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        return self._entries.get(key)
+
+    def put(self, key: tuple[Any, ...], value: T) -> T:
+        if len(self._entries) >= self.size:
+            self._entries.clear()
+        self._entries[key] = value
+        return value
+
+    def clear(self) -> None:
+        self._entries.clear()
 
 
 def _as_check(validator: Any) -> Check:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import socket
 import threading
 import time
@@ -85,6 +87,26 @@ def create_app(*specs: str | Path, config: MockConfig | None = None, **options: 
     for api in apis:
         _ = api.sandbox  # seed the store before the first request
     return SpecmockApp(apis, config)
+
+
+CONFIG_ENV = "SPECMOCK_CONFIG"
+
+
+def config_to_env(config: MockConfig) -> str:
+    """MockConfig as JSON, for worker processes started by uvicorn (``--workers N``)."""
+    return json.dumps({
+        "specs": [str(p) for p in config.specs], "seed": config.seed, "records": config.records,
+        "base_path": config.base_path, "cors": config.cors, "api_keys": list(config.api_keys),
+        "quiet": config.quiet, "fixtures": str(config.fixtures) if config.fixtures else None,
+    })
+
+
+def app_from_environment() -> SpecmockApp:
+    """uvicorn factory for worker processes: each builds its own app (and its own state)."""
+    raw = json.loads(os.environ[CONFIG_ENV])
+    config = MockConfig(specs=tuple(Path(p) for p in raw.pop("specs")), api_keys=tuple(raw.pop("api_keys")),
+                        fixtures=Path(raw["fixtures"]) if raw.pop("fixtures") else None, **raw)
+    return create_app(config=config)
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -7,6 +7,7 @@ route → preferences → validate_request → security → negotiate → state 
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 from typing import Any
 
 from specmock.diagnostics import Diagnostic, Kind
@@ -20,10 +21,25 @@ from specmock.runtime import Api, CompiledOperation
 from specmock.spec.model import MediaType
 
 log = logging.getLogger("specmock")
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+URL_SAFE = "/:@!$&'()*+,;=-._~%"
 
 
 def run(api: Api, key: str, request: MockRequest) -> MockResponse:
+    """The answer to one request. Safe reads are served from the response cache while the data they
+    depend on is unchanged: the same inputs always produce the same bytes."""
     compiled = api.compiled(key)
+    if request.method not in SAFE_METHODS:
+        return _run(api, compiled, request)
+    fingerprint = (key, request.path, request.raw_query, api.version(),
+                   *[request.headers.get(name) for name in compiled.fingerprint_headers])
+    cached = api.responses.get(fingerprint)
+    if cached is None:
+        cached = api.responses.put(fingerprint, _run(api, compiled, request))
+    return cached
+
+
+def _run(api: Api, compiled: CompiledOperation, request: MockRequest) -> MockResponse:
     prefs = preferences_for(request)
     path_values = compiled.path_values(request.path)
     diagnostics, body = compiled.request.validate(request, path_values)
@@ -76,15 +92,32 @@ def _success(
         outcome = api.sandbox.handle(op, path_values, request.query, None if body is NO_BODY else body)
         if outcome is not None and outcome.error is not None:
             diagnostic = Diagnostic(outcome.error, outcome.message, "path" if path_values else "body")
-            return _error(api, compiled, error_plan(op, outcome.error, [diagnostic]), None, request)
+            plan_error = error_plan(op, outcome.error, [diagnostic])
+            if plan_error.key is not None:
+                return _error(api, compiled, plan_error, None, request)
+            # The spec documents no status for this (say, no 404): answer as a stateless mock would
+            # rather than invent an undocumented one.
+            outcome = None
         if outcome is not None:
             status, value, given = outcome.status, outcome.body, dict(outcome.headers)
+            _absolute_location(given, request, api.base_path)
+            if op.method == "POST" and isinstance(value, dict):
+                api.issue_credentials(value)
             response = op.responses.get(str(status))
             media = _media_of(response, media)
             return _finish(api, compiled, status, media, value, given, parts, stateful=True)
     if media is not None and status not in NO_CONTENT_STATUSES:
         value = success_body(api, op, media, prefs, parts)
     return _finish(api, compiled, status, media, value, given, parts, stateful=False, key=plan.key)
+
+
+def _absolute_location(headers: dict[str, str], request: MockRequest, base_path: str) -> None:
+    """The store knows paths inside the API; clients need the absolute URL (``format: uri``)."""
+    for name in ("Location", "location", "Content-Location"):
+        value = headers.get(name)
+        if value is not None and value.startswith("/"):
+            host = request.headers.get("host", "localhost")
+            headers[name] = f"http://{host}{quote(base_path + value, safe=URL_SAFE)}"
 
 
 def _media_of(response: Any, fallback: MediaType | None) -> MediaType | None:

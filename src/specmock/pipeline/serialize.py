@@ -20,7 +20,7 @@ class MockResponse:
     violations: tuple[str, ...] = ()  # the engine's own findings, sent in `Specmock-Violations`
 
     def raw_headers(self) -> list[tuple[bytes, bytes]]:
-        out = [(k.lower().encode("latin-1"), _latin1(v)) for k, v in self.headers.items()]
+        out = [(k.lower().encode("latin-1"), header_bytes(v)) for k, v in self.headers.items()]
         if self.media_type and self.status not in NO_CONTENT_STATUSES:
             content_type = self.media_type
             if is_json(content_type) or content_type.startswith("text/"):
@@ -30,8 +30,12 @@ class MockResponse:
         return out
 
 
-def _latin1(value: str) -> bytes:
-    return value.encode("latin-1", "replace")
+def header_bytes(value: str) -> bytes:
+    """A header value HTTP/1.1 can carry: printable ASCII, everything else backslash-escaped."""
+    if value.isascii() and value.isprintable():
+        return value.encode("ascii")
+    escaped = (c if " " <= c <= "~" else c.encode("unicode_escape").decode("ascii") for c in value)
+    return "".join(escaped).encode("ascii")
 
 
 def is_json(media_type: str) -> bool:

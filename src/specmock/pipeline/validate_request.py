@@ -163,9 +163,20 @@ def _body_check(document: Any, media: MediaType, compile_check: CheckFactory) ->
 
 def _parse_json(raw: bytes, _: str) -> Any:
     try:
-        return orjson.loads(raw)
+        return _integral(orjson.loads(raw))
     except orjson.JSONDecodeError as exc:
         raise ValueError(str(exc).split(":")[0]) from exc
+
+
+def _integral(value: Any) -> Any:
+    """1e30 in a body is an integer to JSON Schema; store and echo it as one."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        return {k: _integral(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral(v) for v in value]
+    return value
 
 
 def _parse_text(raw: bytes, _: str) -> str:

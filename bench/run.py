@@ -1,0 +1,751 @@
+"""Benchmark specmock against Prism and a bare-Starlette ceiling with wrk.
+
+    python bench/run.py [--duration 10] [--runs 5] [--connections 50] [--threads 1]
+                        [--cases hellgate-list,...] [--out bench/results/latest.md] [--smoke]
+
+A case is one server command plus one request (see CASES). Every run starts each selected case's
+server on a free 127.0.0.1 port, waits for the first 200 on its readiness URL (the start-up time),
+checks the status of the benchmarked request, warms up, measures with wrk, reads the resident memory
+of the server's process tree, and stops the server by its process group. Cases alternate run by run
+(A B A B ...); the report gives medians. See BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import os
+import platform
+import re
+import shlex
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any, NotRequired, TypedDict
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PRISM_DIR = BENCH / ".prism"
+PRISM_BIN = PRISM_DIR / "node_modules" / ".bin" / "prism"
+PRISM_PACKAGE = "@stoplight/prism-cli@5"
+HELLGATE = "specs/hellgate/openapi.yaml"
+REBILLY = "specs/rebilly/openapi.yaml"
+REBILLY_FULL = "/work/shared/reference/rebilly/openapi.json"
+# specmock mounts an API at the path of servers[0]; Prism ignores servers and serves paths at /.
+REBILLY_BASE = "/organizations/org_0YVDM8RC7GDADADSBSMW124JA8"
+CREATE_BODY = '{"mode":"password","username":"a@b.co","password":"secret"}'
+JSON = {"Content-Type": "application/json"}
+ANSWER_GRACE_S = 5.0  # once a server answers, it has this long to answer 200 on its readiness URL
+
+SPECMOCK_CMD = "{specmock} serve {spec} --host 127.0.0.1 --port {port} --seed 1 --quiet"
+# "Logging off": -v silent (--verboseLevel). Prism's default "info" level logs every request.
+PRISM_STATIC_CMD = "{prism} mock -h 127.0.0.1 -p {port} --errors false -v silent {spec}"
+PRISM_DYNAMIC_CMD = "{prism} mock -h 127.0.0.1 -p {port} --errors false -v silent -d --seed 1 {spec}"
+CEILING_CMD = "{python} {bench}/ceiling_app.py --port {port}"
+
+SERVER_LABELS = {
+    "specmock": "specmock",
+    "prism-static": "Prism static",
+    "prism-dynamic": "Prism dynamic",
+    "ceiling": "Starlette ceiling",
+}
+
+
+class Case(TypedDict):
+    """One benchmark: a server command template and the request sent to it."""
+
+    name: str  # unique; ``--cases`` matches it, its group or its server
+    group: str  # the workload; servers in one group are compared with each other
+    server: str  # a key of SERVER_LABELS
+    command: str  # template: {python} {specmock} {prism} {bench} {spec} {port}
+    spec: NotRequired[str]  # relative to the repository root, or absolute
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: NotRequired[str]
+    expect: int  # status the benchmarked request must get
+    ready_path: str  # first 200 on GET ready_path (with ready_headers) = ready
+    ready_headers: dict[str, str]
+    startup_only: NotRequired[bool]  # no load: measure time to ready and RSS at ready
+    ready_timeout: NotRequired[float]
+
+
+def _load_case(
+    group: str, server: str, command: str, spec: str, method: str, path: str, **extra: Any
+) -> Case:
+    headers: dict[str, str] = extra.pop("headers", {})
+    case: dict[str, Any] = {
+        "name": extra.pop("name", f"{group}/{server}"),
+        "group": group,
+        "server": server,
+        "command": command,
+        "spec": spec,
+        "method": method,
+        "path": path,
+        "headers": headers,
+        "expect": extra.pop("expect", 200),
+        "ready_path": extra.pop("ready_path", path),
+        "ready_headers": extra.pop("ready_headers", headers),
+        **extra,
+    }
+    return Case(**case)  # type: ignore[typeddict-item]
+
+
+def _group(
+    group: str, servers: dict[str, str], spec: str, method: str, paths: dict[str, str], **kw: Any
+) -> list[Case]:
+    """The same request against several servers (``paths`` per server, or ``"*"`` for all)."""
+    return [
+        _load_case(group, server, command, spec, method, paths.get(server, paths["*"]), **kw)
+        for server, command in servers.items()
+    ]
+
+
+ALL_SERVERS = {"specmock": SPECMOCK_CMD, "prism-static": PRISM_STATIC_CMD, "prism-dynamic": PRISM_DYNAMIC_CMD}
+STATIC_ONLY = {"specmock": SPECMOCK_CMD, "prism-static": PRISM_STATIC_CMD}
+HG_KEY = {"X-API-Key": "bench"}
+REB_KEY = {"REB-APIKEY": "bench"}
+
+CASES: list[Case] = [
+    *_group("hellgate-list", ALL_SERVERS, HELLGATE, "GET", {"*": "/authentications"}, headers=HG_KEY),
+    *_group(
+        "rebilly-list",
+        ALL_SERVERS,
+        REBILLY,
+        "GET",
+        {"*": "/authentication-tokens", "specmock": f"{REBILLY_BASE}/authentication-tokens"},
+        headers=REB_KEY,
+    ),
+    *_group(
+        "hellgate-401",
+        STATIC_ONLY,
+        HELLGATE,
+        "GET",
+        {"*": "/authentications"},
+        expect=401,
+        ready_headers=HG_KEY,
+    ),
+    *_group(
+        "rebilly-create",
+        ALL_SERVERS,
+        REBILLY,
+        "POST",
+        {"*": "/authentication-tokens", "specmock": f"{REBILLY_BASE}/authentication-tokens"},
+        headers={**REB_KEY, **JSON},
+        body=CREATE_BODY,
+        expect=201,
+        ready_headers=REB_KEY,
+    ),
+    _load_case(
+        "starlette-ceiling",
+        "ceiling",
+        CEILING_CMD,
+        "",
+        "GET",
+        "/authentications",
+        headers=HG_KEY,
+        name="starlette-ceiling",
+    ),
+    # Start-up on the full 3.6 MB Rebilly document (613 operations). Its servers[0] has the literal
+    # "{organizationId}" as default, so specmock is mounted at / to use the same URL as Prism.
+    *_group(
+        "rebilly-full-startup",
+        {"specmock": SPECMOCK_CMD + " --base-path /", "prism-static": PRISM_STATIC_CMD},
+        REBILLY_FULL,
+        "GET",
+        {"*": "/authentication-tokens"},
+        headers=REB_KEY,
+        startup_only=True,
+        ready_timeout=180.0,
+    ),
+]
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class RunResult:
+    ready_s: float
+    rss_mb: float
+    rps: float | None = None
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    body_bytes: float | None = None  # size of the benchmarked response body
+    problems: str = ""  # socket errors and unexpected statuses seen by wrk
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    runs: list[RunResult] = field(default_factory=list)
+    status: str = "ok"  # ok | failed: ... | skipped: ... | not run
+    notes: list[str] = field(default_factory=list)
+
+    def median(self, attribute: str) -> float | None:
+        values = [getattr(r, attribute) for r in self.runs if getattr(r, attribute) is not None]
+        return statistics.median(values) if values else None
+
+
+class CaseError(Exception):
+    """The case cannot be measured (server did not start, wrong status, wrk failed)."""
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def specmock_command() -> Path:
+    """The console script of the environment running the bench (next to sys.executable)."""
+    return Path(sys.executable).parent / "specmock"
+
+
+def resolve_spec(spec: str) -> str:
+    if not spec:
+        return ""
+    path = Path(spec)
+    return str(path if path.is_absolute() else ROOT / path)
+
+
+def build_command(case: Case, port: int) -> list[str]:
+    values = {
+        "python": sys.executable,
+        "specmock": str(specmock_command()),
+        "prism": str(PRISM_BIN),
+        "bench": str(BENCH),
+        "spec": resolve_spec(case.get("spec", "")),
+        "port": str(port),
+    }
+    return [part.format(**values) for part in shlex.split(case["command"])]
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+    started: float
+
+    def log_tail(self, lines: int = 4) -> str:
+        try:
+            text = self.log.read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return ""
+        return " ⏎ ".join(line.strip() for line in text[-lines:])
+
+
+def start_server(case: Case, log_dir: Path) -> Server:
+    port = free_port()
+    log = log_dir / f"{case['name'].replace('/', '_')}-{port}.log"
+    with log.open("wb") as sink:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            build_command(case, port),
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,  # its own process group: stopped with killpg(pid)
+        )
+    return Server(process, port, log, started)
+
+
+def stop_server(server: Server) -> None:
+    """Stop the process group we started (its leader is our child), TERM then KILL."""
+    if server.process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.process.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.process.wait(timeout=10)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        server.process.wait(timeout=5)
+
+
+def request(
+    port: int, method: str, path: str, headers: dict[str, str], body: str | None
+) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, body=body.encode() if body else None, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def wait_ready(server: Server, case: Case) -> float:
+    """Seconds from process start to the first 200 on the readiness URL."""
+    deadline = server.started + case.get("ready_timeout", 60.0)
+    last = "no answer"
+    while time.perf_counter() < deadline:
+        if last != "no answer" and deadline - time.perf_counter() > ANSWER_GRACE_S:
+            deadline = time.perf_counter() + ANSWER_GRACE_S  # it answers, but not 200: do not wait long
+        if server.process.poll() is not None:
+            raise CaseError(
+                f"server exited with {server.process.returncode} before ready: {server.log_tail()}"
+            )
+        try:
+            status, body = request(server.port, "GET", case["ready_path"], case["ready_headers"], None)
+        except OSError:
+            time.sleep(0.02)
+            continue
+        if status == 200:
+            return time.perf_counter() - server.started
+        last = f"{status} {body[:120]!r}"
+        time.sleep(0.05)
+    waited = time.perf_counter() - server.started
+    raise CaseError(f"no 200 on GET {case['ready_path']} after {waited:.0f} s (last answer: {last})")
+
+
+def check_status(server: Server, case: Case) -> int:
+    """Send the benchmarked request once; it must get the expected status. Returns the body size."""
+    status, body = request(server.port, case["method"], case["path"], case["headers"], case.get("body"))
+    if status != case["expect"]:
+        raise CaseError(
+            f"{case['method']} {case['path']} answered {status}, expected {case['expect']}: {body[:160]!r}"
+        )
+    return len(body)
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and all its descendants, from /proc/*/stat."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def rss_mb(root: int) -> float:
+    """Resident memory (VmRSS) of ``root`` and its descendants, in MiB."""
+    total_kb = 0
+    for pid in process_tree(root):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+        total_kb += int(match.group(1)) if match else 0
+    return total_kb / 1024
+
+
+# --------------------------------------------------------------------------- wrk
+
+
+def lua_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
+def wrk_script(case: Case, directory: Path) -> Path:
+    """A wrk Lua script setting the case's method, headers and body."""
+    lines = [f"wrk.method = {lua_string(case['method'])}"]
+    lines += [f"wrk.headers[{lua_string(k)}] = {lua_string(v)}" for k, v in case["headers"].items()]
+    if "body" in case:
+        lines.append(f"wrk.body = {lua_string(case['body'])}")
+    script = directory / f"{case['name'].replace('/', '_')}.lua"
+    script.write_text("\n".join(lines) + "\n")
+    return script
+
+
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _latency_ms(text: str, percentile: str) -> float | None:
+    match = re.search(rf"^\s*{percentile}%\s+([\d.]+)(us|ms|s|m)\s*$", text, re.MULTILINE)
+    return float(match.group(1)) * _UNITS_MS[match.group(2)] if match else None
+
+
+@dataclass
+class WrkResult:
+    rps: float
+    p50_ms: float | None
+    p99_ms: float | None
+    requests: int
+    socket_errors: str  # wrk's "connect 0, read 0, write 0, timeout 3", or "" when there were none
+    non_2xx: int
+
+
+def parse_wrk(text: str) -> WrkResult:
+    """req/s, p50 and p99 latency, request count and errors from ``wrk --latency`` output."""
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", text, re.MULTILINE)
+    if not rps:
+        raise CaseError(f"cannot parse wrk output: {text[-300:]!r}")
+    requests = re.search(r"^\s*(\d+) requests in", text, re.MULTILINE)
+    socket_errors = re.search(r"Socket errors: (connect \d+, read \d+, write \d+, timeout \d+)", text)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    return WrkResult(
+        rps=float(rps.group(1)),
+        p50_ms=_latency_ms(text, "50"),
+        p99_ms=_latency_ms(text, "99"),
+        requests=int(requests.group(1)) if requests else 0,
+        socket_errors=socket_errors.group(1) if socket_errors else "",
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+    )
+
+
+def problems(case: Case, wrk: WrkResult) -> str:
+    """What went wrong under load: socket errors, and error statuses where a success was expected."""
+    found = [f"socket errors ({wrk.socket_errors})"] if wrk.socket_errors else []
+    if case["expect"] < 400 and wrk.non_2xx:
+        found.append(f"{wrk.non_2xx} of {wrk.requests} responses not 2xx/3xx")
+    return "; ".join(found)
+
+
+def run_wrk(case: Case, port: int, script: Path, seconds: int, options: argparse.Namespace) -> str:
+    command = [
+        "wrk",
+        f"-t{options.threads}",
+        f"-c{options.connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "-s",
+        str(script),
+        f"http://127.0.0.1:{port}{case['path']}",
+    ]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
+    except subprocess.TimeoutExpired as error:
+        raise CaseError(f"wrk did not finish in {seconds + 60} s") from error
+    if done.returncode != 0:
+        raise CaseError(f"wrk failed ({done.returncode}): {done.stderr.strip()[-300:]}")
+    return done.stdout
+
+
+# --------------------------------------------------------------------------- one run
+
+
+def measure(case: Case, server: Server, work: Path, options: argparse.Namespace) -> RunResult:
+    ready = wait_ready(server, case)
+    if case.get("startup_only"):
+        return RunResult(ready_s=ready, rss_mb=rss_mb(server.process.pid))
+    body_bytes = check_status(server, case)
+    script = wrk_script(case, work)
+    if options.warmup > 0:
+        run_wrk(case, server.port, script, options.warmup, options)
+    wrk = parse_wrk(run_wrk(case, server.port, script, options.duration, options))
+    memory = rss_mb(server.process.pid)
+    return RunResult(ready, memory, wrk.rps, wrk.p50_ms, wrk.p99_ms, body_bytes, problems(case, wrk))
+
+
+def run_once(case: Case, work: Path, options: argparse.Namespace) -> RunResult:
+    server = start_server(case, work)
+    try:
+        return measure(case, server, work, options)
+    finally:
+        stop_server(server)
+
+
+def skip_reason(case: Case, prism_ok: bool) -> str | None:
+    if case["server"] == "specmock" and not specmock_command().exists():
+        return f"skipped: `specmock` command not found at {specmock_command()}"
+    if case["server"].startswith("prism") and not prism_ok:
+        return "skipped: Prism is not installed (npm install failed)"
+    spec = resolve_spec(case.get("spec", ""))
+    if spec and not Path(spec).exists():
+        return f"skipped: spec {spec} does not exist"
+    return None
+
+
+def run_all(cases: list[Case], options: argparse.Namespace, prism_ok: bool) -> list[CaseResult]:
+    """Every case once per run, in the same order each run (A B A B ...)."""
+    groups = {case["group"] for case in cases}
+    shown = [case for case in CASES if case["group"] in groups]  # selected, and the rest of their groups
+    results = [
+        CaseResult(case) if case in cases else CaseResult(case, status="not selected") for case in shown
+    ]
+    for result in results:
+        if result.status != "ok":
+            continue
+        reason = skip_reason(result.case, prism_ok)
+        if reason:
+            result.status = reason
+            print(f"[bench] {result.case['name']}: {reason}", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="specmock-bench-") as tmp:
+        for run in range(1, options.runs + 1):
+            for result in results:
+                if result.status != "ok":
+                    continue
+                _run_case(result, run, Path(tmp), options)
+    return results
+
+
+def _run_case(result: CaseResult, run: int, work: Path, options: argparse.Namespace) -> None:
+    name = result.case["name"]
+    try:
+        outcome = run_once(result.case, work, options)
+    except CaseError as error:
+        result.status = f"failed: {error}"
+        print(f"[bench] run {run} {name}: FAILED {error}", file=sys.stderr)
+        return
+    result.runs.append(outcome)
+    if outcome.problems:
+        result.notes.append(f"run {run}: {outcome.problems}")
+    rate = f"{outcome.rps:,.0f} req/s, " if outcome.rps is not None else ""
+    print(
+        f"[bench] run {run} {name}: {rate}ready {outcome.ready_s:.2f} s, {outcome.rss_mb:.0f} MiB",
+        file=sys.stderr,
+    )
+
+
+# --------------------------------------------------------------------------- Prism
+
+
+def ensure_prism(smoke: bool) -> bool:
+    """Install Prism into bench/.prism when missing. In --smoke mode a failed install is a skip."""
+    if PRISM_BIN.exists():
+        return True
+    npm = shutil.which("npm")
+    command = [npm or "npm", "install", "--prefix", str(PRISM_DIR), "--no-audit", "--no-fund", PRISM_PACKAGE]
+    print(f"[bench] installing Prism: {shlex.join(command)}", file=sys.stderr)
+    try:
+        done = (
+            subprocess.run(command, capture_output=True, text=True, timeout=600, check=False) if npm else None
+        )
+    except subprocess.TimeoutExpired:
+        done = None
+    if done is not None and done.returncode == 0 and PRISM_BIN.exists():
+        return True
+    detail = done.stderr.strip()[-500:] if done is not None else "npm missing or timed out"
+    if smoke:
+        print(f"[bench] Prism install failed, Prism cases skipped: {detail}", file=sys.stderr)
+        return False
+    raise SystemExit(f"bench: Prism install failed: {detail}")
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _version_of(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return "not available"
+    lines = (done.stdout or done.stderr).strip().splitlines()
+    return lines[0] if lines else "not available"
+
+
+def _package_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def load_average() -> str:
+    with contextlib.suppress(OSError):
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    return "unknown"
+
+
+def environment(prism_ok: bool, load_before: str) -> list[str]:
+    prism = _version_of([str(PRISM_BIN), "--version"]) if prism_ok and PRISM_BIN.exists() else "not installed"
+    return [
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {_cpu_model()}, "
+        f"Linux {platform.release()}",
+        f"- Python {platform.python_version()}; specmock {_package_version('specmock')}, "
+        f"uvicorn {_package_version('uvicorn')}, starlette {_package_version('starlette')}, "
+        f"uvloop {_package_version('uvloop')}, httptools {_package_version('httptools')}",
+        f"- Prism {prism} (Node {_version_of(['node', '--version'])}); {_version_of(['wrk', '-v'])}",
+        f"- Load average (1, 5, 15 min) before: {load_before}; after: {load_average()}",
+    ]
+
+
+def _fmt(value: float | None, digits: int = 0) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def _ratio(value: float | None, reference: float | None) -> str:
+    return "—" if value is None or not reference else f"{value / reference:.2f}×"
+
+
+def _reference(results: list[CaseResult], group: str | None, server: str) -> CaseResult | None:
+    for result in results:
+        same_group = group is None or result.case["group"] == group
+        if same_group and result.case["server"] == server and result.runs:
+            return result
+    return None
+
+
+def _ratios(result: CaseResult, results: list[CaseResult]) -> list[str]:
+    """This row against Prism static and dynamic of its group and the ceiling (req/s, or ready time)."""
+    metric = "ready_s" if result.case.get("startup_only") else "rps"
+    cells = []
+    for group, server in ((result.case["group"], "prism-static"), (result.case["group"], "prism-dynamic")):
+        reference = _reference(results, group, server)
+        same = reference is result
+        cells.append(
+            "—" if reference is None or same else _ratio(result.median(metric), reference.median(metric))
+        )
+    ceiling = _reference(results, None, "ceiling")
+    usable = ceiling is not None and ceiling is not result and metric == "rps"
+    cells.append(_ratio(result.median("rps"), ceiling.median("rps")) if usable and ceiling else "—")
+    return cells
+
+
+def _short(status: str) -> str:
+    """The table cell for a case without measurements (the full reason goes to the notes)."""
+    if status.startswith("failed"):
+        return "failed (see notes)"
+    return status.replace("|", "/")
+
+
+def _row(result: CaseResult, results: list[CaseResult]) -> str:
+    case = result.case
+    label = SERVER_LABELS[case["server"]]
+    request_line = f"{case['method']} {case['path']}" + (
+        f" → {case['expect']}" if case["expect"] != 200 else ""
+    )
+    if case.get("startup_only"):
+        request_line = f"start-up, ready = 200 on {case['ready_path']}"
+    if not result.runs:
+        return f"| {case['group']} | {label} | {request_line} | | {_short(result.status)} | | | | | | | | |"
+    runs = ", ".join(
+        _fmt(r.rps if r.rps is not None else r.ready_s, 0 if r.rps is not None else 2) for r in result.runs
+    )
+    cells = [
+        case["group"],
+        label,
+        request_line,
+        _fmt(result.median("body_bytes")),
+        _fmt(result.median("rps")),
+        _fmt(result.median("p50_ms"), 1),
+        _fmt(result.median("p99_ms"), 1),
+        _fmt(result.median("ready_s"), 2),
+        _fmt(result.median("rss_mb")),
+        *_ratios(result, results),
+        runs,
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def report(results: list[CaseResult], options: argparse.Namespace, prism_ok: bool, load_before: str) -> str:
+    header = (
+        "| case | server | request | body B | req/s | p50 ms | p99 ms | ready s | RSS MiB "
+        "| ÷ Prism static | ÷ Prism dynamic | ÷ ceiling | per run (req/s or ready s) |"
+    )
+    lines = [
+        "## Results",
+        "",
+        *environment(prism_ok, load_before),
+        f"- Command: `{shlex.join(['python', *sys.argv])}`",
+        f"- Settings: {options.runs} run(s) per case, alternating; wrk {options.threads} thread(s), "
+        f"{options.connections} connections, {options.warmup} s warm-up then {options.duration} s measured; "
+        "medians.",
+        "",
+        header,
+        "|" + "---|" * 13,
+        *[_row(result, results) for result in results],
+        "",
+        "Ratios divide this row's median req/s by the reference's (start-up rows: ready time, lower is "
+        "better). RSS is the server's process tree after the load (start-up rows: at ready).",
+    ]
+    notes = [f"- {r.case['name']}: {note}" for r in results for note in r.notes]
+    notes += [f"- {r.case['name']}: {r.status}" for r in results if r.status.startswith("failed")]
+    if notes:
+        lines += ["", "Notes:", *notes]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def select_cases(spec: str | None) -> list[Case]:
+    """``--cases`` entries match a case's name, group or server; default: all cases."""
+    if not spec:
+        return list(CASES)
+    wanted = {item.strip() for item in spec.split(",") if item.strip()}
+    known = {c["name"] for c in CASES} | {c["group"] for c in CASES} | {c["server"] for c in CASES}
+    unknown = wanted - known
+    if unknown:
+        raise SystemExit(f"bench: unknown case(s) {sorted(unknown)}; known: {sorted(known)}")
+    return [c for c in CASES if wanted & {c["name"], c["group"], c["server"]}]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Benchmark specmock against Prism and a Starlette ceiling.")
+    parser.add_argument("--duration", type=int, default=10, help="measured seconds per run (wrk -d)")
+    parser.add_argument("--warmup", type=int, default=10, help="warm-up seconds before each measurement")
+    parser.add_argument("--runs", type=int, default=5, help="runs per case (alternating)")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--cases", default=None, help="comma-separated names, groups or servers")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="Markdown report (default bench/results/latest.md)"
+    )
+    parser.add_argument("--smoke", action="store_true", help="1 run of 1 s, 1 s warm-up; Prism optional")
+    parser.add_argument("--list", action="store_true", help="list the cases and exit")
+    options = parser.parse_args(argv)
+    if options.smoke:
+        options.runs, options.duration, options.warmup = 1, 1, 1
+    if options.out is None:
+        options.out = BENCH / "results" / ("smoke.md" if options.smoke else "latest.md")
+    return options
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    """Turn SIGTERM into SystemExit so that the running server is stopped on the way out."""
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    options = parse_args(argv)
+    load_before = load_average()
+    if options.list:
+        for case in CASES:
+            print(f"{case['name']:38} {case['method']:5} {case['path']}")
+        return 0
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench: wrk is not installed")
+    cases = select_cases(options.cases)
+    needs_prism = any(c["server"].startswith("prism") for c in cases)
+    prism_ok = ensure_prism(options.smoke) if needs_prism else PRISM_BIN.exists()
+    results = run_all(cases, options, prism_ok)
+    text = report(results, options, prism_ok, load_before)
+    options.out.parent.mkdir(parents=True, exist_ok=True)
+    options.out.write_text(text)
+    print(text, end="")
+    failed = [r for r in results if r.status.startswith("failed")]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+"""Pull ``$ref``s to sibling files into the document, so that every reference is internal (``#/...``).
+
+A referenced node goes where its use says it belongs: a schema under ``components/schemas``, a
+parameter under ``components/parameters`` … named after the fragment's last token or the file's stem
+(made unique). A path item is inlined in place. Anything else lands under ``x-specmock-bundled``.
+Cycles between files are safe: a node gets its internal name before its own references are followed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from specmock.errors import SpecError
+from specmock.spec.parse import parse_document
+from specmock.spec.refs import UnresolvableRef, resolve_pointer
+from specmock.spec.scan import BUNDLED, DocumentIndex, escape, split_pointer
+
+SCHEMA_SLOTS = frozenset(
+    {
+        "schema",
+        "items",
+        "additionalProperties",
+        "not",
+        "contains",
+        "propertyNames",
+        "if",
+        "then",
+        "else",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "contentSchema",
+    }
+)
+SCHEMA_MAPS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "dependentSchemas",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "prefixItems",
+        "schemas",
+    }
+)
+SECTION_OF_MAP = {
+    "parameters": "parameters",
+    "responses": "responses",
+    "requestBodies": "requestBodies",
+    "headers": "headers",
+    "examples": "examples",
+    "links": "links",
+    "callbacks": "callbacks",
+    "securitySchemes": "securitySchemes",
+    "pathItems": "pathItems",
+}
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_FILE_REF = re.compile(r"#|\.(ya?ml|json)$")
+
+
+class Bundler:
+    def __init__(self, document: dict[str, Any], path: Path, index: DocumentIndex) -> None:
+        self.document = document
+        self.root = path.resolve()
+        self.file = str(path)
+        self.index = index
+        self.files: dict[Path, Any] = {self.root: document}
+        self.placed: dict[tuple[Path, str], str] = {}  # (file, fragment) → internal ref
+
+    def run(self) -> None:
+        for pointer, holder in list(self.index.refs):
+            ref = holder["$ref"]
+            if not ref.startswith("#"):
+                self._rewrite(holder, self.root, pointer)
+        for pointer, holder in list(self.index.discriminators):
+            self._rewrite_mapping(holder, self.root, pointer)
+
+    def _rewrite(self, holder: dict[str, Any], base: Path, pointer: str) -> None:
+        target, fragment = self._locate(holder["$ref"], base, pointer)
+        if target == self.root:
+            holder["$ref"] = "#" + fragment
+            return
+        tokens = split_pointer(pointer)
+        if len(tokens) == 2 and tokens[0] in ("paths", "webhooks"):  # a path item: inline it
+            node = self._node(target, fragment, pointer, holder["$ref"])
+            siblings = {k: v for k, v in holder.items() if k != "$ref"}
+            holder.clear()
+            holder.update(self._copy(node, target, pointer))
+            holder.update(siblings)
+            self.index.scan(holder, pointer)
+            return
+        holder["$ref"] = self._place(target, fragment, _section(tokens), holder["$ref"], pointer)
+
+    def _locate(self, ref: str, base: Path, pointer: str) -> tuple[Path, str]:
+        where, _, fragment = ref.partition("#")
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", where):
+            raise SpecError(
+                self.file,
+                pointer,
+                f"$ref {ref!r} is a remote reference; only files beside the "
+                "document can be referenced (download it and refer to the local copy)",
+            )
+        target = (base.parent / unquote(where)).resolve() if where else base
+        return target, unquote(fragment)
+
+    def _place(self, target: Path, fragment: str, section: str | None, ref: str, pointer: str) -> str:
+        key = (target, fragment)
+        if key in self.placed:
+            return self.placed[key]
+        base = fragment.rsplit("/", 1)[-1] if fragment.strip("/") else target.stem
+        area: dict[str, Any]
+        if section is None:
+            if not isinstance(self.document.setdefault(BUNDLED, {}), dict):
+                raise SpecError(self.file, f"/{BUNDLED}", "this extension name is specmock's own; rename it")
+            area = self.document[BUNDLED]
+            prefix = f"/{BUNDLED}"
+        else:
+            area = self.document.setdefault("components", {}).setdefault(section, {})
+            prefix = f"/components/{section}"
+        name = _unique(_UNSAFE.sub("_", base) or "bundled", area)
+        area[name] = {}  # reserve the name before following the node's own references (cycles)
+        internal = f"#{prefix}/{escape(name)}"
+        self.placed[key] = internal
+        node = self._node(target, fragment, pointer, ref)
+        area[name] = self._copy(node, target, internal[1:])
+        self.index.scan(area[name], internal[1:])
+        return internal
+
+    def _node(self, target: Path, fragment: str, pointer: str, ref: str) -> Any:
+        content = self._load(target, pointer, ref)
+        try:
+            return resolve_pointer(content, "#" + fragment)
+        except UnresolvableRef as exc:
+            raise SpecError(
+                self.file, pointer, f"$ref {ref!r}: {target.name} has nothing at #{fragment}"
+            ) from exc
+
+    def _load(self, target: Path, pointer: str, ref: str) -> Any:
+        if target not in self.files:
+            try:
+                data = target.read_bytes()
+            except OSError as exc:
+                reason = f"$ref {ref!r} names a file that cannot be read ({target}: {exc.strerror or exc})"
+                raise SpecError(self.file, pointer, reason) from exc
+            self.files[target] = parse_document(data, str(target))
+        return self.files[target]
+
+    def _copy(self, node: Any, source: Path, pointer: str) -> Any:
+        """A copy of ``node`` from ``source`` with every reference made internal to the document."""
+        if isinstance(node, list):
+            return [self._copy(item, source, f"{pointer}/{i}") for i, item in enumerate(node)]
+        if not isinstance(node, dict):
+            return node
+        out = {
+            key: value
+            if key in ("example", "default", "enum", "const")
+            else self._copy(value, source, f"{pointer}/{escape(key)}")
+            for key, value in node.items()
+        }
+        if isinstance(out.get("$ref"), str):
+            target, fragment = self._locate(out["$ref"], source, pointer)
+            if target == self.root:
+                out["$ref"] = "#" + fragment
+            else:
+                out["$ref"] = self._place(
+                    target, fragment, _section(split_pointer(pointer)), out["$ref"], pointer
+                )
+        self._rewrite_mapping(out, source, pointer)
+        return out
+
+    def _rewrite_mapping(self, node: dict[str, Any], source: Path, pointer: str) -> None:
+        mapping = (
+            node.get("discriminator", {}).get("mapping")
+            if isinstance(node.get("discriminator"), dict)
+            else None
+        )
+        if not isinstance(mapping, dict):
+            return
+        for value, ref in mapping.items():
+            local = isinstance(ref, str) and ref.startswith("#")
+            if not isinstance(ref, str) or (local and source == self.root) or not _FILE_REF.search(ref):
+                continue  # already internal, or a bare schema name (normalize handles those)
+            target, fragment = self._locate(ref, source, pointer)
+            internal = "#" + fragment if target == self.root else None
+            mapping[value] = internal or self._place(target, fragment, "schemas", ref, pointer)
+
+
+def _section(tokens: list[str]) -> str | None:
+    """Which ``components`` section a node referenced at ``tokens`` belongs in (None: unknown)."""
+    if not tokens:
+        return None
+    last, parent = tokens[-1], tokens[-2] if len(tokens) > 1 else ""
+    if last in SCHEMA_SLOTS or parent in SCHEMA_MAPS:
+        return "schemas"
+    if last == "requestBody":
+        return "requestBodies"
+    return SECTION_OF_MAP.get(parent)
+
+
+def _unique(base: str, area: dict[str, Any]) -> str:
+    name, n = base, 1
+    while name in area:
+        n += 1
+        name = f"{base}_{n}"
+    return name
+
+
+def bundle(document: dict[str, Any], path: Path, index: DocumentIndex) -> None:
+    """Rewrite every external ``$ref`` of ``document`` (in place), adding what they name."""
+    if any(not holder["$ref"].startswith("#") for _, holder in index.refs) or index.discriminators:
+        # discriminator mappings are plain strings, so they may name files without any $ref doing so
+        Bundler(document, path, index).run()

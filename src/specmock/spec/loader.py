@@ -1,0 +1,136 @@
+"""Read an OpenAPI 3.0/3.1 document from disk into one bundled, normalised, servable dict.
+
+    read bytes → parse (JSON or YAML) → version → scan → bundle sibling files → check every $ref
+    → check the shape → normalise (each repair reported)
+
+Everything that goes wrong is a ``SpecError`` naming the file, a JSON pointer and the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, cast
+from urllib.parse import unquote
+
+from specmock.errors import SpecError
+from specmock.spec.bundle import bundle
+from specmock.spec.normalize import normalize
+from specmock.spec.parse import parse_document
+from specmock.spec.refs import UnresolvableRef, resolve_pointer
+from specmock.spec.repairs import Repair
+from specmock.spec.scan import DocumentIndex, escape, scan_document
+from specmock.spec.structure import check_structure, check_top, document_version
+
+__all__ = ["LoadedSpec", "Repair", "load_spec", "validation_findings"]
+
+Version = Literal["3.0", "3.1"]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSpec:
+    path: Path
+    document: dict[str, Any]  # bundled + normalised; every $ref internal ("#/...")
+    version: Version
+    repairs: tuple[Repair, ...]
+
+
+def load_spec(path: str | Path) -> LoadedSpec:
+    """The servable document at ``path``; raises ``SpecError`` (and nothing else) when there is none."""
+    file = str(path)
+    try:
+        return _load(Path(path), file)
+    except SpecError:
+        raise
+    except RecursionError as exc:
+        raise SpecError(file, "", "the document is nested too deeply to be read") from exc
+    except Exception as exc:  # a bug of ours must still read as one paragraph, not a traceback
+        raise SpecError(
+            file,
+            "",
+            f"specmock failed while reading the document ({type(exc).__name__}: {exc}); "
+            "this is a bug in specmock, please report it with the document",
+        ) from exc
+
+
+def _load(path: Path, file: str) -> LoadedSpec:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(file, "", f"the file cannot be read ({exc.strerror or exc})") from exc
+    numeric_keys: list[str] = []
+    document = parse_document(data, file, numeric_keys)
+    version = cast(Version, document_version(document, file))
+    index = scan_document(document)
+    index.numeric_keys.update(numeric_keys)
+    check_top(document, version, file)  # bundling writes into components: it must be a mapping
+    bundle(document, path, index)
+    check_refs(document, index, file)
+    check_structure(document, version, file)
+    repairs = normalize(document, version, index)
+    return LoadedSpec(path, document, version, tuple(repairs))
+
+
+def check_refs(document: dict[str, Any], index: DocumentIndex, file: str) -> None:
+    """Every ``$ref`` resolves inside the document; percent-encoded pointers are decoded in place."""
+    resolved: set[str] = set()
+    for pointer, holder in index.refs:
+        ref = holder.get("$ref")
+        if not isinstance(ref, str) or ref in resolved:
+            continue
+        try:
+            resolve_pointer(document, ref)
+        except UnresolvableRef:
+            decoded = unquote(ref)
+            if decoded == ref or not _resolves(document, decoded):
+                raise SpecError(file, pointer, f"$ref {ref!r} points to nothing in this document") from None
+            holder["$ref"] = ref = decoded
+        resolved.add(ref)
+
+
+def _resolves(document: dict[str, Any], ref: str) -> bool:
+    try:
+        resolve_pointer(document, ref)
+    except UnresolvableRef:
+        return False
+    return True
+
+
+def validation_findings(spec: LoadedSpec, limit: int = 50) -> list[Repair]:
+    """What openapi-spec-validator still finds in the normalised document (slow: for ``specmock check``)."""
+    from openapi_spec_validator.validation import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    validator_class = OpenAPIV31SpecValidator if spec.version == "3.1" else OpenAPIV30SpecValidator
+    findings: list[Repair] = []
+    places: dict[int, str] = {}
+    try:
+        for error in validator_class(spec.document).iter_errors():
+            message = str(getattr(error, "message", error)).split("\n", 1)[0]
+            findings.append(Repair(_where(spec.document, error, places), message))
+            if len(findings) >= limit:
+                break
+    except Exception as exc:  # the validator itself can fail on odd input; that is a finding too
+        findings.append(Repair("", f"openapi-spec-validator stopped: {type(exc).__name__}: {exc}"))
+    return findings
+
+
+def _where(document: Any, error: Any, places: dict[int, str]) -> str:
+    """The error's pointer in the document. Errors inside schemas carry a path relative to their schema
+    only; then an object or list instance is found by identity instead."""
+    instance = getattr(error, "instance", None)
+    path = "".join("/" + escape(str(token)) for token in getattr(error, "absolute_path", None) or ())
+    if path and _resolves(document, "#" + path):
+        return path
+    if isinstance(instance, dict | list):
+        if not places:
+            _index_places(document, "", places)
+        return places.get(id(instance), path)
+    return path
+
+
+def _index_places(node: Any, pointer: str, places: dict[int, str]) -> None:
+    places.setdefault(id(node), pointer)
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        if isinstance(value, dict | list):
+            _index_places(value, f"{pointer}/{escape(str(key))}", places)

@@ -1,0 +1,119 @@
+"""Which schema records are made from, and how each operation's answer relates to it.
+
+An answer schema is either the entity itself (or something every record satisfies), an envelope
+holding it in one property (``{"server": Radarr, "profiles": …}``, ``{"data": Book}``), or unrelated:
+then the store does its work and the pipeline generates the answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from specmock.spec.model import Operation
+from specmock.spec.refs import deref
+from specmock.spec.views import merged_object, schema_types
+from specmock.state.naming import shape_of
+from specmock.state.shapes import list_shape, success_schema
+
+Schema = dict[str, Any]
+PREFERRED = {"create": ("201", "200"), "delete": ("204", "200", "202"), "singleton-write": ("200", "201")}
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    kind: str  # entity | wrap | generate
+    wrap: str | None = None  # the envelope property holding the record
+    envelope: Schema | None = None
+
+
+ENTITY = View("entity")
+
+
+def answer_schema(document: Any, operation: Operation, role: str) -> Schema | None:
+    return success_schema(document, operation, PREFERRED.get(role, ("200",)))
+
+
+def list_item_schema(document: Any, operation: Operation) -> Schema | None:
+    words = shape_of(operation.path).literals[-1:]
+    shape = list_shape(document, success_schema(document, operation), words)
+    return shape.item_schema if shape is not None and shape.item_schema else None
+
+
+def same(document: Any, one: Any, other: Any) -> bool:
+    a, b = deref(document, one), deref(document, other)
+    return a is b or a == b or _single_all_of(document, a) is b or _single_all_of(document, b) is a
+
+
+def _single_all_of(document: Any, node: Any) -> Any:
+    if isinstance(node, dict) and len(node.get("allOf") or ()) == 1 and "properties" not in node:
+        return deref(document, node["allOf"][0])
+    return None
+
+
+def fits(document: Any, schema: Any, entity: Schema) -> bool:
+    """Every record of ``entity`` satisfies ``schema`` (roughly): same, free-form, or a looser view."""
+    if same(document, schema, entity):
+        return True
+    properties, required, additional = merged_object(document, schema)
+    types = schema_types(document, schema)
+    if types and "object" not in types:
+        return False
+    if not properties:
+        return not (deref(document, schema) or {}).get("oneOf")
+    mine, _, _ = merged_object(document, entity)
+    if not set(properties) <= set(mine) or not required <= set(mine):
+        return False
+    return additional is not False or set(mine) <= set(properties)
+
+
+def envelope_of(document: Any, schema: Any, entity: Schema) -> str | None:
+    """The property of ``schema`` that holds an entity, when ``schema`` wraps one."""
+    if "object" not in schema_types(document, schema):
+        return None
+    properties, _, _ = merged_object(document, schema)
+    return next((name for name, sub in properties.items() if same(document, sub, entity)), None)
+
+
+def view_for(document: Any, operation: Operation, role: str, entity: Schema) -> View:
+    schema = answer_schema(document, operation, role)
+    if schema is None or fits(document, schema, entity):
+        return ENTITY
+    wrap = envelope_of(document, schema, entity)
+    if wrap is not None:
+        return View("wrap", wrap, deref(document, schema))
+    return View("generate")
+
+
+def choose_entity(document: Any, by_role: dict[str, Operation], has_properties: Any) -> Schema:
+    """The schema records are generated from.
+
+    With both a read and a list: the read's answer when every such record also fits the list's items
+    (a detail view over a summary), else the list's items (the read wraps them, or is generated).
+    Otherwise the first answer that declares properties: read, list items, writes, the create body.
+    """
+    listed = list_item_schema(document, by_role["list"]) if "list" in by_role else None
+    read = answer_schema(document, by_role["read"], "read") if "read" in by_role else None
+    if listed is not None and read is not None and has_properties(listed) and has_properties(read):
+        return read if fits(document, listed, read) else listed
+    candidates = [c for c in (read, listed) if c is not None]
+    for role in ("singleton-read", "replace", "update", "create", "singleton-write"):
+        operation = by_role.get(role)
+        if operation is None:
+            continue
+        schema = answer_schema(document, operation, role)
+        if schema is None and role in ("create", "singleton-write"):
+            schema = body_schema(operation)
+        if schema is not None:
+            candidates.append(schema)
+    declared = next((c for c in candidates if has_properties(c)), None)
+    return declared or (candidates[0] if candidates else {"type": "object"})
+
+
+def body_schema(operation: Operation) -> Schema | None:
+    if operation.body is None:
+        return None
+    for media in operation.body.media:
+        if media.schema is not None and ("json" in media.name or "form" in media.name):
+            return media.schema
+    return None

@@ -1,0 +1,201 @@
+"""Create, read, replace, update, delete and singletons: each builds the new record fully, then swaps it in.
+
+The body has been validated by the pipeline. Read-only fields in it are ignored (the store owns them);
+writeOnly fields are stored but never shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from specmock.spec.model import Operation
+from specmock.spec.views import merged_object
+from specmock.state.engine import SINGLETON_KEY, Engine
+from specmock.state.identity import key_of
+from specmock.state.outcome import NO_CONTENT, Outcome, conflict, documented_success, not_found
+from specmock.state.repair import conform
+from specmock.state.resources import Route
+from specmock.state.store import Bucket, Collection, Entry, Record, Scope
+
+REVIVING = frozenset({"PUT", "POST", "DELETE"})
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One request as the store sees it."""
+
+    engine: Engine
+    operation: Operation
+    route: Route
+    collection: Collection
+    scope: Scope
+
+    @property
+    def name(self) -> str:
+        return self.collection.resource.name
+
+    def find(self, key: str) -> Entry | None:
+        """The item; with an operation that cannot say "not found" an unknown id materialises, and
+        a deleted one too for PUT, POST and DELETE (they may re-create; GET and PATCH may not)."""
+        lenient = self.route.lenient
+        revive = lenient and self.operation.method in REVIVING
+        return self.engine.find(self.collection, self.scope, key, lenient, revive)
+
+
+def writable(collection: Collection, body: Any) -> Record:
+    if not isinstance(body, dict):
+        return {}
+    read_only = collection.resource.read_only
+    return {k: v for k, v in body.items() if k not in read_only}
+
+
+def respond(
+    call: Call,
+    preferred: tuple[int, ...],
+    entry: Entry | None,
+    headers: dict[str, str] | None = None,
+    cache_key: tuple[Any, ...] | None = None,
+) -> Outcome | None:
+    """The answer for ``entry``; None when the documented answer is not the record (generate it)."""
+    operation, view = call.operation, call.route.view
+    status, body_documented = call.engine.status(operation, preferred)
+    if entry is None or status == 204 or not body_documented:
+        return Outcome(status, NO_CONTENT, headers or {})
+    if view.kind == "generate":
+        return None
+    body: Any = entry.public
+    if view.kind == "wrap" and view.wrap is not None:
+        body = {**call.engine.envelope(operation.key, view, call.name), view.wrap: entry.public}
+    return Outcome(status, body, headers or {}, cache_key=cache_key)
+
+
+def taken(
+    collection: Collection, bucket: Bucket, record: Record, own_key: str | None, old: Record | None = None
+) -> Outcome | None:
+    """CONFLICT when another record already holds this id or one of the declared unique values.
+
+    Unique values are looked up by a scan of the bucket, and only when they change.
+    """
+    resource = collection.resource
+    field = resource.id_field
+    if field is not None and record.get(field) is not None:
+        key = key_of(record[field])
+        if key != own_key and key in bucket.entries:
+            return conflict(resource.name, field, record[field])
+    for name in resource.unique:
+        value = record.get(name)
+        if value is None or (old is not None and old.get(name) == value):
+            continue
+        for key, entry in bucket.entries.items():
+            if key != own_key and entry.stored.get(name) == value:
+                return conflict(resource.name, name, value)
+    return None
+
+
+def create(call: Call, body: Any, location: str) -> Outcome | None:
+    engine, collection, scope = call.engine, call.collection, call.scope
+    resource = collection.resource
+    bucket = engine.bucket(collection, scope)
+    incoming = writable(collection, body)
+    counter = engine.counter_value()
+    generated = engine.seeder.entity(resource, *scope, "create", counter)
+    record = conform(engine.seeder, collection, {**generated, **incoming}, generated)
+    given = incoming.get(resource.id_field) if resource.id_field else None
+    if given is not None and key_of(given) in bucket.entries:
+        return conflict(resource.name, str(resource.id_field), given)
+    problem = taken(collection, bucket, {k: v for k, v in record.items() if k != resource.id_field}, None)
+    if problem is not None:
+        return problem
+    key = engine.assign_id(collection, bucket, scope, record, given, "create", counter)
+    entry = collection.entry(record)
+    bucket.entries[key] = entry
+    bucket.deleted.discard(key)
+    collection.touch()
+    return respond(call, (201, 200), entry, _location(call.operation, location, key))
+
+
+def _location(operation: Operation, collection_path: str, key: str) -> dict[str, str]:
+    status = documented_success(operation, (201, 200))
+    response = operation.responses.get(str(status)) if status else None
+    if response is None or not any(h.name.lower() == "location" for h in response.headers):
+        return {}
+    return {"Location": f"{collection_path.rstrip('/')}/{key}"}
+
+
+def read(call: Call, key: str) -> Outcome | None:
+    entry = call.find(key)
+    if entry is None:
+        return not_found(call.name, key)
+    cache = ("read", call.operation.key, call.name, call.collection.version, call.scope, key)
+    return respond(call, (200,), entry, cache_key=cache)
+
+
+def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
+    """PUT (``merge=False``: writable fields replaced, read-only kept) or PATCH (merged)."""
+    engine, collection, scope = call.engine, call.collection, call.scope
+    resource = collection.resource
+    entry = call.find(key)
+    if entry is None:
+        return not_found(resource.name, key)
+    bucket = engine.bucket(collection, scope)
+    record = replaced(engine, collection, entry.stored, writable(collection, body), merge)
+    record = conform(engine.seeder, collection, record, entry.stored)
+    problem = taken(collection, bucket, record, key, entry.stored)
+    if problem is not None:
+        return problem
+    new_key = key_of(record[resource.id_field]) if resource.id_field and resource.id_field in record else key
+    fresh = collection.entry(record, seeded=entry.seeded)
+    if new_key != key:
+        del bucket.entries[key]
+        engine.rekeyed(collection, scope, key, new_key)
+    bucket.entries[new_key] = fresh
+    collection.touch()
+    return respond(call, (200,), fresh)
+
+
+def replaced(engine: Engine, collection: Collection, old: Record, incoming: Record, merge: bool) -> Record:
+    resource = collection.resource
+    if merge:
+        return {**old, **incoming}
+    keep = set(resource.read_only) | {resource.parent_ref, resource.id_field} - {None}
+    record = {k: v for k, v in old.items() if k in keep}
+    record.update(incoming)
+    _, required, _ = merged_object(engine.seeder.document, resource.entity)
+    for name in required:
+        if name not in record and name in old:
+            record[name] = old[name]
+    return record
+
+
+def delete(call: Call, key: str) -> Outcome | None:
+    if call.find(key) is None:
+        return not_found(call.name, key)
+    entry = call.engine.remove(call.collection, call.scope, key)
+    return respond(call, (204, 200, 202), entry)
+
+
+def singleton(call: Call, body: Any) -> Outcome | None:
+    engine, collection, scope = call.engine, call.collection, call.scope
+    bucket = engine.bucket(collection, scope)
+    entry = bucket.entries.get(SINGLETON_KEY)
+    if entry is None:
+        return not_found(call.name, "/".join(scope) or collection.resource.path)
+    if call.route.role == "singleton-read":
+        cache = ("read", call.operation.key, call.name, collection.version, scope)
+        return respond(call, (200,), entry, cache_key=cache)
+    merge = call.operation.method == "PATCH"
+    record = replaced(engine, collection, entry.stored, writable(collection, body), merge)
+    record = conform(engine.seeder, collection, record, entry.stored)
+    fresh = collection.entry(record, seeded=entry.seeded)
+    bucket.entries[SINGLETON_KEY] = fresh
+    collection.touch()
+    return respond(call, (200, 201), fresh)
+
+
+def path_of(operation: Operation, path_values: Mapping[str, str]) -> str:
+    path = operation.path
+    for name, value in path_values.items():
+        path = path.replace("{" + name + "}", value)
+    return path

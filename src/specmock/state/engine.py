@@ -1,0 +1,247 @@
+"""The record store behind the sandbox: lazy seeding, lookups, parent checks, cascades, dump and load.
+
+Callers hold ``engine.lock`` around every call (an ``RLock``: cheap when uncontended).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from specmock.generation import rng_for
+from specmock.spec.model import Operation
+from specmock.state.answers import View
+from specmock.state.identity import id_from_path, key_of
+from specmock.state.outcome import Outcome, documented_success, has_body, not_found
+from specmock.state.planning import Plan
+from specmock.state.seeding import Seeder
+from specmock.state.store import Bucket, Clock, Collection, Entry, Record, Scope, drop_scope
+
+CHILDREN_PER_PARENT = 3
+SINGLETON_KEY = ""
+
+
+class Engine:
+    def __init__(self, plan: Plan, seeder: Seeder, records: int) -> None:
+        self.plan = plan
+        self.seeder = seeder
+        self.records = records
+        self.lock = threading.RLock()
+        self.clock = Clock()
+        self.creates = 0
+        self.envelopes: dict[str, dict[str, Any]] = {}
+        self.statuses: dict[tuple[str, tuple[int, ...]], tuple[int, bool]] = {}
+        self.collections = {n: Collection(r, self.clock) for n, r in plan.resources.items()}
+        self.children: dict[str, list[str]] = {n: [] for n in plan.resources}
+        for name, resource in plan.resources.items():
+            if resource.parent is not None:
+                self.children[resource.parent].append(name)
+
+    def status(self, operation: Operation, preferred: tuple[int, ...]) -> tuple[int, bool]:
+        """The success status to answer with, and whether the spec gives it a body (cached)."""
+        found = self.statuses.get((operation.key, preferred))
+        if found is None:
+            status = documented_success(operation, preferred) or preferred[0]
+            found = self.statuses[operation.key, preferred] = (status, has_body(operation, status))
+        return found
+
+    def envelope(self, key: str, view: View, resource: str) -> dict[str, Any]:
+        """The generated wrapper an operation's answer puts its record in (made once, then shared)."""
+        found = self.envelopes.get(key)
+        if found is None:
+            draw = self.seeder.generator.compile(view.envelope or {}, direction="response", name=key)
+            value = draw(rng_for(self.seeder.seed, resource, "envelope", key))
+            found = self.envelopes[key] = value if isinstance(value, dict) else {}
+        return found
+
+    def counter_value(self) -> int:
+        """How many records were created since the last reset: part of each new record's seed."""
+        self.creates += 1
+        return self.creates
+
+    def rekeyed(self, collection: Collection, scope: Scope, old: str, new: str) -> None:
+        """An item's id changed (PUT/PATCH of a writable id): its children move along."""
+        prefix, target = (*scope, old), (*scope, new)
+        for child in self._descendants(collection.resource.name):
+            moved = {
+                (target + s[len(prefix) :] if s[: len(prefix)] == prefix else s): b
+                for s, b in child.buckets.items()
+            }
+            if moved.keys() != child.buckets.keys():
+                child.buckets = moved
+                child.touch()
+
+    def _descendants(self, name: str) -> list[Collection]:
+        out = []
+        for child in self.children.get(name, ()):
+            out.append(self.collections[child])
+            out += self._descendants(child)
+        return out
+
+    def reset(self) -> None:
+        self.creates = 0
+        self.collections = {n: Collection(r, self.clock) for n, r in self.plan.resources.items()}
+
+    def bucket(self, collection: Collection, scope: Scope) -> Bucket:
+        found = collection.buckets.get(scope)
+        if found is None:
+            found = collection.buckets[scope] = Bucket()
+            found.next_int = self.seeder.integer_start(collection.resource)
+            if not collection.loaded:
+                self._seed(collection, scope, found, self._seed_count(collection, scope))
+        return found
+
+    def _seed_count(self, collection: Collection, scope: Scope) -> int:
+        resource = collection.resource
+        if resource.kind == "singleton":
+            return 1
+        if resource.materialize and "list" not in resource.roles.values():
+            return 0
+        if not scope:
+            return resource.records if resource.records is not None else self.records
+        per_parent = (
+            resource.records if resource.records is not None else min(CHILDREN_PER_PARENT, self.records)
+        )
+        if resource.parent is None:
+            return per_parent
+        parent = self.collections[resource.parent]
+        entry = self.bucket(parent, scope[:-1]).entries.get(scope[-1])
+        return per_parent if entry is not None and entry.seeded else 0
+
+    def _seed(self, collection: Collection, scope: Scope, bucket: Bucket, count: int) -> None:
+        resource = collection.resource
+        for index in range(count):
+            record = self.seeder.entity(resource, *scope, index)
+            if resource.kind == "singleton":
+                bucket.entries[SINGLETON_KEY] = collection.entry(record, seeded=True)
+                continue
+            key = self.assign_id(collection, bucket, scope, record, None, index)
+            bucket.entries[key] = collection.entry(record, seeded=True)
+
+    def assign_id(
+        self, collection: Collection, bucket: Bucket, scope: Scope, record: Record, given: Any, *parts: Any
+    ) -> str:
+        """Give a new record its id (``given`` when the client chose it) and parent reference; its key."""
+        resource = collection.resource
+        field = resource.id_field
+        if resource.parent_ref is not None and scope:
+            parent_ids = (
+                self.collections[resource.parent].resource.id_types if resource.parent else frozenset()
+            )
+            record[resource.parent_ref] = id_from_path(scope[-1], set(parent_ids))
+        if field is None:
+            key = str(bucket.next_int)
+            bucket.next_int += 1
+            return key
+        if given is not None:
+            record[field] = given
+        elif "integer" in resource.id_types and "string" not in resource.id_types:
+            record[field] = bucket.next_int
+        else:
+            record[field] = self.seeder.unique_id(resource, bucket.entries, record.get(field), *scope, *parts)
+        if isinstance(record[field], int) and not isinstance(record[field], bool):
+            bucket.next_int = max(bucket.next_int, record[field] + 1)
+        return key_of(record[field])
+
+    def find(
+        self, collection: Collection, scope: Scope, key: str, lenient: bool = False, revive: bool = False
+    ) -> Entry | None:
+        """The entry, or None; an unknown (never deleted) key materialises when the resource or the
+        operation (``lenient``: it documents no 4xx) cannot answer "not found"; a deleted key only with
+        ``revive`` (deleting it again, when the delete cannot answer "not found")."""
+        bucket = self.bucket(collection, scope)
+        entry = bucket.entries.get(key)
+        if (
+            entry is None
+            and (lenient or collection.resource.materialize)
+            and (revive or key not in bucket.deleted)
+        ):
+            entry = collection.entry(self.seeder.materialized(collection.resource, scope, key))
+            bucket.entries[key] = entry
+            collection.touch()
+        return entry
+
+    def missing_parent(self, collection: Collection, scope: Scope, lenient: bool = False) -> Outcome | None:
+        """NOT_FOUND when an item on the way down (the book of ``/books/{id}/loans``) does not exist."""
+        parent_name = collection.resource.parent
+        if parent_name is None or not scope:
+            return None
+        parent = self.collections[parent_name]
+        above = self.missing_parent(parent, scope[:-1], lenient)
+        if above is not None:
+            return above
+        if self.find(parent, scope[:-1], scope[-1]) is not None:
+            return None
+        if lenient and scope[-1] not in self.bucket(parent, scope[:-1]).deleted:
+            return None  # the operation cannot say "not found": answer for a parent never seen
+        return not_found(parent_name, scope[-1])
+
+    def remove(self, collection: Collection, scope: Scope, key: str) -> Entry | None:
+        bucket = self.bucket(collection, scope)
+        entry = bucket.entries.pop(key, None)
+        if entry is None:
+            return None
+        bucket.deleted.add(key)
+        collection.touch()
+        self._cascade(collection.resource.name, (*scope, key))
+        return entry
+
+    def _cascade(self, name: str, prefix: Scope) -> None:
+        for child in self.children.get(name, ()):
+            drop_scope(self.collections[child], prefix)
+            self._cascade(child, prefix)
+
+    def dump(self, name: str) -> list[Any]:
+        collection = self.collections[name]
+        if collection.resource.parent is None and not self._scoped(name):
+            return [e.stored for e in self.bucket(collection, ()).entries.values()]
+        return [
+            {"parent": list(scope), "record": e.stored}
+            for scope, bucket in collection.buckets.items()
+            for e in bucket.entries.values()
+        ]
+
+    def _scoped(self, name: str) -> bool:
+        return any(
+            r.scope_params for r in self.plan.routes.values() if r.resource == name and r.role != "action"
+        )
+
+    def load(self, name: str, records: list[Any]) -> None:
+        collection = self.collections[name]
+        fresh = Collection(collection.resource, self.clock)
+        fresh.loaded = True
+        scoped = collection.resource.parent is not None or self._scoped(name)
+        for index, item in enumerate(records):
+            scope: Scope = ()
+            record = item
+            if scoped:
+                if not isinstance(item, dict) or not isinstance(item.get("parent"), list):
+                    raise ValueError(
+                        f"record {index}: expected {{'parent': [path values], 'record': {{...}}}}"
+                    )
+                scope, record = tuple(str(v) for v in item["parent"]), item.get("record")
+            if not isinstance(record, dict):
+                raise ValueError(f"record {index}: expected a JSON object")
+            self._load_one(fresh, scope, dict(record), index)
+        self.collections[name] = fresh
+        for child in self.children.get(name, ()):
+            self._drop_orphans(child)
+
+    def _load_one(self, collection: Collection, scope: Scope, record: Record, index: int) -> None:
+        bucket = self.bucket(collection, scope)
+        if collection.resource.kind == "singleton":
+            bucket.entries[SINGLETON_KEY] = collection.entry(record)
+            return
+        field = collection.resource.id_field
+        given = record.get(field) if field else None
+        if given is not None and key_of(given) in bucket.entries:
+            raise ValueError(f"record {index}: duplicate {field} {given!r}")
+        key = self.assign_id(collection, bucket, scope, record, given, "load", index)
+        bucket.entries[key] = collection.entry(record)
+
+    def _drop_orphans(self, name: str) -> None:
+        collection = self.collections[name]
+        for scope in list(collection.buckets):
+            if self.missing_parent(collection, scope) is not None:
+                drop_scope(collection, scope)
+                self._cascade(name, scope)

@@ -1,0 +1,150 @@
+"""List operations: filter, order, page, and shape the result the way the API declares it.
+
+Each answer is cached per collection version, operation, parent and the query parameters that matter
+to it; any write to the collection drops the cache. ``Outcome.cache_key`` lets the caller cache bytes.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from specmock.generation import rng_for
+from specmock.spec.model import Header, Operation
+from specmock.state import pagefill
+from specmock.state.naming import shape_of
+from specmock.state.outcome import Outcome, documented_success
+from specmock.state.pagefill import Page
+from specmock.state.paging import PagePlan, Window, encode_token, page_plan, window
+from specmock.state.querying import QueryPlan, query_plan
+from specmock.state.resources import Resource
+from specmock.state.seeding import Seeder
+from specmock.state.shapes import ListShape, list_shape, success_schema
+from specmock.state.store import Collection, Entry, Record, Scope
+
+LOCAL_ORIGIN = "http://localhost"
+
+
+@dataclass(frozen=True, slots=True)
+class ListPlan:
+    status: int
+    shape: ListShape | None
+    paging: PagePlan
+    query: QueryPlan
+    headers: tuple[Header, ...]
+    relevant: frozenset[str]
+    envelope: dict[str, Any] | None
+
+
+def compile_list(document: Any, operation: Operation, resource: Resource, seeder: Seeder) -> ListPlan:
+    status = documented_success(operation, (200,)) or 200
+    words = shape_of(operation.path).literals[-1:]
+    shape = list_shape(document, success_schema(document, operation, (str(status),)), words)
+    paging = page_plan(document, operation)
+    query = query_plan(document, operation, set(resource.properties), paging.names)
+    response = operation.responses.get(str(status))
+    envelope = None
+    if shape is not None and shape.envelope is not None:
+        draw = seeder.generator.compile(shape.envelope, direction="response", name=f"{resource.name}.list")
+        generated = draw(rng_for(seeder.seed, resource.name, "list", operation.key))
+        envelope = generated if isinstance(generated, dict) else {}
+    return ListPlan(
+        status,
+        shape,
+        paging,
+        query,
+        response.headers if response else (),
+        paging.names | query.names,
+        envelope,
+    )
+
+
+def normalized(query: Mapping[str, Sequence[str]], relevant: frozenset[str]) -> tuple[Any, ...]:
+    return tuple(sorted((k, tuple(v)) for k, v in query.items() if k in relevant))
+
+
+def answer(
+    plan: ListPlan,
+    collection: Collection,
+    entries: Mapping[str, Entry],
+    operation: Operation,
+    path_values: Mapping[str, str],
+    query: Mapping[str, Sequence[str]],
+) -> Outcome:
+    win = window(plan.paging, query)
+    if win.after_key is None and win.before_key is None and not any(n in query for n in plan.query.names):
+        # Nothing to filter or order: slice the stored order without copying the whole collection.
+        total = len(entries)
+        start = min(win.offset, total)
+        end = total if win.limit is None else min(start + win.limit, total)
+        page_items = [e.public for e in itertools.islice(entries.values(), start, end)]
+    else:
+        matched = plan.query.apply([e.public for e in entries.values()], query)
+        total, start = len(matched), _start(win, matched, collection)
+        end = len(matched) if win.limit is None else start + win.limit
+        if win.before_key is not None:
+            stop = _position(matched, collection, win.before_key)
+            end, start = stop, max(stop - (win.limit if win.limit is not None else stop), 0)
+        page_items = matched[start:end]
+    page = Page(total, start, win.limit, len(page_items), plan.paging.base)
+    link = _linker(plan.paging, operation, path_values, query)
+    body: Any = page_items
+    shape = plan.shape
+    if shape is not None and shape.array_property is not None:
+        body = copy.copy(plan.envelope) if plan.envelope is not None else {}
+        body[shape.array_property] = page_items
+        pagefill.fill(body, shape.slots, page, link)
+    headers = pagefill.headers(plan.headers, page, link)
+    return Outcome(plan.status, body, headers)
+
+
+def _start(win: Window, matched: list[Record], collection: Collection) -> int:
+    if win.after_key is None:
+        return min(win.offset, len(matched))
+    return (
+        _position(matched, collection, win.after_key) + 1 if _has(matched, collection, win.after_key) else 0
+    )
+
+
+def _has(matched: list[Record], collection: Collection, key: str) -> bool:
+    return any(collection.key_for(r, "") == key for r in matched)
+
+
+def _position(matched: list[Record], collection: Collection, key: str) -> int:
+    return next((i for i, r in enumerate(matched) if collection.key_for(r, "") == key), len(matched))
+
+
+def _linker(
+    plan: PagePlan, operation: Operation, path_values: Mapping[str, str], query: Mapping[str, Sequence[str]]
+) -> pagefill.Linker:
+    path = operation.path
+    for name, value in path_values.items():
+        path = path.replace("{" + name + "}", quote(str(value), safe=""))
+
+    def link(offset: int) -> str:
+        params = {k: list(v) for k, v in query.items() if k not in plan.names}
+        if plan.token is not None and query.get(plan.token):
+            params[plan.token] = [encode_token(offset)]
+        elif plan.offset is not None:
+            params[plan.offset.name] = [str(offset)]
+        elif plan.page is not None:
+            size = plan.size.read(query, 100) if plan.size is not None else 100
+            params[plan.page.name] = [str(plan.base + (offset // size if size else 0))]
+        elif plan.token is not None:
+            params[plan.token] = [encode_token(offset)]
+        if plan.size is not None and query.get(plan.size.name):
+            params[plan.size.name] = list(query[plan.size.name])
+        encoded = urlencode([(k, v) for k, values in params.items() for v in values])
+        return f"{LOCAL_ORIGIN}{path}" + (f"?{encoded}" if encoded else "")
+
+    return link
+
+
+def cache_key(
+    operation: Operation, collection: Collection, scope: Scope, normal: tuple[Any, ...]
+) -> tuple[Any, ...]:
+    return ("list", operation.key, collection.resource.name, collection.version, scope, normal)

@@ -1,0 +1,141 @@
+"""``Sandbox``: the stateful store one served document answers from.
+
+sandbox = Sandbox.build(document, operations, generator, seed=0, records=20)
+outcome = sandbox.handle(operation, path_values, query, body)   # None: generate instead
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from specmock.generation import Generator
+from specmock.spec.model import Operation
+from specmock.state import crud, listing
+from specmock.state.engine import Engine
+from specmock.state.listing import ListPlan
+from specmock.state.outcome import Outcome, not_found
+from specmock.state.planning import Plan, make_plan
+from specmock.state.resources import Route
+from specmock.state.seeding import Seeder
+from specmock.state.store import Collection, Scope
+
+
+class Sandbox:
+    def __init__(self, document: dict[str, Any], plan: Plan, seeder: Seeder, records: int) -> None:
+        self.document = document
+        self.plan = plan
+        self.engine = Engine(plan, seeder, records)
+        self._lists: dict[str, ListPlan] = {}
+
+    @classmethod
+    def build(
+        cls,
+        document: dict[str, Any],
+        operations: Mapping[str, Operation],
+        generator: Generator,
+        *,
+        seed: int,
+        records: int,
+    ) -> Sandbox:
+        return cls(document, make_plan(document, operations), Seeder(generator, seed, document), records)
+
+    @property
+    def version(self) -> int:
+        """Changes whenever any stored record may have changed (writes, reset, load): a cache key part."""
+        return self.engine.clock.now
+
+    def handles(self, operation_key: str) -> bool:
+        return operation_key in self.plan.routes
+
+    def handle(
+        self,
+        operation: Operation,
+        path_values: Mapping[str, str],
+        query: Mapping[str, Sequence[str]],
+        body: Any,
+    ) -> Outcome | None:
+        route = self.plan.routes.get(operation.key)
+        if route is None:
+            return None
+        scope = tuple(path_values.get(p, "") for p in route.scope_params)
+        with self.engine.lock:
+            collection = self.engine.collections[route.resource]
+            lenient_action = route.role == "action" and route.lenient
+            missing = None if lenient_action else self.engine.missing_parent(collection, scope, route.lenient)
+            if missing is not None:
+                return missing
+            return self._dispatch(route, operation, collection, scope, path_values, query, body)
+
+    def _dispatch(
+        self,
+        route: Route,
+        operation: Operation,
+        collection: Collection,
+        scope: Scope,
+        path_values: Mapping[str, str],
+        query: Mapping[str, Sequence[str]],
+        body: Any,
+    ) -> Outcome | None:
+        role = route.role
+        if role == "list":
+            return self._list(operation, collection, scope, path_values, query)
+        call = crud.Call(self.engine, operation, route, collection, scope)
+        key = path_values.get(route.item_param, "") if route.item_param else ""
+        if role == "create":
+            return crud.create(call, body, crud.path_of(operation, path_values))
+        if role == "read":
+            return crud.read(call, key)
+        if role in ("replace", "update"):
+            return crud.write(call, key, body, merge=role == "update")
+        if role == "delete":
+            return crud.delete(call, key)
+        if role.startswith("singleton"):
+            return crud.singleton(call, body)
+        # An action: only its item's existence is ours, and only when the operation can say "not found".
+        if not route.lenient and self.engine.find(collection, scope, key) is None:
+            return not_found(collection.resource.name, key)
+        return None
+
+    def _list(
+        self,
+        operation: Operation,
+        collection: Collection,
+        scope: Scope,
+        path_values: Mapping[str, str],
+        query: Mapping[str, Sequence[str]],
+    ) -> Outcome:
+        plan = self._lists.get(operation.key)
+        if plan is None:
+            plan = listing.compile_list(self.document, operation, collection.resource, self.engine.seeder)
+            self._lists[operation.key] = plan
+        bucket = self.engine.bucket(collection, scope)
+        key = listing.cache_key(operation, collection, scope, listing.normalized(query, plan.relevant))
+        found = collection.cache.get(key)
+        if found is None:
+            outcome = listing.answer(plan, collection, bucket.entries, operation, path_values, query)
+            found = Outcome(outcome.status, outcome.body, outcome.headers, cache_key=key)
+            collection.remember(key, found)
+        return found
+
+    def reset(self) -> None:
+        """Back to the seeded state (records are seeded again lazily, identically)."""
+        with self.engine.lock:
+            self.engine.reset()
+
+    def collections(self) -> list[str]:
+        return list(self.plan.resources)
+
+    def describe(self) -> list[str]:
+        lines = [resource.summary() for resource in self.plan.resources.values()]
+        return lines + self.plan.actions + [f"warning: {p}" for p in self.plan.problems]
+
+    def dump(self, collection: str) -> list[Any]:
+        """Stored records, writeOnly fields included; nested ones as ``{"parent": [...], "record": …}``."""
+        with self.engine.lock:
+            return self.engine.dump(collection)
+
+    def load(self, collection: str, records: list[Any]) -> None:
+        """Replace a resource's records (no seeding afterwards); ``ValueError`` names a bad record."""
+        with self.engine.lock:
+            self.engine.load(collection, records)

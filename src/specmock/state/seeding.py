@@ -1,0 +1,87 @@
+"""Deterministic records from the generator: ``rng_for(seed, resource, *parent values, index)``.
+
+Every record depends on the seed, the resource's name, its parent's path values and its position
+only, so resources can be seeded lazily, in any order, and still come out identical.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+from specmock.generation import Generator, rng_for
+from specmock.spec.jsonschema import SchemaCompiler
+from specmock.spec.refs import deref
+from specmock.state.identity import id_from_path, key_of
+from specmock.state.resources import Resource
+
+Record = dict[str, Any]
+Draw = Callable[[random.Random], Any]
+ID_ATTEMPTS = 8
+
+
+class Seeder:
+    def __init__(self, generator: Generator, seed: int, document: Any) -> None:
+        self.generator = generator
+        self.document = document
+        self.seed = seed
+        self._draws: dict[tuple[str, str], Draw] = {}
+        self._compiler: SchemaCompiler | None = None
+        self._validators: dict[tuple[str, str | None], Any] = {}
+
+    def draw(self, resource: Resource, what: str = "entity") -> Draw:
+        found = self._draws.get((resource.name, what))
+        if found is None:
+            if what == "entity":
+                schema: Any = resource.entity
+            else:
+                schema = resource.properties.get(what, {})
+            found = self.generator.compile(schema, direction="response", name=f"{resource.name}.{what}")
+            self._draws[(resource.name, what)] = found
+        return found
+
+    def entity(self, resource: Resource, *parts: Any) -> Record:
+        value = self.draw(resource)(rng_for(self.seed, resource.name, *parts))
+        return value if isinstance(value, dict) else {}
+
+    def unique_id(self, resource: Resource, taken: dict[str, Any], proposed: Any, *parts: Any) -> Any:
+        """``proposed`` when free, else a fresh draw of the id field; a suffix as the last resort."""
+        if proposed is not None and key_of(proposed) not in taken:
+            return proposed
+        field = resource.id_field
+        assert field is not None
+        for attempt in range(ID_ATTEMPTS):
+            value = self.draw(resource, field)(rng_for(self.seed, resource.name, *parts, "id", attempt))
+            if value is not None and key_of(value) not in taken:
+                return value
+        return f"{proposed}-{len(taken) + 1}"
+
+    def integer_start(self, resource: Resource) -> int:
+        schema = deref(self.document, resource.properties.get(resource.id_field or "", {}))
+        minimum = schema.get("minimum") if isinstance(schema, dict) else None
+        return (
+            max(int(minimum), 1) if isinstance(minimum, int | float) and not isinstance(minimum, bool) else 1
+        )
+
+    def materialized(self, resource: Resource, scope: tuple[str, ...], key: str) -> Record:
+        """The item a read of an unknown id finds; its id field echoes the key when the schema allows."""
+        record = self.entity(resource, *scope, "id", key)
+        if resource.id_field is not None:
+            value = id_from_path(key, set(resource.id_types))
+            if self.id_fits(resource, value):
+                record[resource.id_field] = value
+        return record
+
+    def id_fits(self, resource: Resource, value: Any) -> bool:
+        return bool(self.validator(resource, resource.id_field or "").is_valid(value))
+
+    def validator(self, resource: Resource, field: str | None = None) -> Any:
+        """A compiled response-direction validator for the entity (or one of its fields)."""
+        found = self._validators.get((resource.name, field))
+        if found is None:
+            if self._compiler is None:
+                self._compiler = SchemaCompiler(self.document, self.generator.version)
+            schema = resource.entity if field is None else resource.properties.get(field, {})
+            found = self._validators[resource.name, field] = self._compiler.validator(schema, "response")
+        return found

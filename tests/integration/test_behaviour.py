@@ -1,0 +1,95 @@
+"""Controls a frontend developer relies on: Prefer, examples, determinism, content types, CORS, admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import MakeClient, spec
+
+ITEM = {"type": "object", "required": ["id", "name"],
+        "properties": {"id": {"type": "integer", "minimum": 1}, "name": {"type": "string"},
+                       "email": {"type": "string", "format": "email"}}}
+NAMED_EXAMPLES = {"first": {"value": {"id": 1, "name": "Rex"}}, "second": {"value": {"id": 2, "name": "Tom"}}}
+
+
+def things(**responses: Any) -> dict[str, Any]:
+    return spec({
+        "/things/{id}": {"get": {
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {
+                "schema": ITEM, "examples": NAMED_EXAMPLES}}},
+                "404": {"description": "gone", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {"message": {"type": "string"}}},
+                    "example": {"message": "no thing"}}}}, **responses}}},
+        "/forms": {"post": {
+            "requestBody": {"required": True, "content": {
+                "application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["n"], "properties": {
+                    "n": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}}}}},
+                "multipart/form-data": {"schema": {"type": "object", "required": ["n"],
+                                                   "properties": {"n": {"type": "integer"}}}}}},
+            "responses": {"204": {"description": "stored"}}}},
+    })
+
+
+def test_same_seed_same_bytes_and_entities_differ(make_client: MakeClient) -> None:
+    first, second = make_client(things(), seed=7), make_client(things(), seed=7)
+    assert first.get("/things/5").content == second.get("/things/5").content
+    assert first.get("/things/5").content == first.get("/things/5").content
+    assert first.get("/things/5").json() != first.get("/things/6").json()
+    assert make_client(things(), seed=8).get("/things/5").content != first.get("/things/5").content
+
+
+def test_prefer_example_and_dynamic_false(make_client: MakeClient) -> None:
+    client = make_client(things())
+    assert client.get("/things/1", headers={"Prefer": "example=second"}).json() == {"id": 2, "name": "Tom"}
+    assert client.get("/things/1", headers={"Prefer": "dynamic=false"}).json() == {"id": 1, "name": "Rex"}
+    forced = client.get("/things/1", headers={"Prefer": "code=404"})
+    assert forced.status_code == 404
+    assert set(forced.json()) <= {"message"}
+
+
+def test_form_and_multipart_bodies_are_validated(make_client: MakeClient) -> None:
+    client = make_client(things())
+    assert client.post("/forms", data={"n": "3", "tags": ["a", "b"]}).status_code == 204
+    bad = client.post("/forms", data={"n": "three"})
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["location"] == "body"
+    assert client.post("/forms", files={"n": (None, "4")}).status_code == 204
+    assert client.post("/forms", files={"n": (None, "x")}).status_code == 422
+
+
+def test_unsupported_content_type_is_415_and_bad_json_is_rejected(make_client: MakeClient) -> None:
+    client = make_client(things())
+    response = client.post("/forms", content=b'{"n": 1}', headers={"Content-Type": "application/json"})
+    assert response.status_code == 415
+    assert "application/x-www-form-urlencoded" in response.json()["detail"]
+    assert client.post("/forms", content=b"\xff\xfe", headers={"Content-Type": "text/plain"}).status_code == 415
+
+
+def test_unacceptable_accept_is_406(make_client: MakeClient) -> None:
+    assert make_client(things()).get("/things/1", headers={"Accept": "text/csv"}).status_code == 406
+
+
+def test_cors_headers_and_preflight(make_client: MakeClient) -> None:
+    client = make_client(things())
+    response = client.get("/things/1", headers={"Origin": "http://localhost:3000"})
+    assert response.headers["access-control-allow-origin"] == "http://localhost:3000"
+    preflight = client.options("/things/1", headers={"Origin": "http://localhost:3000",
+                                                     "Access-Control-Request-Method": "GET",
+                                                     "Access-Control-Request-Headers": "x-api-key"})
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-headers"] == "x-api-key"
+    assert "access-control-allow-origin" not in make_client(things(), cors=False).get("/things/1").headers
+
+
+def test_index_journal_and_openapi(make_client: MakeClient) -> None:
+    client = make_client(things())
+    client.get("/things/abc")
+    index = client.get("/").json()
+    assert index["apis"][0]["operations"] == 2
+    [entry] = client.get("/__specmock/journal").json()
+    assert entry["status"] == 422
+    assert entry["violations"]
+    served = client.get(index["apis"][0]["openapi"]).json()
+    assert "/things/{id}" in served["paths"]
+    assert "swagger-ui" in client.get(index["apis"][0]["swagger_ui"]).text

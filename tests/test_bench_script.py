@@ -1,0 +1,66 @@
+"""bench/run.py still works end to end (``--smoke``: 1 run of 1 s). It never asserts a speed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "bench" / "run.py"
+SPECMOCK_CASES = [
+    "hellgate-list/specmock",
+    "rebilly-list/specmock",
+    "hellgate-401/specmock",
+    "rebilly-create/specmock",
+]
+TABLE_HEADER = "| case | server | request | body B | req/s |"
+TIMEOUT_S = 120
+
+
+def specmock_server_importable() -> bool:
+    """The specmock cases join once ``specmock serve`` can build its app."""
+    try:
+        import specmock.server  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def smoke_cases() -> list[str]:
+    return ["starlette-ceiling", *(SPECMOCK_CASES if specmock_server_importable() else [])]
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_smoke_run_prints_a_table(tmp_path: Path) -> None:
+    cases = smoke_cases()
+    out = tmp_path / "smoke.md"
+    returncode, stdout, stderr = run_bench(["--smoke", "--cases", ",".join(cases), "--out", str(out)])
+    assert returncode == 0, stderr[-2000:]
+    assert TABLE_HEADER in stdout
+    assert out.read_text() == stdout
+    rows = [line for line in stdout.splitlines() if line.startswith("| ") and "---" not in line]
+    groups = {line.split(" | ")[0].removeprefix("| ") for line in rows[1:]}
+    assert groups == {case.split("/")[0] for case in cases}
+    assert "failed" not in stdout
+
+
+def run_bench(arguments: list[str]) -> tuple[int, str, str]:
+    """Run bench/run.py; on timeout SIGTERM it (it then stops its server) and fail."""
+    process = subprocess.Popen(
+        [sys.executable, str(SCRIPT), *arguments],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        process.terminate()
+        stdout, stderr = process.communicate(timeout=30)
+        pytest.fail(f"bench/run.py did not finish in {TIMEOUT_S} s: {stderr[-2000:]}")
+    return process.returncode, stdout, stderr

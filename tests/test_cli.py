@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from specmock.cli import main
+
+
+def test_check_reports_operations_and_plans() -> None:
+    result = CliRunner().invoke(main, ["check", "hellgate"])
+    assert result.exit_code == 0, result.output
+    assert "GET /authentications [get_authentications]" in result.output
+    assert "invalid→422 (spec shape)" in result.output
+
+
+def test_broken_document_is_refused_with_one_paragraph(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n"
+                      "        '200': {$ref: '#/components/responses/Missing'}\n")
+    result = CliRunner().invoke(main, ["serve", str(broken)])
+    assert result.exit_code == 2
+    message = result.output.strip()
+    assert "\n" not in message
+    assert "broken.yaml" in message
+    assert "/paths/~1a/get/responses/200" in message
+    assert "Traceback" not in message
+
+
+def test_unknown_spec_name_lists_the_bundled_ones() -> None:
+    result = CliRunner().invoke(main, ["serve", "nope"])
+    assert result.exit_code == 2
+    assert "hellgate" in result.output
