@@ -66,7 +66,7 @@ def describe_operation(op: Operation) -> str:
     answer = f"{success.status} {media[0].name}" if media else f"{success.status} (no body)"
     errors = []
     for kind in SHOWN_KINDS:
-        if kind is Kind.SECURITY and not op.security:
+        if (kind is Kind.SECURITY and not op.security) or (kind is Kind.NOT_FOUND and "{" not in op.path):
             continue
         plan = error_plan(op, kind, [])
         shape = "spec shape" if plan.key else "problem+json"

@@ -58,7 +58,7 @@ def _extras(compiler: Compiler, schema: Schema, frame: Frame) -> Extras | None:
     extra = schema.get("additionalProperties")
     patterned = schema.get("patternProperties")
     names = mapping(schema, "propertyNames")
-    key_fn = compiler.node({**names, "type": "string"}, frame, None)
+    key_fn = compiler.node({**names, "type": "string"}, frame, None) if names else compiler.fakes.text.word
     is_map = not schema.get("properties") and frame.level < compiler.max_depth
     low, high = _MAP_SIZE if is_map else (0, 0)
     try:
@@ -71,9 +71,8 @@ def _extras(compiler: Compiler, schema: Schema, frame: Frame) -> Extras | None:
         value = compiler.node(extra, frame, None) if isinstance(extra, dict) else compiler.fakes.text.phrase
     except Unsatisfiable:
         return None
-    if isinstance(extra, dict) or high == 0:
-        return Extras(low, high if isinstance(extra, dict) else 0, key_fn, value)
-    return Extras(0, 0, key_fn, value)
+    # Only a schema for additionalProperties makes a map; ``true`` adds keys just to reach minProperties.
+    return Extras(low, high, key_fn, value) if isinstance(extra, dict) else Extras(0, 0, key_fn, value)
 
 
 def _bound(schema: Schema, key: str) -> int | None:

@@ -20,7 +20,14 @@ def _token(part: str | int) -> str:
 
 def rng_for(seed: int, *parts: str | int) -> random.Random:
     """A ``random.Random`` seeded from ``hashlib.blake2b`` over the seed and the parts (never ``hash()``)."""
-    material = _token(seed) + "".join([_token(p) for p in parts])
+    # Exact str and int take the inline path (this runs once per generated value); anything else
+    # goes through _token, which normalises subclasses and refuses other types.
+    material = "".join(
+        [
+            f"s{len(p)}:{p}" if type(p) is str else f"i{p};" if type(p) is int else _token(p)
+            for p in (seed, *parts)
+        ]
+    )
     digest = hashlib.blake2b(
         material.encode("utf-8", "surrogatepass"), digest_size=16, person=_PERSON
     ).digest()

@@ -62,10 +62,9 @@ def date(tense: str = "any") -> Callable[[Random], str]:
 
 
 def time_of_day(tense: str = "any") -> Callable[[Random], str]:
-    """``HH:MM:SS``, e.g. ``08:15:02``: what openapi-schema-validator's ``time`` checker accepts
-    (it rejects RFC 3339 offsets such as ``08:15:02Z``)."""
+    """RFC 3339 full-time in UTC, e.g. ``08:15:02Z`` (JSON Schema's ``time`` requires the offset)."""
     instant = _instant(tense)
-    return lambda rng: time.strftime("%H:%M:%S", instant(rng))
+    return lambda rng: time.strftime("%H:%M:%SZ", instant(rng))
 
 
 def rfc2822(tense: str = "any") -> Callable[[Random], str]:

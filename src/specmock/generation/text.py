@@ -6,6 +6,8 @@ from collections.abc import Callable
 from random import Random
 
 StrFn = Callable[[Random], str]
+_POOL_SIZE = 8192
+_POOL_SEED = 20_251_231
 
 
 class TextPools:
@@ -19,12 +21,16 @@ class TextPools:
         def word(rng: Random) -> str:
             return words[int(rng.random() * size)]
 
+        # One word, sometimes two: what an unnamed string field gets. Drawn from a fixed pool built
+        # once from a constant seed, so a phrase costs one random number instead of two or three.
+        builder = Random(_POOL_SEED)
+        pool = tuple(
+            " ".join(words[int(builder.random() * size)] for _ in range(2 if builder.random() < 0.35 else 1))
+            for _ in range(_POOL_SIZE)
+        )
+
         def phrase(rng: Random) -> str:
-            """One word, sometimes two: what an unnamed string field gets."""
-            first = words[int(rng.random() * size)]
-            if rng.random() < 0.35:
-                return f"{first} {words[int(rng.random() * size)]}"
-            return first
+            return pool[int(rng.random() * _POOL_SIZE)]
 
         self.word: StrFn = word
         self.phrase: StrFn = phrase
