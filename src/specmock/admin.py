@@ -78,7 +78,10 @@ def _api_admin(api: Api, rest: list[str], request: MockRequest) -> MockResponse:
                 return problem_response(400, "the body must be a JSON array of records")
             if not isinstance(records, list):
                 return problem_response(400, "the body must be a JSON array of records")
-            api.sandbox.load(collection, records)
+            try:
+                api.sandbox.load(collection, records)
+            except ValueError as exc:
+                return problem_response(400, f"records not loaded: {exc}")
             return MockResponse(204)
         return _json(api.sandbox.dump(collection))
     return problem_response(404, f"no admin endpoint at {request.path}")

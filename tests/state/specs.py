@@ -31,7 +31,7 @@ def bookstore(version: str = "3.1.0") -> dict[str, Any]:
     )
     book = {
         "type": "object",
-        "required": ["id", "title"],
+        "required": ["id", "title", "created"],
         "properties": {
             "id": {"type": "integer", "readOnly": True},
             "title": {"type": "string"},

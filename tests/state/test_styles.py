@@ -135,3 +135,10 @@ def test_threads_see_consistent_lists() -> None:
         thread.join()
     assert not errors
     assert len(client.sandbox.dump("Accounts")) == 200
+
+
+def test_unencodable_integers_are_not_stored() -> None:
+    client = Client(twilio_like(), records=1)
+    created = client.ok("CreateAccount", {"friendly_name": "big", "status": "active", "extra": 2**70}).body
+    assert "extra" not in created
+    assert created["friendly_name"] == "big"

@@ -20,6 +20,8 @@ from specmock.state.resources import Route
 from specmock.state.store import Bucket, Collection, Entry, Record, Scope
 
 REVIVING = frozenset({"PUT", "POST", "DELETE"})
+INT_MIN, UINT_MAX = -(2**63), 2**64 - 1
+MAX_DEPTH = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +47,26 @@ class Call:
 
 
 def writable(collection: Collection, body: Any) -> Record:
+    """The body's fields the client may set: not read-only, and serialisable (JSON encoders such as
+    orjson refuse integers beyond 64 bits, which a schema without bounds lets through)."""
     if not isinstance(body, dict):
         return {}
     read_only = collection.resource.read_only
-    return {k: v for k, v in body.items() if k not in read_only}
+    return {k: v for k, v in body.items() if k not in read_only and encodable(v)}
+
+
+def encodable(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, bool) or value is None or isinstance(value, str | float):
+        return True
+    if isinstance(value, int):
+        return INT_MIN <= value <= UINT_MAX
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(value, dict):
+        return all(encodable(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return all(encodable(v, depth + 1) for v in value)
+    return True
 
 
 def respond(

@@ -6,6 +6,7 @@ Callers hold ``engine.lock`` around every call (an ``RLock``: cheap when unconte
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 from specmock.generation import rng_for
@@ -109,14 +110,53 @@ class Engine:
         return per_parent if entry is not None and entry.seeded else 0
 
     def _seed(self, collection: Collection, scope: Scope, bucket: Bucket, count: int) -> None:
+        for key, record in self._seeding(collection, scope, bucket, count):
+            bucket.entries[key] = collection.entry(record, seeded=True)
+
+    def _seeding(
+        self, collection: Collection, scope: Scope, bucket: Bucket, count: int
+    ) -> Iterator[tuple[str, Record]]:
+        """Seeded records with their keys, one at a time: file each key in ``bucket`` before the next."""
         resource = collection.resource
         for index in range(count):
             record = self.seeder.entity(resource, *scope, index)
             if resource.kind == "singleton":
-                bucket.entries[SINGLETON_KEY] = collection.entry(record, seeded=True)
+                yield SINGLETON_KEY, record
                 continue
-            key = self.assign_id(collection, bucket, scope, record, None, index)
-            bucket.entries[key] = collection.entry(record, seeded=True)
+            yield self.assign_id(collection, bucket, scope, record, None, index), record
+
+    def seeded(self, name: str) -> Iterator[Any]:
+        """What seeding gives ``name`` from scratch, shaped as ``dump`` shapes it, one record at a time.
+
+        A top-level resource's records are generated without being stored (only their keys are kept,
+        for unique ids), so fixture files of any size stream; a nested one's parents are seeded first.
+        """
+        collection = self.collections[name]
+        if collection.resource.parent is None and not self._scoped(name):
+            scratch = Collection(collection.resource, Clock())
+            bucket = Bucket()
+            bucket.next_int = self.seeder.integer_start(collection.resource)
+            placeholder = Entry({}, {})
+            for key, record in self._seeding(scratch, (), bucket, self._seed_count(collection, ())):
+                bucket.entries[key] = placeholder
+                yield record
+            return
+        for scope in self._seeded_scopes(name):
+            for entry in self.bucket(collection, scope).entries.values():
+                if entry.seeded:
+                    yield {"parent": list(scope), "record": entry.stored}
+
+    def _seeded_scopes(self, name: str) -> list[Scope]:
+        """Every parent path (``(token id,)`` for ``used_by``) under which ``name`` has seeded records."""
+        parent = self.collections[name].resource.parent
+        if parent is None:
+            return [] if self._scoped(name) else [()]  # path values no resource lists: nothing to seed
+        return [
+            (*scope, key)
+            for scope in self._seeded_scopes(parent)
+            for key, entry in self.bucket(self.collections[parent], scope).entries.items()
+            if entry.seeded
+        ]
 
     def assign_id(
         self, collection: Collection, bucket: Bucket, scope: Scope, record: Record, given: Any, *parts: Any

@@ -57,7 +57,7 @@ class Resource:
             parts.append("unique=" + ",".join(self.unique))
         if self.write_only:
             parts.append("writeOnly=" + ",".join(sorted(self.write_only)))
-        if self.materialize:
+        if self.materialize and self.item_path:
             parts.append("items appear when first read")
         return "; ".join(parts)
 

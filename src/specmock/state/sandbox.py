@@ -6,7 +6,7 @@ outcome = sandbox.handle(operation, path_values, query, body)   # None: generate
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from specmock.generation import Generator
@@ -134,6 +134,14 @@ class Sandbox:
         """Stored records, writeOnly fields included; nested ones as ``{"parent": [...], "record": …}``."""
         with self.engine.lock:
             return self.engine.dump(collection)
+
+    def seeded(self, collection: str) -> Iterator[Any]:
+        """The records seeding gives (``dump``'s shape) from scratch, one at a time: fixture files.
+
+        Top-level records are not stored on the way, so any count streams in constant memory.
+        """
+        with self.engine.lock:
+            yield from self.engine.seeded(collection)
 
     def load(self, collection: str, records: list[Any]) -> None:
         """Replace a resource's records (no seeding afterwards); ``ValueError`` names a bad record."""

@@ -42,7 +42,13 @@ class Seeder:
         return found
 
     def entity(self, resource: Resource, *parts: Any) -> Record:
-        value = self.draw(resource)(rng_for(self.seed, resource.name, *parts))
+        """A generated record; drawn again (deterministically) when a ``oneOf`` branch gave no object."""
+        draw = self.draw(resource)
+        value = draw(rng_for(self.seed, resource.name, *parts))
+        for attempt in range(1, ID_ATTEMPTS):
+            if isinstance(value, dict):
+                return value
+            value = draw(rng_for(self.seed, resource.name, *parts, "again", attempt))
         return value if isinstance(value, dict) else {}
 
     def unique_id(self, resource: Resource, taken: dict[str, Any], proposed: Any, *parts: Any) -> Any:
