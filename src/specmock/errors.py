@@ -14,7 +14,8 @@ class SpecmockError(Exception):
     """Root of every error specmock raises on purpose."""
 
 
-@dataclass(frozen=True)
+# Not frozen: contextlib and pytest assign __traceback__ to exceptions in flight.
+@dataclass
 class SpecError(SpecmockError):
     file: str
     pointer: str

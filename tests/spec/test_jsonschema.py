@@ -219,7 +219,8 @@ def test_schemas_the_engine_refuses_validate_nothing_and_are_listed() -> None:
     assert not unclosed.is_valid(5)
     assert compiler.patterns.refused == ["(unclosed"]
     assert compiler.validator({"type": "string", "minLength": -1}, "request").is_valid(5)
-    assert len(compiler.failures) == 1
+    assert compiler.validator({"$ref": "#/components/schemas/Nope"}, "request").is_valid(5)
+    assert len(compiler.failures) == 2
 
 
 def test_messages_are_short_and_paths_are_pointers() -> None:

@@ -16,7 +16,7 @@ import orjson
 
 from specmock.spec.dialect import Direction, NodeConverter
 from specmock.spec.formats import custom_formats
-from specmock.spec.refs import resolve_pointer
+from specmock.spec.refs import UnresolvableRef, resolve_pointer
 
 __all__ = ["Direction", "SchemaCompiler", "Validator", "to_json_schema", "violations"]
 
@@ -144,11 +144,12 @@ class SchemaCompiler:
         return hit[1]
 
     def _compile(self, schema: Any, direction: Direction) -> Validator:
-        converted = self.json_schema(schema, direction)
         try:
+            converted = self.json_schema(schema, direction)
             return jsonschema_rs.Draft202012Validator(converted, validate_formats=True, formats=self._formats)
-        except (jsonschema_rs.ValidationError, ValueError) as exc:
-            self.failures.append(f"{_short(orjson.dumps(schema).decode(), 80)}: {str(exc).splitlines()[0]}")
+        except (jsonschema_rs.ValidationError, ValueError, UnresolvableRef) as exc:
+            shown = _short(orjson.dumps(schema, default=str).decode(), 80)
+            self.failures.append(f"{shown}: {(str(exc).splitlines() or [''])[0]}")
             return jsonschema_rs.Draft202012Validator(True)
 
 

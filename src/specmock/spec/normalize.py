@@ -114,9 +114,10 @@ def server_variables(document: Doc, version: str, index: DocumentIndex) -> list[
     places = [("", document)] + [(op.pointer, op.node) for op in operations(document)]
     repairs = []
     for pointer, owner in places:
-        for i, server in enumerate(owner.get("servers") or ()):
+        servers = owner.get("servers")
+        for i, server in enumerate(servers if isinstance(servers, list) else ()):
             variables = server.get("variables") if isinstance(server, dict) else None
-            for name, variable in (variables or {}).items():
+            for name, variable in (variables if isinstance(variables, dict) else {}).items():
                 default = variable.get("default") if isinstance(variable, dict) else None
                 if isinstance(default, str) and ("{" in default or "}" in default):
                     repairs.append(

@@ -133,9 +133,8 @@ def json_type(value: Any) -> str:
 
 def _type_misfit(node: Doc, value: Any) -> str | None:
     declared = node.get("type")
-    types = (
-        {declared} if isinstance(declared, str) else set(declared) if isinstance(declared, list) else set()
-    )
+    names = declared if isinstance(declared, list) else [declared]
+    types = {name for name in names if isinstance(name, str)}
     if not types:
         return None
     actual = json_type(value)
