@@ -305,3 +305,28 @@ def test_small_defects_are_tolerated_and_reported(write: WriteFile) -> None:
         "/paths/~1listed/post/requestBody/content/application~1json/examples",
         "/paths/~1listed/post/responses/200/content/text~1plain/examples",
     }
+
+
+def test_a_204_with_a_body_is_served_without_one_and_shared_responses_stay_intact(write: WriteFile) -> None:
+    spec = load(
+        write,
+        """
+        openapi: 3.0.3
+        info: {title: t, version: '1'}
+        paths:
+          /import:
+            post:
+              responses:
+                '204': {$ref: '#/components/responses/Result'}
+                '400': {$ref: '#/components/responses/Result'}
+        components:
+          responses:
+            Result:
+              description: result
+              content: {application/json: {schema: {type: object}}}
+    """,
+    )
+    responses = spec.document["paths"]["/import"]["post"]["responses"]
+    assert "content" not in responses["204"]
+    assert spec.document["components"]["responses"]["Result"]["content"]
+    assert "cannot carry a body" in messages(spec)["/paths/~1import/post/responses/204"]

@@ -85,6 +85,28 @@ def _status_key(key: str) -> str:
     return key.upper() if re.fullmatch(r"[1-5]xx", key, re.IGNORECASE) else key
 
 
+BODILESS_STATUSES = ("204", "205", "304")
+
+
+def bodiless_statuses(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+    """HTTP forbids a body on 204/205/304: a documented one cannot be served, so it is dropped."""
+    repairs = []
+    for op in operations(document):
+        responses = op.node.get("responses") or {}
+        for key in BODILESS_STATUSES:
+            node = deref(document, responses.get(key))
+            if isinstance(node, dict) and node.get("content"):
+                # A copy: the response object may be a shared component used by other statuses.
+                responses[key] = {k: v for k, v in node.items() if k != "content"}
+                repairs.append(
+                    Repair(
+                        f"{op.pointer}/responses/{key}",
+                        f"a {key} response cannot carry a body; its content is ignored",
+                    )
+                )
+    return repairs
+
+
 def operation_ids(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
     ops = [op for op in operations(document) if isinstance(op.node.get("operationId"), str)]
     taken = {op.node["operationId"] for op in ops}
@@ -166,6 +188,7 @@ PASSES: tuple[Pass, ...] = (
     empty_path_items,
     missing_responses,
     response_keys,
+    bodiless_statuses,
     operation_ids,
     normalize_params.reference_siblings,
     normalize_params.path_parameters,
