@@ -26,8 +26,9 @@ def make_client(tmp_path: Path) -> MakeClient:
     return make
 
 
-def spec(paths: dict[str, Any], *, version: str = "3.1.0", components: dict[str, Any] | None = None,
-         **extra: Any) -> dict[str, Any]:
+def spec(
+    paths: dict[str, Any], *, version: str = "3.1.0", components: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
     document: dict[str, Any] = {"openapi": version, "info": {"title": "test", "version": "1"}, "paths": paths}
     if components:
         document["components"] = components

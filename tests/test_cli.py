@@ -16,8 +16,10 @@ def test_check_reports_operations_and_plans() -> None:
 
 def test_broken_document_is_refused_with_one_paragraph(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
-    broken.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n"
-                      "        '200': {$ref: '#/components/responses/Missing'}\n")
+    broken.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n"
+        "        '200': {$ref: '#/components/responses/Missing'}\n"
+    )
     result = CliRunner().invoke(main, ["serve", str(broken)])
     assert result.exit_code == 2
     message = result.output.strip()

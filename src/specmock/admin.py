@@ -53,11 +53,11 @@ def handle(app: Served, request: MockRequest) -> MockResponse:
             api.reset()
         app.journal.clear()
         return MockResponse(204)
-    api = next((a for a in app.apis if len(parts) > 1 and a.name == parts[1]), None)
-    if parts[0] == "ui" and api is not None:
-        return _swagger_ui(api)
-    if parts[0] == "apis" and api is not None:
-        return _api_admin(api, parts[2:], request)
+    named: Api | None = next((a for a in app.apis if len(parts) > 1 and a.name == parts[1]), None)
+    if parts[0] == "ui" and named is not None:
+        return _swagger_ui(named)
+    if parts[0] == "apis" and named is not None:
+        return _api_admin(named, parts[2:], request)
     return problem_response(404, f"no admin endpoint at {request.path}")
 
 
@@ -117,7 +117,7 @@ def _index(app: Served, request: MockRequest) -> MockResponse:
     if "text/html" not in request.headers.get("accept", ""):
         return _json({"apis": mounted, "admin": PREFIX})
     rows = "".join(
-        f"<li><b>{html.escape(m['title'])}</b> at <code>{html.escape(str(m['base_path']))}</code> "
+        f"<li><b>{html.escape(str(m['title']))}</b> at <code>{html.escape(str(m['base_path']))}</code> "
         f"({m['operations']} operations): <a href='{m['swagger_ui']}'>Swagger UI</a> · "
         f"<a href='{m['openapi']}'>openapi.json</a></li>"
         for m in mounted

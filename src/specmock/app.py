@@ -159,9 +159,7 @@ class SpecmockApp:
     ) -> None:
         headers = response.raw_headers()
         if response.violations:
-            headers.append(
-                (b"specmock-violations", header_bytes("; ".join(response.violations)[:2000]))
-            )
+            headers.append((b"specmock-violations", header_bytes("; ".join(response.violations)[:2000])))
         if self.config.cors:
             headers += _cors_headers(scope)
         await send({"type": "http.response.start", "status": response.status, "headers": headers})

@@ -28,7 +28,9 @@ def check_report(argument: str) -> str:
     lines += [f"  {f.pointer or '/'}: {f.message}" for f in findings]
     bad_examples = invalid_examples(api)
     if bad_examples:
-        lines.append(f"\nExamples that break their own schema ({len(bad_examples)}; generated data is used instead):")
+        lines.append(
+            f"\nExamples that break their own schema ({len(bad_examples)}; generated data is used instead):"
+        )
         lines += [f"  {line}" for line in bad_examples]
     lines.append("\nOperations:")
     lines += [f"  {describe_operation(op)}" for op in api.operations.values()]
@@ -55,14 +57,17 @@ def invalid_examples(api: Api) -> list[str]:
                     problems = check(value)
                     if problems:
                         path, message = problems[0]
-                        found.append(f"{op.method} {op.path} {response.key} {media.name} {name}: "
-                                     f"{path or '/'}: {message}")
+                        found.append(
+                            f"{op.method} {op.path} {response.key} {media.name} {name}: "
+                            f"{path or '/'}: {message}"
+                        )
     return found
 
 
 def describe_operation(op: Operation) -> str:
     success = success_plan(op)
-    media = op.responses[success.key].media if success.key in op.responses else ()
+    response = op.responses.get(success.key) if success.key else None
+    media = response.media if response else ()
     answer = f"{success.status} {media[0].name}" if media else f"{success.status} (no body)"
     errors = []
     for kind in SHOWN_KINDS:

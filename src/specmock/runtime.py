@@ -18,7 +18,7 @@ from specmock.config import MockConfig
 from specmock.generation import Generator
 from specmock.pipeline.security import SecurityChecker
 from specmock.pipeline.validate_request import Check, RequestValidator
-from specmock.spec.jsonschema import SchemaCompiler, violations
+from specmock.spec.jsonschema import Direction, SchemaCompiler, violations
 from specmock.spec.loader import LoadedSpec
 from specmock.spec.model import (
     Operation,
@@ -112,7 +112,7 @@ class Api:
     def _accepted_credentials(self) -> set[str]:
         return set(self.config.api_keys) | self.issued_tokens
 
-    def check(self, schema: dict[str, Any], direction: str) -> Check:
+    def check(self, schema: dict[str, Any], direction: Direction) -> Check:
         """A compiled validator for a schema: value → [(json path, message)], empty when valid."""
         cache_key = (id(schema), direction)
         found = self._checks.get(cache_key)

@@ -72,6 +72,11 @@ def build_apis(config: MockConfig) -> list[Api]:
         else:
             base = f"/{name}{own}"
         apis.append(Api(spec, config, name=name, base_path="" if base == "/" else base))
+    if config.fixtures is not None:
+        # Issue 6: records from fixture files replace the seeded ones (refused with file, index, reason).
+        from specmock.fixtures import load_fixtures
+
+        load_fixtures(apis, config.fixtures)
     return apis
 
 
@@ -94,18 +99,29 @@ CONFIG_ENV = "SPECMOCK_CONFIG"
 
 def config_to_env(config: MockConfig) -> str:
     """MockConfig as JSON, for worker processes started by uvicorn (``--workers N``)."""
-    return json.dumps({
-        "specs": [str(p) for p in config.specs], "seed": config.seed, "records": config.records,
-        "base_path": config.base_path, "cors": config.cors, "api_keys": list(config.api_keys),
-        "quiet": config.quiet, "fixtures": str(config.fixtures) if config.fixtures else None,
-    })
+    return json.dumps(
+        {
+            "specs": [str(p) for p in config.specs],
+            "seed": config.seed,
+            "records": config.records,
+            "base_path": config.base_path,
+            "cors": config.cors,
+            "api_keys": list(config.api_keys),
+            "quiet": config.quiet,
+            "fixtures": str(config.fixtures) if config.fixtures else None,
+        }
+    )
 
 
 def app_from_environment() -> SpecmockApp:
     """uvicorn factory for worker processes: each builds its own app (and its own state)."""
     raw = json.loads(os.environ[CONFIG_ENV])
-    config = MockConfig(specs=tuple(Path(p) for p in raw.pop("specs")), api_keys=tuple(raw.pop("api_keys")),
-                        fixtures=Path(raw["fixtures"]) if raw.pop("fixtures") else None, **raw)
+    config = MockConfig(
+        specs=tuple(Path(p) for p in raw.pop("specs")),
+        api_keys=tuple(raw.pop("api_keys")),
+        fixtures=Path(raw["fixtures"]) if raw.pop("fixtures") else None,
+        **raw,
+    )
     return create_app(config=config)
 
 

@@ -6,29 +6,76 @@ from typing import Any
 
 from tests.conftest import MakeClient, spec
 
-ITEM = {"type": "object", "required": ["id", "name"],
-        "properties": {"id": {"type": "integer", "minimum": 1}, "name": {"type": "string"},
-                       "email": {"type": "string", "format": "email"}}}
+ITEM = {
+    "type": "object",
+    "required": ["id", "name"],
+    "properties": {
+        "id": {"type": "integer", "minimum": 1},
+        "name": {"type": "string"},
+        "email": {"type": "string", "format": "email"},
+    },
+}
 NAMED_EXAMPLES = {"first": {"value": {"id": 1, "name": "Rex"}}, "second": {"value": {"id": 2, "name": "Tom"}}}
 
 
 def things(**responses: Any) -> dict[str, Any]:
-    return spec({
-        "/things/{id}": {"get": {
-            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "responses": {"200": {"description": "ok", "content": {"application/json": {
-                "schema": ITEM, "examples": NAMED_EXAMPLES}}},
-                "404": {"description": "gone", "content": {"application/json": {
-                    "schema": {"type": "object", "properties": {"message": {"type": "string"}}},
-                    "example": {"message": "no thing"}}}}, **responses}}},
-        "/forms": {"post": {
-            "requestBody": {"required": True, "content": {
-                "application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["n"], "properties": {
-                    "n": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}}}}},
-                "multipart/form-data": {"schema": {"type": "object", "required": ["n"],
-                                                   "properties": {"n": {"type": "integer"}}}}}},
-            "responses": {"204": {"description": "stored"}}}},
-    })
+    return spec(
+        {
+            "/things/{id}": {
+                "get": {
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": ITEM, "examples": NAMED_EXAMPLES}},
+                        },
+                        "404": {
+                            "description": "gone",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {"message": {"type": "string"}},
+                                    },
+                                    "example": {"message": "no thing"},
+                                }
+                            },
+                        },
+                        **responses,
+                    },
+                }
+            },
+            "/forms": {
+                "post": {
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/x-www-form-urlencoded": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["n"],
+                                    "properties": {
+                                        "n": {"type": "integer"},
+                                        "tags": {"type": "array", "items": {"type": "string"}},
+                                    },
+                                }
+                            },
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["n"],
+                                    "properties": {"n": {"type": "integer"}},
+                                }
+                            },
+                        },
+                    },
+                    "responses": {"204": {"description": "stored"}},
+                }
+            },
+        }
+    )
 
 
 def test_same_seed_same_bytes_and_entities_differ(make_client: MakeClient) -> None:
@@ -63,7 +110,9 @@ def test_unsupported_content_type_is_415_and_bad_json_is_rejected(make_client: M
     response = client.post("/forms", content=b'{"n": 1}', headers={"Content-Type": "application/json"})
     assert response.status_code == 415
     assert "application/x-www-form-urlencoded" in response.json()["detail"]
-    assert client.post("/forms", content=b"\xff\xfe", headers={"Content-Type": "text/plain"}).status_code == 415
+    assert (
+        client.post("/forms", content=b"\xff\xfe", headers={"Content-Type": "text/plain"}).status_code == 415
+    )
 
 
 def test_unacceptable_accept_is_406(make_client: MakeClient) -> None:
@@ -74,9 +123,14 @@ def test_cors_headers_and_preflight(make_client: MakeClient) -> None:
     client = make_client(things())
     response = client.get("/things/1", headers={"Origin": "http://localhost:3000"})
     assert response.headers["access-control-allow-origin"] == "http://localhost:3000"
-    preflight = client.options("/things/1", headers={"Origin": "http://localhost:3000",
-                                                     "Access-Control-Request-Method": "GET",
-                                                     "Access-Control-Request-Headers": "x-api-key"})
+    preflight = client.options(
+        "/things/1",
+        headers={
+            "Origin": "http://localhost:3000",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "x-api-key",
+        },
+    )
     assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-headers"] == "x-api-key"
     assert "access-control-allow-origin" not in make_client(things(), cors=False).get("/things/1").headers

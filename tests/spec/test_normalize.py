@@ -4,9 +4,9 @@ import textwrap
 from typing import Any
 
 import pytest
-from tests.spec.conftest import WriteFile
 
 from specmock.spec.loader import LoadedSpec, load_spec
+from tests.spec.conftest import WriteFile
 
 
 def load(write: WriteFile, text: str) -> LoadedSpec:

@@ -7,7 +7,7 @@ schema validator reports it with the parameter's name.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
@@ -101,7 +101,9 @@ def _object_caster(param: Parameter, casters: dict[str, Caster]) -> Callable[[li
     return cast
 
 
-def deep_object(query: dict[str, list[str]], name: str, casters: dict[str, Caster]) -> dict[str, Any] | None:
+def deep_object(
+    query: Mapping[str, list[str]], name: str, casters: Mapping[str, Caster]
+) -> dict[str, Any] | None:
     """``filter[status]=paid&filter[limit]=3`` → {"status": "paid", "limit": 3}."""
     prefix = name + "["
     found = {k[len(prefix) : -1]: v[-1] for k, v in query.items() if k.startswith(prefix) and k.endswith("]")}

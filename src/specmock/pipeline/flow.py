@@ -7,8 +7,8 @@ route → preferences → validate_request → security → negotiate → state 
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
 from specmock.diagnostics import Diagnostic, Kind
 from specmock.pipeline.negotiate import Plan, choose, choose_media, error_plan
@@ -31,9 +31,14 @@ def run(api: Api, key: str, request: MockRequest) -> MockResponse:
     compiled = api.compiled(key)
     if request.method not in SAFE_METHODS:
         return _run(api, compiled, request)
-    fingerprint = (key, request.path, request.raw_query, api.version(),
-                   *[request.headers.get(name) for name in compiled.fingerprint_headers])
-    cached = api.responses.get(fingerprint)
+    fingerprint = (
+        key,
+        request.path,
+        request.raw_query,
+        api.version(),
+        *[request.headers.get(name) for name in compiled.fingerprint_headers],
+    )
+    cached: MockResponse | None = api.responses.get(fingerprint)
     if cached is None:
         cached = api.responses.put(fingerprint, _run(api, compiled, request))
     return cached
@@ -91,7 +96,9 @@ def _success(
     if stateful:
         outcome = api.sandbox.handle(op, path_values, request.query, None if body is NO_BODY else body)
         if outcome is not None and outcome.error is not None:
-            diagnostic = Diagnostic(outcome.error, outcome.message, "path" if path_values else "body")
+            # The store names the field a CONFLICT is about; NOT_FOUND is about the item itself.
+            location = "body" if outcome.field else ""
+            diagnostic = Diagnostic(outcome.error, outcome.message, location, outcome.field)
             plan_error = error_plan(op, outcome.error, [diagnostic])
             if plan_error.key is not None:
                 return _error(api, compiled, plan_error, None, request)

@@ -81,8 +81,8 @@ def success_plan(operation: Operation, preferred: int | None = None) -> Plan:
         return Plan(order[0], "2XX")
     if "default" in responses:
         return Plan(200, "default")
-    key = next(iter(responses), None)
-    return Plan(_status_of(key) if key else 200, key)
+    first = next(iter(responses), None)
+    return Plan(_status_of(first) if first else 200, first)
 
 
 def _status_of(key: str) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from typing import Any
 
@@ -128,6 +128,8 @@ def _fill(document: Any, schema: Any, ctx: ErrorContext, name: str, depth: int) 
 
 def _fill_object(document: Any, node: dict[str, Any], ctx: ErrorContext, depth: int) -> dict[str, Any]:
     properties, required, additional = merged_object(document, node)
+    if _drf_style(document, additional) and any(_norm(p) == "nonfielderrors" for p in properties):
+        return _fill_drf(document, properties, required, ctx, depth)
     out: dict[str, Any] = {}
     listed = False
     for prop, prop_schema in properties.items():
@@ -141,6 +143,26 @@ def _fill_object(document: Any, node: dict[str, Any], ctx: ErrorContext, depth: 
         for diagnostic in ctx.diagnostics:
             if diagnostic.name and diagnostic.name not in out:
                 out[diagnostic.name] = [diagnostic.message]
+    return out
+
+
+def _fill_drf(
+    document: Any, properties: dict[str, Any], required: set[str], ctx: ErrorContext, depth: int
+) -> dict[str, Any]:
+    """Django REST framework: ``{"identifier": ["…"]}`` per named field, ``non_field_errors`` for the
+    rest, and no classifier (DRF sends none)."""
+    named = [d for d in ctx.diagnostics if d.name]
+    rest = replace(ctx, diagnostics=tuple(d for d in ctx.diagnostics if not d.name))
+    out: dict[str, Any] = {}
+    for prop, prop_schema in properties.items():
+        key = _norm(prop)
+        if key == "nonfielderrors" and (rest.diagnostics or not named):
+            out[prop] = _known_field(document, prop, prop_schema, rest, depth)
+        elif prop in required and key != "nonfielderrors":
+            out[prop] = _fill(document, prop_schema, ctx, prop, depth + 1)
+    for diagnostic in named:
+        field = diagnostic.name.strip("/").split("/")[0] or diagnostic.name
+        out.setdefault(field, []).append(diagnostic.message)
     return out
 
 
