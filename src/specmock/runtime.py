@@ -67,6 +67,7 @@ class Api:
         self._compiled: dict[str, CompiledOperation] = {}
         self._checks: dict[tuple[int, str], Check] = {}
         self.responses: ResponseCache = ResponseCache()
+        self.after_reset: list[Callable[[], None]] = []  # e.g. reload fixtures instead of the seed
 
     @cached_property
     def sandbox(self) -> Sandbox:
@@ -79,6 +80,8 @@ class Api:
         self.sandbox.reset()
         self.issued_tokens.clear()
         self.responses.clear()
+        for hook in self.after_reset:
+            hook()
 
     def compiled(self, key: str) -> CompiledOperation:
         found = self._compiled.get(key)
