@@ -25,7 +25,8 @@ from specmock.pipeline.request import MockRequest, header_items_to_dict
 from specmock.pipeline.serialize import MockResponse, header_bytes
 from specmock.problems import method_not_allowed, not_found, problem_response
 from specmock.runtime import Api
-from specmock.spec.routing import routing_document, split_routing_key
+from specmock.spec.model import Operation
+from specmock.spec.routing import routing_document, routing_key, specificity, split_routing_key
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -101,6 +102,10 @@ class SpecmockApp:
         operation_id = routing.get("operation_id")
         path: str = scope["path"]
         if operation_id is None:
+            # Starlette's mount pattern (`.*`) stops at a newline (`/tokens/a%0Ab/`): the same
+            # templates, matched here in Connexion's order, settle what it could not.
+            operation_id = self._template_route(scope["method"], path)
+        if operation_id is None:
             request = await self._request(scope, receive, "")
             allowed = self._allowed(path)
             answer = method_not_allowed(path, allowed) if allowed else not_found(path)
@@ -127,14 +132,22 @@ class SpecmockApp:
             api.base_path == "" and any(op.path == "/" for op in api.operations.values()) for api in self.apis
         )
 
-    def _allowed(self, path: str) -> list[str]:
-        methods: list[str] = []
-        for api in self.apis:
+    def _matching(self, path: str) -> list[tuple[int, Operation]]:
+        """Operations whose template matches the path, most specific first (as they are routed)."""
+        found = []
+        for index, api in enumerate(self.apis):
             if api.base_path and not path.startswith(api.base_path):
                 continue
             relative = path[len(api.base_path) :]
-            methods += [op.method for op in api.operations.values() if op.path_regex.match(relative)]
-        return sorted(set(methods))
+            found += [(index, op) for op in api.operations.values() if op.path_regex.match(relative)]
+        return sorted(found, key=lambda item: specificity(item[1].path))
+
+    def _allowed(self, path: str) -> list[str]:
+        return sorted({op.method for _, op in self._matching(path)})
+
+    def _template_route(self, method: str, path: str) -> str | None:
+        routed = next((routing_key(i, op.key) for i, op in self._matching(path) if op.method == method), None)
+        return routed
 
     async def _request(self, scope: Scope, receive: Receive, base_path: str) -> MockRequest:
         body = await _read_body(receive)

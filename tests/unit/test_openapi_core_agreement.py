@@ -96,7 +96,7 @@ def specmock_accepts(
     return not found and not compiled.security.check(request)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(
     item=TEXT,
     query=st.dictionaries(st.sampled_from(["limit", "kind"]), TEXT),

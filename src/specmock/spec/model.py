@@ -7,6 +7,7 @@ declares none.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -92,6 +93,7 @@ class Operation:
         return template_regex(self.path)
 
 
+@functools.cache
 def template_regex(template: str) -> re.Pattern[str]:
     """Regex with one named group per `{param}`; a parameter never spans a `/`."""
     out, names = [], []
@@ -101,7 +103,7 @@ def template_regex(template: str) -> re.Pattern[str]:
             out.append(f"(?P<p{len(names) - 1}>[^/]+)")
         else:
             out.append(re.escape(part))
-    return re.compile("^" + "".join(out) + "$")
+    return re.compile("^" + "".join(out) + r"\Z")  # \Z: `$` would also accept a trailing newline
 
 
 def template_names(template: str) -> list[str]:

@@ -38,6 +38,9 @@ class Call:
     def name(self) -> str:
         return self.collection.resource.name
 
+    def missing(self, key: str) -> Outcome:
+        return not_found(self.name, key, self.collection.resource.messages.get("not-found"))
+
     def find(self, key: str) -> Entry | None:
         """The item; with an operation that cannot say "not found" an unknown id materialises, and
         a deleted one too for PUT, POST and DELETE (they may re-create; GET and PATCH may not)."""
@@ -51,8 +54,8 @@ def writable(collection: Collection, body: Any) -> Record:
     orjson refuse integers beyond 64 bits, which a schema without bounds lets through)."""
     if not isinstance(body, dict):
         return {}
-    read_only = collection.resource.read_only
-    return {k: v for k, v in body.items() if k not in read_only and encodable(v)}
+    read_only, hidden = collection.resource.read_only, collection.resource.hidden
+    return {k: v for k, v in body.items() if k not in read_only and k not in hidden and encodable(v)}
 
 
 def encodable(value: Any, depth: int = 0) -> bool:
@@ -101,14 +104,14 @@ def taken(
     if field is not None and record.get(field) is not None:
         key = key_of(record[field])
         if key != own_key and key in bucket.entries:
-            return conflict(resource.name, field, record[field])
+            return conflict(resource.name, field, record[field], resource.messages.get("conflict"))
     for name in resource.unique:
         value = record.get(name)
         if value is None or (old is not None and old.get(name) == value):
             continue
         for key, entry in bucket.entries.items():
             if key != own_key and entry.stored.get(name) == value:
-                return conflict(resource.name, name, value)
+                return conflict(resource.name, name, value, resource.messages.get("conflict"))
     return None
 
 
@@ -119,10 +122,11 @@ def create(call: Call, body: Any, location: str) -> Outcome | None:
     incoming = writable(collection, body)
     counter = engine.counter_value()
     generated = engine.seeder.entity(resource, *scope, "create", counter)
-    record = conform(engine.seeder, collection, {**generated, **incoming}, generated)
+    merged = engine.finish(resource, {**generated, **incoming}, (*scope, "create", counter), created=incoming)
+    record = conform(engine.seeder, collection, merged, generated)
     given = incoming.get(resource.id_field) if resource.id_field else None
     if given is not None and key_of(given) in bucket.entries:
-        return conflict(resource.name, str(resource.id_field), given)
+        return conflict(resource.name, str(resource.id_field), given, resource.messages.get("conflict"))
     problem = taken(collection, bucket, {k: v for k, v in record.items() if k != resource.id_field}, None)
     if problem is not None:
         return problem
@@ -145,7 +149,7 @@ def _location(operation: Operation, collection_path: str, key: str) -> dict[str,
 def read(call: Call, key: str) -> Outcome | None:
     entry = call.find(key)
     if entry is None:
-        return not_found(call.name, key)
+        return call.missing(key)
     cache = ("read", call.operation.key, call.name, call.collection.version, call.scope, key)
     return respond(call, (200,), entry, cache_key=cache)
 
@@ -156,9 +160,10 @@ def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
     resource = collection.resource
     entry = call.find(key)
     if entry is None:
-        return not_found(resource.name, key)
+        return call.missing(key)
     bucket = engine.bucket(collection, scope)
     record = replaced(engine, collection, entry.stored, writable(collection, body), merge)
+    record = engine.finish(resource, record, (*scope, key))
     record = conform(engine.seeder, collection, record, entry.stored)
     problem = taken(collection, bucket, record, key, entry.stored)
     if problem is not None:
@@ -177,7 +182,7 @@ def replaced(engine: Engine, collection: Collection, old: Record, incoming: Reco
     resource = collection.resource
     if merge:
         return {**old, **incoming}
-    keep = set(resource.read_only) | {resource.parent_ref, resource.id_field} - {None}
+    keep = set(resource.read_only) | set(resource.hidden) | {resource.parent_ref, resource.id_field} - {None}
     record = {k: v for k, v in old.items() if k in keep}
     record.update(incoming)
     _, required, _ = merged_object(engine.seeder.document, resource.entity)
@@ -189,7 +194,7 @@ def replaced(engine: Engine, collection: Collection, old: Record, incoming: Reco
 
 def delete(call: Call, key: str) -> Outcome | None:
     if call.find(key) is None:
-        return not_found(call.name, key)
+        return call.missing(key)
     entry = call.engine.remove(call.collection, call.scope, key)
     return respond(call, (204, 200, 202), entry)
 
@@ -199,12 +204,13 @@ def singleton(call: Call, body: Any) -> Outcome | None:
     bucket = engine.bucket(collection, scope)
     entry = bucket.entries.get(SINGLETON_KEY)
     if entry is None:
-        return not_found(call.name, "/".join(scope) or collection.resource.path)
+        return call.missing("/".join(scope) or collection.resource.path)
     if call.route.role == "singleton-read":
         cache = ("read", call.operation.key, call.name, collection.version, scope)
         return respond(call, (200,), entry, cache_key=cache)
     merge = call.operation.method == "PATCH"
     record = replaced(engine, collection, entry.stored, writable(collection, body), merge)
+    record = engine.finish(collection.resource, record, scope)
     record = conform(engine.seeder, collection, record, entry.stored)
     fresh = collection.entry(record, seeded=entry.seeded)
     bucket.entries[SINGLETON_KEY] = fresh

@@ -6,7 +6,8 @@ Callers hold ``engine.lock`` around every call (an ``RLock``: cheap when unconte
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from specmock.generation import rng_for
@@ -15,6 +16,8 @@ from specmock.state.answers import View
 from specmock.state.identity import id_from_path, key_of
 from specmock.state.outcome import Outcome, documented_success, has_body, not_found
 from specmock.state.planning import Plan
+from specmock.state.resources import Resource
+from specmock.state.rules import finish
 from specmock.state.seeding import Seeder
 from specmock.state.store import Bucket, Clock, Collection, Entry, Record, Scope, drop_scope
 
@@ -29,6 +32,7 @@ class Engine:
         self.records = records
         self.lock = threading.RLock()
         self.clock = Clock()
+        self.now: Callable[[], float] = time.time  # read only to decide expiry (x-specmock-resource.expires)
         self.creates = 0
         self.envelopes: dict[str, dict[str, Any]] = {}
         self.statuses: dict[tuple[str, tuple[int, ...]], tuple[int, bool]] = {}
@@ -119,11 +123,34 @@ class Engine:
         """Seeded records with their keys, one at a time: file each key in ``bucket`` before the next."""
         resource = collection.resource
         for index in range(count):
-            record = self.seeder.entity(resource, *scope, index)
+            record = self.finish(resource, self.seeder.entity(resource, *scope, index), (*scope, index))
             if resource.kind == "singleton":
                 yield SINGLETON_KEY, record
                 continue
             yield self.assign_id(collection, bucket, scope, record, None, index), record
+
+    def finish(
+        self, resource: Resource, record: Record, parts: tuple[Any, ...], created: Record | None = None
+    ) -> Record:
+        """The record with the resource's extension rules applied (hidden, derive, expires, discard)."""
+        if not (resource.hidden or resource.derive or resource.expires or resource.discard):
+            return record
+        now = self.now() if created is not None and resource.expires is not None else None
+        return finish(self.seeder, resource, record, parts, created, now, self.ttl_of)
+
+    def ttl_of(self, name: str, field: str) -> Any:
+        """A field of a singleton resource (``authentication-options.authTokenTtl``), or None."""
+        collection = self.collections.get(name)
+        if collection is None or collection.resource.kind != "singleton":
+            return None
+        entry = self.bucket(collection, ()).entries.get(SINGLETON_KEY)
+        return entry.stored.get(field) if entry is not None else None
+
+    def live(self, entry: Entry | None) -> Entry | None:
+        """None for an expired entry: it reads as gone (until deleted, it still holds its id)."""
+        if entry is not None and entry.expires_at is not None and entry.expired(self.now()):
+            return None
+        return entry
 
     def seeded(self, name: str) -> Iterator[Any]:
         """What seeding gives ``name`` from scratch, shaped as ``dump`` shapes it, one record at a time.
@@ -196,10 +223,13 @@ class Engine:
             and (lenient or collection.resource.materialize)
             and (revive or key not in bucket.deleted)
         ):
-            entry = collection.entry(self.seeder.materialized(collection.resource, scope, key))
+            resource = collection.resource
+            made = self.seeder.materialized(resource, scope, key)
+            record = self.finish(resource, made, (*scope, "id", key))
+            entry = collection.entry(record)
             bucket.entries[key] = entry
             collection.touch()
-        return entry
+        return self.live(entry)
 
     def missing_parent(self, collection: Collection, scope: Scope, lenient: bool = False) -> Outcome | None:
         """NOT_FOUND when an item on the way down (the book of ``/books/{id}/loans``) does not exist."""
@@ -214,7 +244,7 @@ class Engine:
             return None
         if lenient and scope[-1] not in self.bucket(parent, scope[:-1]).deleted:
             return None  # the operation cannot say "not found": answer for a parent never seen
-        return not_found(parent_name, scope[-1])
+        return not_found(parent_name, scope[-1], parent.resource.messages.get("not-found"))
 
     def remove(self, collection: Collection, scope: Scope, key: str) -> Entry | None:
         bucket = self.bucket(collection, scope)

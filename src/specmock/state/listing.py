@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from specmock.diagnostics import Kind
 from specmock.generation import rng_for
 from specmock.spec.model import Header, Operation
 from specmock.state import pagefill
@@ -38,6 +39,7 @@ class ListPlan:
     headers: tuple[Header, ...]
     relevant: frozenset[str]
     envelope: dict[str, Any] | None
+    invalid_page: str | None = None  # the NOT_FOUND message for a page out of range (404 documented)
 
 
 def compile_list(document: Any, operation: Operation, resource: Resource, seeder: Seeder) -> ListPlan:
@@ -45,13 +47,18 @@ def compile_list(document: Any, operation: Operation, resource: Resource, seeder
     words = shape_of(operation.path).literals[-1:]
     shape = list_shape(document, success_schema(document, operation, (str(status),)), words)
     paging = page_plan(document, operation)
-    query = query_plan(document, operation, set(resource.properties), paging.names)
+    query = query_plan(
+        document, operation, set(resource.properties), paging.names, ",".join(resource.ordering)
+    )
     response = operation.responses.get(str(status))
     envelope = None
     if shape is not None and shape.envelope is not None:
         draw = seeder.generator.compile(shape.envelope, direction="response", name=f"{resource.name}.list")
         generated = draw(rng_for(seeder.seed, resource.name, "list", operation.key))
         envelope = generated if isinstance(generated, dict) else {}
+    invalid_page = None
+    if paging.page is not None and "404" in operation.responses:
+        invalid_page = resource.messages.get("invalid-page", "page {page} does not exist")
     return ListPlan(
         status,
         shape,
@@ -60,6 +67,7 @@ def compile_list(document: Any, operation: Operation, resource: Resource, seeder
         response.headers if response else (),
         paging.names | query.names,
         envelope,
+        invalid_page,
     )
 
 
@@ -76,7 +84,8 @@ def answer(
     query: Mapping[str, Sequence[str]],
 ) -> Outcome:
     win = window(plan.paging, query)
-    if win.after_key is None and win.before_key is None and not any(n in query for n in plan.query.names):
+    plain = not plan.query.default_order and not any(n in query for n in plan.query.names)
+    if win.after_key is None and win.before_key is None and plain:
         # Nothing to filter or order: slice the stored order without copying the whole collection.
         total = len(entries)
         start = min(win.offset, total)
@@ -90,7 +99,12 @@ def answer(
             stop = _position(matched, collection, win.before_key)
             end, start = stop, max(stop - (win.limit if win.limit is not None else stop), 0)
         page_items = matched[start:end]
-    page = Page(total, start, win.limit, len(page_items), plan.paging.base)
+    missing = _invalid_page(plan, query, total, win.limit)
+    if missing is not None:
+        return missing
+    # Past the end the page is empty but keeps the request's own offset (a client pages on from it).
+    past_end = win.after_key is None and win.before_key is None and win.offset > start
+    page = Page(total, win.offset if past_end else start, win.limit, len(page_items), plan.paging.base)
     link = _linker(plan.paging, operation, path_values, query)
     body: Any = page_items
     shape = plan.shape
@@ -100,6 +114,25 @@ def answer(
         pagefill.fill(body, shape.slots, page, link)
     headers = pagefill.headers(plan.headers, page, link)
     return Outcome(plan.status, body, headers)
+
+
+def _invalid_page(
+    plan: ListPlan, query: Mapping[str, Sequence[str]], total: int, size: int | None
+) -> Outcome | None:
+    """NOT_FOUND for a page number before the first or after the last (the first always exists), as
+    Django REST framework's ``PageNumberPagination`` answers; only when the operation documents 404."""
+    bound = plan.paging.page
+    if plan.invalid_page is None or bound is None or not query.get(bound.name):
+        return None
+    try:
+        requested = int(query[bound.name][-1])
+    except ValueError:
+        requested = plan.paging.base - 1
+    pages = max(1, -(-total // size)) if size else 1
+    if plan.paging.base <= requested < plan.paging.base + pages:
+        return None
+    message = plan.invalid_page.replace("{page}", query[bound.name][-1])
+    return Outcome(404, None, {}, Kind.NOT_FOUND, message)
 
 
 def _start(win: Window, matched: list[Record], collection: Collection) -> int:

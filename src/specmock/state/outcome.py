@@ -27,14 +27,30 @@ class Outcome:
     error: Kind | None = None  # NOT_FOUND / CONFLICT → the pipeline renders the spec's error shape
     message: str = ""
     cache_key: tuple[Any, ...] | None = None  # stable while the data it depends on is unchanged
+    field: str = ""  # the request field an error is about (CONFLICT: the taken one)
 
 
-def not_found(what: str, key: str) -> Outcome:
-    return Outcome(404, None, {}, Kind.NOT_FOUND, f"{what} {key!r} does not exist")
+def not_found(what: str, key: str, template: str | None = None) -> Outcome:
+    """NOT_FOUND; ``template`` (``x-specmock-resource.messages.not-found``) may use {resource}, {id}."""
+    message = _format(template, resource=what, id=key) if template else f"{what} {key!r} does not exist"
+    return Outcome(404, None, {}, Kind.NOT_FOUND, message)
 
 
-def conflict(what: str, name: str, value: Any) -> Outcome:
-    return Outcome(409, None, {}, Kind.CONFLICT, f"{what}: {name}={value!r} is already taken")
+def conflict(what: str, name: str, value: Any, template: str | None = None) -> Outcome:
+    """CONFLICT naming the field; ``template`` may use {resource}, {field}, {value}."""
+    message = (
+        _format(template, resource=what, field=name, value=value)
+        if template
+        else f"{what}: {name}={value!r} is already taken"
+    )
+    return Outcome(409, None, {}, Kind.CONFLICT, message, field=name)
+
+
+def _format(template: str, **values: Any) -> str:
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return template
 
 
 def documented_success(operation: Operation, preferred: tuple[int, ...]) -> int | None:

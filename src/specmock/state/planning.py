@@ -10,7 +10,7 @@ from specmock.spec.model import Operation
 from specmock.spec.refs import deref
 from specmock.spec.views import merged_object, schema_types
 from specmock.state.answers import body_schema, choose_entity, view_for
-from specmock.state.extensions import X_UNIQUE
+from specmock.state.extensions import X_UNIQUE, Declared
 from specmock.state.identity import find_id_field, is_read_only, is_write_only
 from specmock.state.infer import Inference, Key, Placement, action_target, name_keys, route_for
 from specmock.state.naming import norm, shape_of, singular
@@ -100,8 +100,20 @@ def _route_actions(plan: Plan, placements: list[Placement], items: dict[tuple[st
         owner = items.get(target[0]) if target else None
         op = placement.operation
         if target is not None and owner is not None:
-            plan.routes[op.key] = Route("action", owner, target[1], target[2], _no_error_status(op))
-            plan.actions.append(f"action {op.method} {op.path}: generated; 404 when its {owner} item is gone")
+            plan.routes[op.key] = Route(
+                "action", owner, target[1], target[2], _no_error_status(op), action=placement.declared.action
+            )
+            spec = placement.declared.action
+            done = (
+                ", ".join(
+                    [f"answer {a} = item {f}" for a, f in spec.answer]
+                    + [f"item {f} = body {b}" for f, b in spec.update]
+                )
+                if spec is not None
+                else ""
+            )
+            what = done or "generated"
+            plan.actions.append(f"action {op.method} {op.path}: {what}; 404 when its {owner} item is gone")
         else:
             plan.actions.append(f"action {op.method} {op.path}: generated")
 
@@ -143,7 +155,20 @@ def build_resource(document: dict[str, Any], name: str, members: list[Placement]
         if isinstance(deref(document, s), dict) and deref(document, s).get(X_UNIQUE) is True
     ]
     resource.unique = tuple(dict.fromkeys(u for u in [*declared_unique, *flagged] if u != resource.id_field))
+    _apply_declared(resource, [p.declared for p in members])
     return resource
+
+
+def _apply_declared(resource: Resource, declared: list[Declared]) -> None:
+    """The behaviour extensions: discard, hidden, derive, expires, messages, ordering."""
+    resource.discard = frozenset(n for d in declared for n in d.discard)
+    for d in declared:
+        for name, schema in d.hidden.items():
+            resource.hidden.setdefault(name, schema)
+        resource.messages = {**d.messages, **resource.messages}
+    resource.derive = tuple({x.target: x for d in declared for x in d.derive}.values())
+    resource.expires = next((d.expires for d in declared if d.expires is not None), None)
+    resource.ordering = next((d.ordering for d in declared if d.ordering), ())
 
 
 def entity_properties(document: dict[str, Any], schema: Schema) -> tuple[dict[str, Schema], Any]:

@@ -4,6 +4,7 @@ A declared parameter named like a field filters by it (``intent=api``, ``expirin
 ``user__username=ann`` → ``user_obj.username`` or ``user.username``; Django-style suffixes ``__in``,
 ``__icontains``, ``__gt``/``__gte``/``__lt``/``__lte``); ``search``/``q`` matches any string field
 (case-insensitive substring); ``ordering``/``sort`` take ``field,-other``. Unknown names are ignored.
+A parameter with ``x-specmock-filter: source.type`` filters by that (dotted) field whatever its name.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from specmock.spec.model import Operation
 from specmock.spec.views import schema_types
+from specmock.state.extensions import parameter_extensions
 from specmock.state.naming import norm, singular
 
 Record = dict[str, Any]
@@ -48,6 +50,7 @@ class QueryPlan:
     filters: tuple[Filter, ...] = ()
     search: tuple[str, ...] = ()
     ordering: tuple[str, ...] = ()
+    default_order: str = ""  # x-specmock-resource.ordering: applied when no ordering parameter is sent
 
     @property
     def names(self) -> frozenset[str]:
@@ -63,20 +66,30 @@ class QueryPlan:
             term = (query.get(name) or [""])[-1].strip().lower()
             if term:
                 records = [r for r in records if _contains_text(r, term)]
+        asked = False
         for name in self.ordering:
             order = (query.get(name) or [""])[-1]
             if order:
                 records = order_by(records, order)
+                asked = True
+        if self.default_order and not asked:
+            records = order_by(records, self.default_order)
         return records
 
 
-def query_plan(document: Any, operation: Operation, fields: set[str], reserved: frozenset[str]) -> QueryPlan:
+def query_plan(
+    document: Any, operation: Operation, fields: set[str], reserved: frozenset[str], default_order: str = ""
+) -> QueryPlan:
     filters, search, ordering = [], [], []
     for param in operation.parameters:
         if param.location != "query" or param.name in reserved:
             continue
         key = norm(param.name)
-        if key in SEARCH_NAMES:
+        declared = parameter_extensions(document, operation, param.name)
+        if isinstance(declared, str) and declared:
+            is_array = "array" in schema_types(document, param.schema)
+            filters.append(Filter(param.name, tuple(declared.split(".")), "exact", is_array))
+        elif key in SEARCH_NAMES:
             search.append(param.name)
         elif key in ORDER_NAMES:
             ordering.append(param.name)
@@ -84,7 +97,7 @@ def query_plan(document: Any, operation: Operation, fields: set[str], reserved: 
             flt = _filter(param.name, fields, "array" in schema_types(document, param.schema))
             if flt is not None:
                 filters.append(flt)
-    return QueryPlan(tuple(filters), tuple(search), tuple(ordering))
+    return QueryPlan(tuple(filters), tuple(search), tuple(ordering), default_order)
 
 
 def _filter(name: str, fields: set[str], is_array: bool) -> Filter | None:

@@ -24,6 +24,34 @@ COLLECTION_ROLES = frozenset({"list", "create"})
 SINGLETON_ROLES = frozenset({"singleton-read", "singleton-write"})
 
 
+@dataclass(frozen=True, slots=True)
+class Derive:
+    """``target`` follows ``source``: a copy, or (with ``key``) an object generated once per source value
+    whose ``key`` field holds that value (``user_obj`` for ``user``: same user, same object)."""
+
+    target: str
+    source: str
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Expiry:
+    """An item whose ``field`` (a date-time) is in the past reads as gone."""
+
+    field: str
+    ttl: int | None = None  # default lifetime, in seconds, of a created item that sends none
+    ttl_resource: str | None = None  # a singleton holding the lifetime …
+    ttl_field: str | None = None  # … in this field (seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """What an action does with the item it hangs under."""
+
+    answer: tuple[tuple[str, str], ...] = ()  # (answer field, item field)
+    update: tuple[tuple[str, str], ...] = ()  # (item field, request body field)
+
+
 @dataclass(slots=True)
 class Resource:
     name: str
@@ -44,6 +72,12 @@ class Resource:
     materialize: bool = False  # no create: any id read exists until deleted
     roles: dict[str, str] = field(default_factory=dict)  # operation key → role
     declared: bool = False  # named by x-specmock-resource
+    discard: frozenset[str] = frozenset()  # request fields never stored
+    hidden: dict[str, Schema] = field(default_factory=dict)  # server-owned, generated, never shown
+    derive: tuple[Derive, ...] = ()
+    expires: Expiry | None = None
+    messages: dict[str, str] = field(default_factory=dict)  # not-found / conflict templates
+    ordering: tuple[str, ...] = ()  # the order of a list that asks for none (``-field`` descending)
 
     def summary(self) -> str:
         ops = ", ".join(f"{role}" for role in sorted(set(self.roles.values()), key=_role_order))
@@ -57,6 +91,16 @@ class Resource:
             parts.append("unique=" + ",".join(self.unique))
         if self.write_only:
             parts.append("writeOnly=" + ",".join(sorted(self.write_only)))
+        if self.hidden:
+            parts.append("hidden=" + ",".join(sorted(self.hidden)))
+        if self.discard:
+            parts.append("discard=" + ",".join(sorted(self.discard)))
+        parts += [
+            f"derive {d.target}.{d.key}={d.source}" if d.key else f"derive {d.target}={d.source}"
+            for d in self.derive
+        ]
+        if self.expires is not None:
+            parts.append(f"expires by {self.expires.field}")
         if self.materialize and self.item_path:
             parts.append("items appear when first read")
         return "; ".join(parts)
@@ -76,3 +120,4 @@ class Route:
     item_param: str | None = None  # path parameter holding the item's id
     lenient: bool = False  # the operation documents no 4xx: unknown ids materialise instead of 404
     view: View = ENTITY  # how the answer relates to the stored record
+    action: ActionSpec | None = None  # x-specmock-action

@@ -6,15 +6,15 @@ outcome = sandbox.handle(operation, path_values, query, body)   # None: generate
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from specmock.generation import Generator
 from specmock.spec.model import Operation
-from specmock.state import crud, listing
+from specmock.state import actions, crud, listing
 from specmock.state.engine import Engine
 from specmock.state.listing import ListPlan
-from specmock.state.outcome import Outcome, not_found
+from specmock.state.outcome import Outcome
 from specmock.state.planning import Plan, make_plan
 from specmock.state.resources import Route
 from specmock.state.seeding import Seeder
@@ -27,6 +27,7 @@ class Sandbox:
         self.plan = plan
         self.engine = Engine(plan, seeder, records)
         self._lists: dict[str, ListPlan] = {}
+        self._expiring = any(r.expires is not None for r in plan.resources.values())
 
     @classmethod
     def build(
@@ -42,8 +43,28 @@ class Sandbox:
 
     @property
     def version(self) -> int:
-        """Changes whenever any stored record may have changed (writes, reset, load): a cache key part."""
+        """Changes whenever any stored record may have changed (writes, reset, load, an item's expiry
+        instant passing): a cache key part."""
+        if self._expiring:
+            with self.engine.lock:
+                self.engine.clock.expire_due(self.engine.now())
         return self.engine.clock.now
+
+    @property
+    def now(self) -> Callable[[], float]:
+        """The clock expiry is decided by (POSIX seconds; ``time.time`` unless replaced, as tests do).
+
+        Nothing else reads it: seeded and generated data never depend on the time.
+        """
+        return self.engine.now
+
+    @now.setter
+    def now(self, clock: Callable[[], float]) -> None:
+        with self.engine.lock:
+            self.engine.now = clock
+            for collection in self.engine.collections.values():
+                if collection.resource.expires is not None:
+                    collection.touch()  # what is live may have changed: drop cached pages
 
     def handles(self, operation_key: str) -> bool:
         return operation_key in self.plan.routes
@@ -60,6 +81,8 @@ class Sandbox:
             return None
         scope = tuple(path_values.get(p, "") for p in route.scope_params)
         with self.engine.lock:
+            if self._expiring:
+                self.engine.clock.expire_due(self.engine.now())
             collection = self.engine.collections[route.resource]
             lenient_action = route.role == "action" and route.lenient
             missing = None if lenient_action else self.engine.missing_parent(collection, scope, route.lenient)
@@ -92,9 +115,11 @@ class Sandbox:
             return crud.delete(call, key)
         if role.startswith("singleton"):
             return crud.singleton(call, body)
+        if route.action is not None:
+            return actions.run(call, route.action, key, body)
         # An action: only its item's existence is ours, and only when the operation can say "not found".
         if not route.lenient and self.engine.find(collection, scope, key) is None:
-            return not_found(collection.resource.name, key)
+            return call.missing(key)
         return None
 
     def _list(
@@ -113,7 +138,13 @@ class Sandbox:
         key = listing.cache_key(operation, collection, scope, listing.normalized(query, plan.relevant))
         found = collection.cache.get(key)
         if found is None:
-            outcome = listing.answer(plan, collection, bucket.entries, operation, path_values, query)
+            entries = bucket.entries
+            if collection.resource.expires is not None:
+                now = self.engine.now()
+                entries = {k: e for k, e in entries.items() if not e.expired(now)}
+            outcome = listing.answer(plan, collection, entries, operation, path_values, query)
+            if outcome.error is not None:
+                return outcome
             found = Outcome(outcome.status, outcome.body, outcome.headers, cache_key=key)
             collection.remember(key, found)
         return found
