@@ -1,5 +1,10 @@
 """Real-world documents, the schemas to generate from, and validators to check the values with.
 
+Values are checked the way schemathesis checks responses: ``oneOf`` / ``anyOf`` / ``allOf`` as
+plain JSON Schema (openapi-schema-validator would only try the branch a discriminator names), and
+every discriminator value reached through ``$ref`` / ``properties`` / ``items`` must be a name the
+discriminator knows (a mapping key, or the schema name of one of its oneOf/anyOf branches).
+
 Documents are read with PyYAML's C loader where available (the same safe subset as
 ``yaml.safe_load``, ten times faster) and cached per process.
 """
@@ -16,7 +21,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, _keywords
+from jsonschema.validators import extend
 from openapi_schema_validator import (
     OAS30ReadValidator,
     OAS30WriteValidator,
@@ -211,13 +217,21 @@ def validation_document(name: str, direction: Direction) -> dict[str, Any]:
     return doc
 
 
+# jsonschema's own applicators: every branch is checked, whatever a discriminator says.
+_PLAIN = {"oneOf": _keywords.oneOf, "anyOf": _keywords.anyOf, "allOf": _keywords.allOf}
+_OAS31 = extend(OAS31Validator, _PLAIN)
+_OAS30_READ = extend(OAS30ReadValidator, _PLAIN)
+_OAS30_WRITE = extend(OAS30WriteValidator, _PLAIN)
+
+
 def validator_for(name: str, target: Target) -> Any:
-    """An openapi-schema-validator validator for the target, with the document as its root."""
+    """An openapi-schema-validator validator (plain JSON Schema applicators) for the target, with
+    the document as its root."""
     doc = validation_document(name, target.direction)
     root = {**doc, "$ref": target.pointer}
     if version(doc) == "3.1":
-        return OAS31Validator(root, format_checker=RFC3339_TIME(oas31_format_checker))
-    cls = OAS30ReadValidator if target.direction == "response" else OAS30WriteValidator
+        return _OAS31(root, format_checker=RFC3339_TIME(oas31_format_checker))
+    cls = _OAS30_READ if target.direction == "response" else _OAS30_WRITE
     return cls(root, format_checker=RFC3339_TIME(oas30_format_checker))
 
 
@@ -229,9 +243,76 @@ def RFC3339_TIME(checker: FormatChecker) -> FormatChecker:
     return patched
 
 
+@functools.cache
+def _schema_names(name: str, direction: Direction) -> dict[int, str]:
+    schemas = validation_document(name, direction).get("components", {}).get("schemas") or {}
+    return {id(node): key for key, node in schemas.items()}
+
+
 def errors(name: str, target: Target, value: Any) -> list[str]:
+    """One line per problem, with the failing keyword; a problem at a components schema names it
+    (``[Schema]``)."""
+    names = _schema_names(name, target.direction)
     found = validator_for(name, target).iter_errors(value)
-    return [f"{'/'.join(map(str, e.absolute_path))}: {_short(e.message)}" for e in found]
+    lines = [
+        f"{'/'.join(map(str, e.absolute_path))}: [{names.get(id(e.schema), '')}] {_keyword(e)}: "
+        f"{_short(e.message)}"
+        for e in found
+    ]
+    return lines + discriminator_errors(name, target, value)
+
+
+def _keyword(error: Any) -> str:
+    """The failing keyword; a oneOf says which way it failed (the message is often shortened)."""
+    if error.validator == "oneOf":
+        return "oneOf (none)" if error.context else "oneOf (more than one)"
+    return str(error.validator)
+
+
+def discriminator_errors(name: str, target: Target, value: Any) -> list[str]:
+    """schemathesis's discriminator check: walk the schema along the value (``$ref``,
+    ``properties``, ``items``) and report discriminator values no mapping or branch names."""
+    doc = validation_document(name, target.direction)
+    names = _schema_names(name, target.direction)
+    found: list[str] = []
+    stack: list[tuple[Any, Any, str, str]] = [(target.node, value, "", "")]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        schema, data, path, owner = stack.pop()
+        key = (id(schema), id(data))
+        if not isinstance(schema, dict) or not isinstance(data, dict | list) or key in seen:
+            continue
+        seen.add(key)
+        owner = names.get(id(schema), owner)
+        if isinstance(schema.get("$ref"), str):
+            target_node = _pointer(doc, schema["$ref"])
+            stack.append((target_node, data, path, names.get(id(target_node), owner)))
+        if isinstance(data, dict):
+            problem = _unknown_name(schema, data)
+            if problem:
+                found.append(f"{path}: [{owner}] {problem}")
+            for key, sub in (schema.get("properties") or {}).items():
+                if key in data:
+                    stack.append((sub, data[key], f"{path}/{key}", owner))
+        elif isinstance(schema.get("items"), dict):
+            stack.extend((schema["items"], item, f"{path}/{i}", owner) for i, item in enumerate(data))
+    return found
+
+
+def _unknown_name(schema: dict[str, Any], data: dict[str, Any]) -> str | None:
+    discriminator = schema.get("discriminator")
+    prop = discriminator.get("propertyName") if isinstance(discriminator, dict) else None
+    if not isinstance(prop, str) or not isinstance(data.get(prop), str):
+        return None
+    known = {str(k) for k in (discriminator.get("mapping") or {})}
+    for keyword in ("anyOf", "oneOf"):
+        for branch in schema.get(keyword) or []:
+            ref = branch.get("$ref") if isinstance(branch, dict) else None
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                known.add(ref.rsplit("/", 1)[-1])
+    if not known or data[prop] in known:
+        return None
+    return f"discriminator {prop}={data[prop]!r} is not a known name"
 
 
 def _short(message: str) -> str:

@@ -3,8 +3,10 @@
 Every components schema (in the response direction; every second one in the request direction
 too) and every request / response body schema is generated with seed 0 and validated with
 openapi-schema-validator (OAS30Read/WriteValidator for 3.0, OAS31Validator for 3.1, with the OAS
-format checkers); every eighth one again with seed 1. Targets are split into shards so that
-``pytest -n 2`` spreads the work.
+format checkers); every eighth one again with seed 1. The validators check ``oneOf`` as plain
+JSON Schema (exactly one branch, whatever the discriminator says) and every discriminator value
+against the names the discriminator knows, as schemathesis does (see ``corpus``). Targets are
+split into shards so that ``pytest -n 2`` spreads the work.
 """
 
 from __future__ import annotations
@@ -19,27 +21,37 @@ from tests.generation import corpus
 
 SHARDS = {"discord": 4, "rebilly": 4, "authentik": 4, "twilio": 2}
 
-# Schemas no value can satisfy as written (checked by hand); any other failure fails the test.
-SPEC_DEFECTS: dict[tuple[str, str], tuple[str, str]] = {
-    **{
-        ("rebilly", pointer): (
-            "is not one of",
-            "discriminator mapping names (create/change/reactivate) differ from the branches' own "
-            "`type` enums (creation/change/reactivation): no value satisfies both",
-        )
-        for pointer in (
-            "#/components/schemas/StorefrontQuote",
-            "#/paths/~1storefront~1quotes~1{id}/get/responses/200/content/application~1json/schema",
-            "#/paths/~1storefront~1quotes~1{id}~1accept/post/responses/200/content/application~1json/schema",
-            "#/paths/~1storefront~1quotes~1{id}~1reject/post/responses/200/content/application~1json/schema",
-        )
-    },
-    ("rebilly", "#/components/requestBodies/PatchPaymentInstrument/content/application~1json/schema"): (
-        "is valid under each of",
-        "oneOf of three all-optional object schemas without additionalProperties: false: nearly "
-        "every object matches all three",
+# Schemas no value satisfies as written (checked by hand): (document, components schema) ->
+# (directions, what the validator says, why). Problems inside them are expected; any other fails.
+_TWINS = (
+    "oneOf branches that are the same schema but for the discriminator property's default "
+    "(%s): a value one accepts, its twins accept too, so no value is valid under exactly one"
+)
+_KYC_REQUEST = (
+    "branches differ only in readOnly properties, which requests leave out: every request value "
+    "is valid under several branches"
+)
+SPEC_DEFECTS: dict[tuple[str, str], tuple[tuple[str, ...], str, str]] = {
+    ("authentik", "ChallengeTypes"): (
+        ("response", "request"),
+        "oneOf (more than one)",
+        _TWINS % "EmailChallenge, OAuthDeviceCodeChallenge, OAuthDeviceCodeFinishChallenge",
     ),
+    ("authentik", "FlowChallengeResponseRequest"): (
+        ("response", "request"),
+        "oneOf (more than one)",
+        _TWINS % "eleven all-optional {component} schemas, e.g. AppleChallengeResponseRequest",
+    ),
+    ("rebilly", "KycDocument"): (("request",), "oneOf (more than one)", _KYC_REQUEST),
+    ("rebilly", "StorefrontKycDocument"): (("request",), "oneOf (more than one)", _KYC_REQUEST),
 }
+
+
+def _known(name: str, direction: str, problem: str) -> bool:
+    for (doc, schema), (directions, fragment, _) in SPEC_DEFECTS.items():
+        if doc == name and direction in directions and f"[{schema}]" in problem and fragment in problem:
+            return True
+    return False
 
 
 @functools.cache
@@ -60,10 +72,7 @@ def _shards() -> list[tuple[str, int]]:
 def _failures(name: str, target: corpus.Target, seed: int) -> list[str]:
     fn = generator(name).compile(target.node, direction=target.direction)
     value: Any = fn(rng_for(seed, target.pointer, target.direction))
-    problems = corpus.errors(name, target, value)
-    known = SPEC_DEFECTS.get((name, target.pointer))
-    if known and problems and all(known[0] in p for p in problems):
-        return []
+    problems = [p for p in corpus.errors(name, target, value) if not _known(name, target.direction, p)]
     return [f"{target.direction} {target.pointer} seed={seed}: {p}" for p in problems]
 
 

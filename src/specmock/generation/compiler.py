@@ -14,7 +14,7 @@ from typing import Any
 from specmock.generation import arrays, choice, discriminators, objects
 from specmock.generation.core import Frame, Schema, Unsatisfiable, ValueFn, constant, maybe_null, pick
 from specmock.generation.fakes import number_hint
-from specmock.generation.matching import Matchers
+from specmock.generation.matching import Matchers, Separators
 from specmock.generation.memo import RefMemo
 from specmock.generation.merge import EMPTY, GROUPS, NOTS, Merger
 from specmock.generation.numbers import integer, number
@@ -68,6 +68,7 @@ class Compiler:
         self.max_depth = max_depth
         self.merger = Merger(document, version=version)
         self.matchers = Matchers(self.merger)
+        self.separators = Separators(self.merger)
         self.fakes = Fakes()
         self.patterns = PatternSampler()
         self.memo = RefMemo()
@@ -132,8 +133,7 @@ class Compiler:
             return constant(schema["const"])
         if schema.get(GROUPS):
             return choice.compile_groups(self, schema, frame, name)
-        if ref is not None:
-            schema = discriminators.name_child(self.merger, schema, ref)
+        schema = discriminators.name_child(self.merger, schema, ref)
         fn = self._typed(schema, frame, name)
         if schema.get(NOTS):
             fn = self.matchers.excluding(fn, schema[NOTS], frame.direction)

@@ -8,13 +8,14 @@ negated schema accepts.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from random import Random
 from typing import Any
 
 from specmock.generation.core import ValueFn, mapping
-from specmock.generation.merge import GROUPS, PATTERNS, Merger, same_json
+from specmock.generation.merge import GROUPS, NOTS, PATTERNS, Merger, same_json
 from specmock.generation.numbers import bounds
 from specmock.generation.patterns import translate
 
@@ -168,3 +169,161 @@ class Matchers:
             return value
 
         return draw
+
+
+# --- separating a value from the branches it should not match ---------------------------------
+
+Separator = Callable[[Any], bool]
+_SEPARATE_DEPTH = 3
+_WRONG_VALUES: tuple[Any, ...] = (0, "", False, None, [])
+_OPEN_KEYWORDS = ("patternProperties", "propertyNames", "maxProperties", "unevaluatedProperties", NOTS)
+
+
+# What a covering branch may say: an object's properties and required ones, and annotations.
+_COVERING_KEYS = frozenset(
+    ("type", "properties", "required", "additionalProperties", "description", "title", "example", "examples")
+)
+_NOISE = frozenset(("description", "title", "example", "examples", "default", "deprecated"))
+
+
+def _strip(node: Any) -> Any:
+    """A schema without its annotations (two properties alike but for a description or default)."""
+    if isinstance(node, dict):
+        return {k: _strip(v) for k, v in node.items() if k not in _NOISE}
+    if isinstance(node, list):
+        return [_strip(v) for v in node]
+    return node
+
+
+def _no_separator(value: Any) -> bool:
+    return False
+
+
+def _violating(flat: dict[str, Any], version: str) -> tuple[bool, Any]:
+    """A value the schema certainly rejects by its type (or its enum), if there is one."""
+    check = _type_check(flat, version)
+    values = flat.get("enum") if isinstance(flat.get("enum"), list) else None
+    for candidate in _WRONG_VALUES:
+        if check is not None and not check(candidate):
+            return True, candidate
+        if check is None and values is not None and not any(same_json(candidate, v) for v in values):
+            return True, candidate
+    return False, None
+
+
+def _open(flat: dict[str, Any]) -> bool:
+    """An object schema that accepts any extra property (what a planted value relies on)."""
+    extra = flat.get("additionalProperties")
+    return extra is not False and not isinstance(extra, dict) and not any(k in flat for k in _OPEN_KEYWORDS)
+
+
+def _objectish(flat: dict[str, Any]) -> bool:
+    declared = flat.get("type")
+    types = [declared] if isinstance(declared, str) else declared if isinstance(declared, list) else None
+    return (types is None or "object" in types) and not flat.get(GROUPS)
+
+
+class Separators:
+    """Ways to make a value of one branch fail another: a property the chosen branch leaves open
+    (undeclared, extra properties allowed) but the other branch types, set to a value of the
+    wrong type, at most a few objects deep. The chosen branch still accepts the value for certain,
+    the other one certainly rejects it."""
+
+    def __init__(self, merger: Merger) -> None:
+        self.merger = merger
+        self._memo: dict[tuple[int, int, str], tuple[Any, Any, Separator]] = {}
+        self._canonicals: dict[int, tuple[Any, str]] = {}
+
+    def between(self, own: Any, other: Any, direction: str) -> Separator:
+        key = (id(own), id(other), direction)
+        cached = self._memo.get(key)
+        if cached is not None and cached[0] is own and cached[1] is other:
+            return cached[2]
+        found = None
+        if isinstance(own, dict) and isinstance(other, dict):
+            found = self._search(self.merger.flatten(own), self.merger.flatten(other), direction, 0)
+        separator = _planting(*found) if found else _no_separator
+        self._memo[key] = (own, other, separator)
+        return separator
+
+    def covers(self, other: Any, own: Any, direction: str) -> bool:
+        """Whether ``other`` certainly accepts every value of ``own`` (and no planting helps): an
+        open object schema whose required properties ``own`` always carries and whose properties
+        ``own`` declares alike. Such a branch of a oneOf can never be drawn alone."""
+        if not isinstance(other, dict) or not isinstance(own, dict):
+            return False
+        theirs, mine = self.merger.flatten(other), self.merger.flatten(own)
+        if set(theirs) - _COVERING_KEYS or not _open(theirs) or not _objectish(theirs):
+            return False
+        if mine.get("type") not in ("object", ["object"]) or mine.get("nullable") is True:
+            return False
+        props = mapping(mine, "properties")
+        carried = {r for r in mine.get("required") or [] if not self._hidden(props.get(r), direction)}
+        if not set(theirs.get("required") or []) <= carried:
+            return False
+        return all(
+            key in props and self._same(props[key], sub) for key, sub in mapping(theirs, "properties").items()
+        )
+
+    def _same(self, a: Any, b: Any) -> bool:
+        return a is b or self._canonical(a) == self._canonical(b)
+
+    def _canonical(self, node: Any) -> str:
+        key = id(node)
+        cached = self._canonicals.get(key)
+        if cached is not None and cached[0] is node:
+            return cached[1]
+        text = json.dumps(_strip(node), sort_keys=True, default=str)
+        self._canonicals[key] = (node, text)
+        return text
+
+    def _hidden(self, node: Any, direction: str) -> bool:
+        flag = "readOnly" if direction == "request" else "writeOnly"
+        return isinstance(node, dict) and (
+            node.get(flag) is True or self.merger.flatten(node).get(flag) is True
+        )
+
+    def _search(
+        self, own: dict[str, Any], other: dict[str, Any], direction: str, depth: int
+    ) -> tuple[list[tuple[str, bool]], Any] | None:
+        if not _open(own) or not _objectish(own):
+            return None
+        mine, theirs = mapping(own, "properties"), mapping(other, "properties")
+        for key, sub in theirs.items():
+            if key not in mine and isinstance(sub, dict):
+                ok, bad = _violating(self.merger.flatten(sub), self.merger.version)
+                if ok:
+                    return [(key, False)], bad
+        if depth + 1 >= _SEPARATE_DEPTH:
+            return None
+        for key, sub in theirs.items():
+            inner = mine.get(key)
+            if not isinstance(inner, dict) or not isinstance(sub, dict) or self._hidden(inner, direction):
+                continue
+            flat = self.merger.flatten(inner)
+            found = self._search(flat, self.merger.flatten(sub), direction, depth + 1)
+            if found is not None:
+                creatable = not flat.get("required") and not flat.get("minProperties")
+                return [(key, creatable), *found[0]], found[1]
+        return None
+
+
+def _planting(path: list[tuple[str, bool]], bad: Any) -> Separator:
+    *steps, (leaf, _) = path
+
+    def plant(value: Any) -> bool:
+        node = value
+        for key, creatable in steps:
+            if not isinstance(node, dict):
+                return False
+            if not isinstance(node.get(key), dict):
+                if not creatable:
+                    return False
+                node[key] = {}
+            node = node[key]
+        if not isinstance(node, dict):
+            return False
+        node[leaf] = bad
+        return True
+
+    return plant

@@ -126,8 +126,8 @@ def _raw_value(check: ParamCheck, request: MockRequest, path_values: Mapping[str
             obj = deep_object(request.query, param.name, check.object_casters)
             return NO_BODY if obj is None else obj
         values = request.query.get(param.name)
-        if values == [""]:
-            values = None  # `?limit=` from an empty form field reads as "not given", as openapi-core does
+        if values == [""] and param.allow_empty:
+            values = None  # `allowEmptyValue: true`: `?limit=` means "not given"
     elif param.location == "path":
         values = [path_values[param.name]] if param.name in path_values else None
     elif param.location == "header":

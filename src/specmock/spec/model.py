@@ -28,6 +28,7 @@ class Parameter:
     style: str
     explode: bool
     content_type: str | None = None  # parameters declared with `content` instead of `schema`
+    allow_empty: bool = False  # `allowEmptyValue` (query only); otherwise `?name=` is checked as ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +209,7 @@ def _parameter(document: dict[str, Any], node: dict[str, Any]) -> Parameter:
         style=style,
         explode=bool(node.get("explode", style == "form")),
         content_type=content_type,
+        allow_empty=bool(node.get("allowEmptyValue")),
     )
 
 
