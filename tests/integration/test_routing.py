@@ -84,3 +84,22 @@ def test_api_is_mounted_at_the_first_server_path(make_client: MakeClient) -> Non
     client = make_client(document)
     assert client.get("/v2/pets").status_code == 200
     assert client.get("/pets").status_code == 404
+
+
+def test_an_id_beyond_64_bits_is_answered_not_a_500(make_client: MakeClient) -> None:
+    document = spec(
+        {
+            "/pets/{id}": {
+                "get": {
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                    ],
+                    "responses": ok(PET),
+                }
+            }
+        }
+    )
+    huge = 14832202911780173774848
+    response = make_client(document).get(f"/pets/{huge}")
+    assert response.status_code == 200
+    assert response.json()["id"] == huge

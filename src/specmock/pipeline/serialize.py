@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,12 +47,20 @@ def encode(value: Any, media_type: str | None) -> bytes:
     if media_type is None:
         return b""
     if is_json(media_type) or media_type.startswith("application/*"):
-        return orjson.dumps(value)
+        return dumps_json(value)
     if isinstance(value, bytes):
         return value
     if isinstance(value, str):
         return value.encode("utf-8")
-    return orjson.dumps(value)
+    return dumps_json(value)
+
+
+def dumps_json(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        # orjson stops at 64-bit integers; an id taken from the URL (`/users/1e30`-like digits) may not.
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def header_value(value: Any) -> str:

@@ -1,0 +1,45 @@
+"""schemathesis (positive data, five conformance checks) finds no failure on real-world documents.
+
+Run in-process with a bounded number of examples per operation; README's "Contract runs" section
+has the command for a longer run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from specmock.server import api_name, create_app
+from tests.contract.conformance import run_positive
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+MAX_EXAMPLES = int(os.environ.get("SPECMOCK_CONFORMANCE_EXAMPLES", "2"))
+# (file, parts): big documents are split so pytest-xdist spreads them over the cores.
+DOCUMENTS = [
+    ("corpus/oai-petstore-expanded.yaml", 1),
+    ("corpus/oai-link-example.yaml", 1),
+    ("corpus/ory-kratos.json", 1),
+    ("corpus/overseerr.yaml", 2),
+    ("corpus/twilio-api-v2010.yaml", 2),
+    ("corpus/discord.json", 3),
+    ("reference/rebilly/openapi.json", 6),
+    ("reference/authentik/schema.yml", 10),
+]
+CASES = [
+    pytest.param(doc, part, parts, id=f"{Path(doc).stem}-{part + 1}of{parts}")
+    for doc, parts in DOCUMENTS
+    for part in range(parts)
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("document", "part", "parts"), CASES)
+def test_specmock_conforms_to_real_world_documents(document: str, part: int, parts: int) -> None:
+    path = SHARED / document
+    if not path.exists():
+        pytest.fail(f"{path} is missing: the shared corpus is part of the test environment")
+    app = create_app(path, seed=1)
+    failures = run_positive(app, api_name(path), max_examples=MAX_EXAMPLES, part=part, parts=parts)
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:40])
