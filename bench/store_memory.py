@@ -1,0 +1,51 @@
+"""Resident memory of N stored records: `python bench/store_memory.py [--records 100000] [--spec hellgate]`.
+
+Builds the sandbox of a bundled API with N seeded records per collection, reads one list page (which
+seeds the collection), and reports the growth of the process's resident set size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+from pathlib import Path
+
+from specmock.config import MockConfig
+from specmock.runtime import Api, base_path_of
+from specmock.server import api_name, resolve_spec
+from specmock.spec.loader import load_spec
+
+
+def rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--spec", default="hellgate")
+    args = parser.parse_args()
+    path = resolve_spec(args.spec)
+    spec = load_spec(path)
+    config = MockConfig(records=args.records)
+    api = Api(spec, config, name=api_name(path), base_path=base_path_of(spec.document))
+    sandbox = api.sandbox
+    gc.collect()
+    before = rss_mib()
+    started = time.perf_counter()
+    for name in sandbox.collections():
+        stored = sandbox.dump(name)  # seeds the collection
+        print(f"{name}: {len(stored):,} records")
+        del stored
+    gc.collect()
+    after = rss_mib()
+    print(f"seeded in {time.perf_counter() - started:.1f} s; RSS {before:.0f} → {after:.0f} MiB "
+          f"(+{after - before:.1f} MiB for the stored records)")
+
+
+if __name__ == "__main__":
+    main()
