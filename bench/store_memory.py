@@ -43,8 +43,10 @@ def main() -> None:
         del stored
     gc.collect()
     after = rss_mib()
-    print(f"seeded in {time.perf_counter() - started:.1f} s; RSS {before:.0f} → {after:.0f} MiB "
-          f"(+{after - before:.1f} MiB for the stored records)")
+    print(
+        f"seeded in {time.perf_counter() - started:.1f} s; RSS {before:.0f} → {after:.0f} MiB "
+        f"(+{after - before:.1f} MiB for the stored records)"
+    )
 
 
 if __name__ == "__main__":

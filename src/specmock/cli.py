@@ -103,8 +103,13 @@ def serve(
             f"specmock: {api.name} ({len(api.operations)} operations) at http://{host}:{port}{api.base_path}/",
             err=True,
         )
-    options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "access_log": not quiet,
-                               "lifespan": "on"}
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "access_log": not quiet,
+        "lifespan": "on",
+    }
     if workers > 1:
         # Each worker process holds its own copy of the state: right for stateless load, not for CRUD flows.
         os.environ[CONFIG_ENV] = config_to_env(config)

@@ -21,7 +21,7 @@ REAL_DOCUMENTS = {  # file under shared/ → (version, repairs expected)
     "corpus/discord.json": ("3.1", 0),
     "corpus/overseerr.yaml": ("3.0", 0),
     "reference/rebilly/openapi.json": ("3.1", 164),
-    "reference/authentik/schema.yml": ("3.0", 1),  # a 204 documented with a JSON body (flows/instances/import)
+    "reference/authentik/schema.yml": ("3.0", 1),  # a 204 with a JSON body (flows/instances/import)
 }
 
 

@@ -14,26 +14,13 @@ from typing import Any
 from urllib.parse import unquote
 
 from specmock.errors import SpecError
+from specmock.spec.dialect import SINGLE
 from specmock.spec.parse import parse_document
 from specmock.spec.refs import UnresolvableRef, resolve_pointer
 from specmock.spec.scan import BUNDLED, DocumentIndex, escape, split_pointer
 
-SCHEMA_SLOTS = frozenset(
-    {
-        "schema",
-        "items",
-        "additionalProperties",
-        "not",
-        "contains",
-        "propertyNames",
-        "if",
-        "then",
-        "else",
-        "unevaluatedItems",
-        "unevaluatedProperties",
-        "contentSchema",
-    }
-)
+# Where a schema sits: the JSON Schema keywords holding one subschema, plus OpenAPI's `schema` slot.
+SCHEMA_SLOTS = SINGLE | {"schema", "contentSchema"}
 SCHEMA_MAPS = frozenset(
     {
         "properties",
