@@ -107,6 +107,12 @@ def _num(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def hidden(merger: Merger, node: Any, direction: str) -> bool:
+    """A property the direction leaves out: readOnly in requests, writeOnly in responses."""
+    flag = "readOnly" if direction == "request" else "writeOnly"
+    return isinstance(node, dict) and (node.get(flag) is True or merger.flatten(node).get(flag) is True)
+
+
 class Matchers:
     """Predicates per (schema node, direction): required properties hidden in a direction
     (readOnly in requests, writeOnly in responses) are not required of the value."""
@@ -140,17 +146,11 @@ class Matchers:
             self._memo[key] = (node, predicate)
         return predicate
 
-    def _hidden(self, node: Any, direction: str) -> bool:
-        flag = "readOnly" if direction == "request" else "writeOnly"
-        return isinstance(node, dict) and (
-            node.get(flag) is True or self.merger.flatten(node).get(flag) is True
-        )
-
     def _build(self, flat: dict[str, Any], direction: str) -> Predicate:
         checks = [c for c in (_type_check(flat, self.merger.version),) if c is not None]
         checks += _scalar_checks(flat)
         checks += _object_checks(
-            flat, lambda n: self.compile(n, direction), lambda n: self._hidden(n, direction)
+            flat, lambda n: self.compile(n, direction), lambda n: hidden(self.merger, n, direction)
         )
         for _, branches, _ in flat.get(GROUPS) or []:
             checks.append(_any_check([self.compile(b, direction) for b in branches]))
@@ -258,7 +258,7 @@ class Separators:
         if mine.get("type") not in ("object", ["object"]) or mine.get("nullable") is True:
             return False
         props = mapping(mine, "properties")
-        carried = {r for r in mine.get("required") or [] if not self._hidden(props.get(r), direction)}
+        carried = {r for r in mine.get("required") or [] if not hidden(self.merger, props.get(r), direction)}
         if not set(theirs.get("required") or []) <= carried:
             return False
         return all(
@@ -277,12 +277,6 @@ class Separators:
         self._canonicals[key] = (node, text)
         return text
 
-    def _hidden(self, node: Any, direction: str) -> bool:
-        flag = "readOnly" if direction == "request" else "writeOnly"
-        return isinstance(node, dict) and (
-            node.get(flag) is True or self.merger.flatten(node).get(flag) is True
-        )
-
     def _search(
         self, own: dict[str, Any], other: dict[str, Any], direction: str, depth: int
     ) -> tuple[list[tuple[str, bool]], Any] | None:
@@ -298,7 +292,11 @@ class Separators:
             return None
         for key, sub in theirs.items():
             inner = mine.get(key)
-            if not isinstance(inner, dict) or not isinstance(sub, dict) or self._hidden(inner, direction):
+            if (
+                not isinstance(inner, dict)
+                or not isinstance(sub, dict)
+                or hidden(self.merger, inner, direction)
+            ):
                 continue
             flat = self.merger.flatten(inner)
             found = self._search(flat, self.merger.flatten(sub), direction, depth + 1)
