@@ -32,6 +32,8 @@ class Served(Protocol):
     apis: list[Api]
     journal: Journal
 
+    def reset(self) -> None: ...
+
 
 def _json(value: Any, status: int = 200) -> MockResponse:
     return MockResponse(status, orjson.dumps(value), "application/json")
@@ -49,9 +51,7 @@ def handle(app: Served, request: MockRequest) -> MockResponse:
         limit = (request.query.get("limit") or [""])[-1]
         return _json(app.journal.entries(int(limit) if limit.isdigit() else None))
     if parts == ["reset"] and method == "POST":
-        for api in app.apis:
-            api.reset()
-        app.journal.clear()
+        app.reset()
         return MockResponse(204)
     named: Api | None = next((a for a in app.apis if len(parts) > 1 and a.name == parts[1]), None)
     if parts[0] == "ui" and named is not None:

@@ -146,8 +146,13 @@ class SpecmockApp:
         return sorted({op.method for _, op in self._matching(path)})
 
     def _template_route(self, method: str, path: str) -> str | None:
-        routed = next((routing_key(i, op.key) for i, op in self._matching(path) if op.method == method), None)
-        return routed
+        return next((routing_key(i, op.key) for i, op in self._matching(path) if op.method == method), None)
+
+    def reset(self) -> None:
+        """Every API back to its starting records (seeded, or the fixtures), and the journal cleared."""
+        for api in self.apis:
+            api.reset()
+        self.journal.clear()
 
     async def _request(self, scope: Scope, receive: Receive, base_path: str) -> MockRequest:
         body = await _read_body(receive)

@@ -91,9 +91,7 @@ class InProcess:
 
     def reset(self) -> None:
         """Every API back to its seeded state, and the journal cleared (as ``Running.reset``)."""
-        for api in self.app.apis:
-            api.reset()
-        self.app.journal.clear()
+        self.app.reset()
 
     def journal(self, limit: int | None = None) -> list[dict[str, Any]]:
         """The last ``limit`` requests, oldest first (as ``Running.journal``)."""

@@ -144,9 +144,7 @@ class Running:
         return f"http://{self.host}:{self.port}"
 
     def reset(self) -> None:
-        for api in self.app.apis:
-            api.reset()
-        self.app.journal.clear()
+        self.app.reset()
 
     def journal(self, limit: int | None = None) -> list[dict[str, Any]]:
         return self.app.journal.entries(limit)
