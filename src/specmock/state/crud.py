@@ -17,7 +17,7 @@ from specmock.state.identity import key_of
 from specmock.state.outcome import NO_CONTENT, Outcome, conflict, documented_success, not_found
 from specmock.state.repair import conform
 from specmock.state.resources import Route
-from specmock.state.store import Bucket, Collection, Entry, Record, Scope
+from specmock.state.store import Bucket, Collection, Entry, Record, Scope, field_pattern
 
 REVIVING = frozenset({"PUT", "POST", "DELETE"})
 INT_MIN, UINT_MAX = -(2**63), 2**64 - 1
@@ -109,8 +109,9 @@ def taken(
         value = record.get(name)
         if value is None or (old is not None and old.get(name) == value):
             continue
+        pattern = field_pattern(name, value)
         for key, entry in bucket.entries.items():
-            if key != own_key and entry.stored.get(name) == value:
+            if key != own_key and entry.may_hold(pattern) and entry.stored.get(name) == value:
                 return conflict(resource.name, name, value, resource.messages.get("conflict"))
     return None
 

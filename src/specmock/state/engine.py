@@ -163,7 +163,7 @@ class Engine:
             scratch = Collection(collection.resource, Clock())
             bucket = Bucket()
             bucket.next_int = self.seeder.integer_start(collection.resource)
-            placeholder = Entry({}, {})
+            placeholder = Entry({})
             for key, record in self._seeding(scratch, (), bucket, self._seed_count(collection, ())):
                 bucket.entries[key] = placeholder
                 yield record
@@ -260,6 +260,12 @@ class Engine:
         for child in self.children.get(name, ()):
             drop_scope(self.collections[child], prefix)
             self._cascade(child, prefix)
+
+    def count(self, name: str) -> int:
+        collection = self.collections[name]
+        if collection.resource.parent is None and not self._scoped(name):
+            return len(self.bucket(collection, ()).entries)
+        return sum(len(bucket.entries) for bucket in collection.buckets.values())
 
     def dump(self, name: str) -> list[Any]:
         collection = self.collections[name]

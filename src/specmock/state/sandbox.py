@@ -166,6 +166,11 @@ class Sandbox:
         with self.engine.lock:
             return self.engine.dump(collection)
 
+    def count(self, collection: str) -> int:
+        """How many records ``collection`` holds (seeding it first if it was not yet)."""
+        with self.engine.lock:
+            return self.engine.count(collection)
+
     def seeded(self, collection: str) -> Iterator[Any]:
         """The records seeding gives (``dump``'s shape) from scratch, one at a time: fixture files.
 

@@ -1,8 +1,11 @@
 """Stored records: per resource, buckets of entries keyed by the parent's path values.
 
-An entry holds the stored dict (writeOnly fields included) and its public view (what responses show;
-the same object when nothing is hidden). Entries are never edited in place: a write builds a new entry
-and swaps it in, so readers holding the old one (and cached list pages) stay consistent.
+An entry holds the stored record (writeOnly fields included) as compact JSON bytes and decodes it on
+access: ``stored`` is the whole record, ``public`` what responses show. A Python dict of a typical
+record takes three times its JSON size, and a sandbox may hold 100,000 of them; list pages and
+answers are cached, so decoding is rare on the hot path. Every access returns a fresh dict, and
+entries are never edited in place: a write builds a new entry and swaps it in, so readers holding the
+old one (and cached list pages) stay consistent.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import heapq
 import itertools
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from specmock.state.identity import key_of
 from specmock.state.resources import Resource
@@ -21,18 +26,72 @@ CACHE_LIMIT = 512
 
 
 class Entry:
-    __slots__ = ("expires_at", "public", "seeded", "stored")
+    __slots__ = ("data", "expires_at", "projection", "seeded")
 
     def __init__(
-        self, stored: Record, public: Record, seeded: bool = False, expires_at: float | None = None
+        self,
+        stored: Record,
+        projection: Projection | None = None,
+        seeded: bool = False,
+        expires_at: float | None = None,
     ) -> None:
-        self.stored = stored
-        self.public = public
+        self.data = pack(stored)
+        self.projection = projection  # None: the public view is the whole record
         self.seeded = seeded
         self.expires_at = expires_at  # POSIX seconds (x-specmock-resource.expires), None: never
 
+    @property
+    def stored(self) -> Record:
+        data = self.data
+        return orjson.loads(data) if isinstance(data, bytes) else dict(data)
+
+    @property
+    def public(self) -> Record:
+        stored = self.stored
+        return stored if self.projection is None else self.projection.public(stored)
+
+    def may_hold(self, pattern: bytes | None) -> bool:
+        """False only when the record certainly lacks the ``"field":value`` bytes of ``pattern``."""
+        data = self.data
+        return pattern is None or not isinstance(data, bytes) or pattern in data
+
     def expired(self, now: float) -> bool:
         return self.expires_at is not None and self.expires_at <= now
+
+
+def pack(record: Record) -> bytes | Record:
+    """The record as orjson bytes; the dict itself when orjson refuses it (integers beyond 64 bits).
+
+    The copy matters: orjson's result keeps its whole growth buffer (16 KiB for a 1 KiB record).
+    """
+    try:
+        return bytes(memoryview(orjson.dumps(record)))
+    except TypeError:
+        return dict(record)
+
+
+def field_pattern(name: str, value: Any) -> bytes | None:
+    """The exact bytes ``"name":value`` has inside a packed record, for a cheap scan; None when a
+    value may be spelled several ways (numbers: ``1`` equals ``1.0``)."""
+    if not isinstance(value, str):
+        return None
+    return orjson.dumps({name: value})[1:-1]
+
+
+class Projection:
+    """Hides writeOnly and ``x-specmock-hidden`` fields, and undeclared ones of a closed schema."""
+
+    __slots__ = ("allowed", "hidden")
+
+    def __init__(self, hidden: frozenset[str], allowed: frozenset[str] | None) -> None:
+        self.hidden = hidden
+        self.allowed = allowed
+
+    def public(self, stored: Record) -> Record:
+        allowed, hidden = self.allowed, self.hidden
+        if not any(k in hidden or (allowed is not None and k not in allowed) for k in stored):
+            return stored
+        return {k: v for k, v in stored.items() if k not in hidden and (allowed is None or k in allowed)}
 
 
 class Bucket:
@@ -55,9 +114,8 @@ class Collection:
         self.version = clock.tick()
         self.loaded = False  # True after load(): no lazy seeding any more
         hidden = resource.write_only | frozenset(resource.hidden)
-        self.projects = bool(hidden) or resource.closed
-        self.hidden = hidden
-        self.allowed = frozenset(resource.properties) if resource.closed else None
+        allowed = frozenset(resource.properties) if resource.closed else None
+        self.projection = Projection(hidden, allowed) if hidden or resource.closed else None
 
     def touch(self) -> None:
         self.version = self.clock.tick()
@@ -65,19 +123,14 @@ class Collection:
             self.cache = {}
 
     def public(self, stored: Record) -> Record:
-        if not self.projects:
-            return stored
-        allowed, hidden = self.allowed, self.hidden
-        if not any(k in hidden or (allowed is not None and k not in allowed) for k in stored):
-            return stored  # nothing to hide: one dict serves the store and every response
-        return {k: v for k, v in stored.items() if k not in hidden and (allowed is None or k in allowed)}
+        return stored if self.projection is None else self.projection.public(stored)
 
     def entry(self, stored: Record, seeded: bool = False) -> Entry:
         expiry = self.resource.expires
         at = instant(stored.get(expiry.field)) if expiry is not None else None
         if at is not None:
             self.clock.schedule(at, self)
-        return Entry(stored, self.public(stored), seeded, at)
+        return Entry(stored, self.projection, seeded, at)
 
     def key_for(self, stored: Record, fallback: str) -> str:
         field = self.resource.id_field
