@@ -1,17 +1,29 @@
-"""The ceiling: the fastest a Python server on this stack can answer the benchmark's list request.
+"""The ceiling: the fastest a Python server on this stack can answer a request with fixed bytes.
 
-Bare Starlette under uvicorn (1 worker, httptools + uvloop, access log off) returning fixed bytes: a
-≈4.3 KB JSON list shaped like Hellgate's ``GET /authentications`` page, serialised once at import.
-Nothing specmock does per request (routing from the spec, validation, security, generation) is here,
-so ``specmock / ceiling`` is the share of the achievable throughput that specmock keeps.
+Bare Starlette under uvicorn (1 worker, httptools + uvloop, access log off) returning one fixed
+answer. Nothing specmock does per request (routing from the spec, validation, security, generation,
+the store) is here, so ``specmock / ceiling`` is the share of the achievable throughput it keeps.
 
+Two kinds of answer:
+
+- default: a ≈4.3 KB JSON list shaped like Hellgate's ``GET /authentications`` page, serialised once
+  at import (the ``starlette-ceiling`` context row);
+- ``--replay SPEC --method M --path P [--header K:V] [--data BODY]``: specmock's own answer to that
+  request (status, content type and body bytes), computed once in-process at start-up. This is the
+  per-case ceiling: the same bytes on the wire, with none of the work (an 18 KB page costs the kernel
+  and wrk several times what a 4 KB one does, so only the same answer makes a fair denominator).
+
+Only the benchmarked method and path get the answer; ``/__ceiling/ready`` answers 200 for the harness.
 Run: ``python bench/ceiling_app.py --port 8000`` (always binds 127.0.0.1).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import gc
 import json
+from collections.abc import MutableMapping
 from typing import Any
 
 import uvicorn
@@ -57,20 +69,74 @@ def build_body(items: int = ITEMS) -> bytes:
     return json.dumps(page, separators=(",", ":")).encode()
 
 
-BODY = build_body()
+def specmock_answer(
+    spec: str, method: str, path: str, headers: list[str], data: str
+) -> tuple[int, str, bytes]:
+    """specmock's answer (status, content type, body) to one request, asked in-process."""
+    from specmock.server import create_app
+
+    app = create_app(spec, seed=1)
+    raw = [(k.strip().lower().encode(), v.strip().encode()) for k, v in (h.split(":", 1) for h in headers)]
+    raw.append((b"host", b"127.0.0.1"))
+    if data:
+        raw.append((b"content-length", str(len(data.encode())).encode()))
+    target, _, query = path.partition("?")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": target,
+        "raw_path": target.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": raw,
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    sent: list[MutableMapping[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": data.encode(), "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    start = sent[0]
+    media = dict(start["headers"]).get(b"content-type", b"application/json").decode()
+    return int(start["status"]), media, b"".join(m.get("body", b"") for m in sent[1:])
 
 
-async def authentications(request: Request) -> Response:
-    return Response(BODY, media_type="application/json")
+def build_app(path: str, method: str, status: int, media_type: str, body: bytes) -> Starlette:
+    async def answer(request: Request) -> Response:
+        return Response(body, status_code=status, media_type=media_type)
 
+    async def ready(request: Request) -> Response:
+        return Response(b"ok")
 
-app = Starlette(routes=[Route("/authentications", authentications)])
+    return Starlette(
+        routes=[Route("/__ceiling/ready", ready), Route(path.partition("?")[0], answer, methods=[method])]
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--replay", metavar="SPEC", help="answer what specmock answers on SPEC")
+    parser.add_argument("--method", default="GET")
+    parser.add_argument("--path", default="/")
+    parser.add_argument("--header", action="append", default=[], metavar="NAME:VALUE")
+    parser.add_argument("--data", default="")
     args = parser.parse_args()
+    if args.replay:
+        answer = specmock_answer(args.replay, args.method, args.path, args.header, args.data)
+        app = build_app(args.path, args.method, *answer)
+        gc.collect()
+        gc.freeze()  # what specmock serve does too: the objects made at start-up are never scanned
+    else:
+        app = build_app("/authentications", "GET", 200, "application/json", build_body())
     uvicorn.run(
         app,
         host="127.0.0.1",

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -59,6 +59,7 @@ SERVER_LABELS = {
     "prism-dynamic": "Prism dynamic",
     "ceiling": "Starlette ceiling",
 }
+REPLAY_LABEL = "Starlette, same answer"
 
 
 class Case(TypedDict):
@@ -98,17 +99,44 @@ def _load_case(
         "ready_headers": extra.pop("ready_headers", headers),
         **extra,
     }
-    return Case(**case)  # type: ignore[typeddict-item]
+    return cast(Case, case)
 
 
 def _group(
     group: str, servers: dict[str, str], spec: str, method: str, paths: dict[str, str], **kw: Any
 ) -> list[Case]:
-    """The same request against several servers (``paths`` per server, or ``"*"`` for all)."""
-    return [
+    """The same request against several servers (``paths`` per server, or ``"*"`` for all), and the
+    group's own ceiling: bare Starlette replaying specmock's answer to that request."""
+    cases = [
         _load_case(group, server, command, spec, method, paths.get(server, paths["*"]), **kw)
         for server, command in servers.items()
     ]
+    if not kw.get("startup_only"):
+        cases.append(_replay_ceiling(next(c for c in cases if c["server"] == "specmock")))
+    return cases
+
+
+def _replay_ceiling(like: Case) -> Case:
+    def arg(text: str) -> str:  # command templates go through str.format
+        return shlex.quote(text).replace("{", "{{").replace("}", "}}")
+
+    command = CEILING_CMD + f" --replay {{spec}} --method {like['method']} --path {arg(like['path'])}"
+    command += "".join(f" --header {arg(f'{k}:{v}')}" for k, v in like["headers"].items())
+    if "body" in like:
+        command += f" --data {arg(like['body'])}"
+    return _load_case(
+        like["group"],
+        "ceiling",
+        command,
+        like["spec"],
+        like["method"],
+        like["path"],
+        headers=like["headers"],
+        **({"body": like["body"]} if "body" in like else {}),
+        expect=like["expect"],
+        ready_path="/__ceiling/ready",
+        ready_headers={},
+    )
 
 
 ALL_SERVERS = {"specmock": SPECMOCK_CMD, "prism-static": PRISM_STATIC_CMD, "prism-dynamic": PRISM_DYNAMIC_CMD}
@@ -614,7 +642,8 @@ def _ratios(result: CaseResult, results: list[CaseResult]) -> list[str]:
         cells.append(
             "—" if reference is None or same else _ratio(result.median(metric), reference.median(metric))
         )
-    ceiling = _reference(results, None, "ceiling")
+    # The group's replaying ceiling (the same answer) when it ran, else the fixed-page one.
+    ceiling = _reference(results, result.case["group"], "ceiling") or _reference(results, None, "ceiling")
     usable = ceiling is not None and ceiling is not result and metric == "rps"
     cells.append(_ratio(result.median("rps"), ceiling.median("rps")) if usable and ceiling else "—")
     return cells
@@ -629,7 +658,7 @@ def _short(status: str) -> str:
 
 def _row(result: CaseResult, results: list[CaseResult]) -> str:
     case = result.case
-    label = SERVER_LABELS[case["server"]]
+    label = REPLAY_LABEL if "--replay" in case["command"] else SERVER_LABELS[case["server"]]
     request_line = f"{case['method']} {case['path']}" + (
         f" → {case['expect']}" if case["expect"] != 200 else ""
     )

@@ -13,7 +13,8 @@ SRC = Path(specmock.__file__).resolve().parent
 RULES = {  # third-party package → modules (relative to src/specmock) allowed to import it
     "connexion": {"app.py"},
     "starlette": {"app.py"},
-    "uvicorn": {"server.py", "cli.py"},
+    "uvicorn": set(),
+    "granian": {"listener.py"},
     "click": {"cli.py"},
     "faker": {"generation/"},
     "rstr": {"generation/"},

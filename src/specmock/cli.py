@@ -8,7 +8,6 @@ import os
 import sys
 import warnings
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -75,8 +74,7 @@ def serve(
     fixtures_dir: Path | None,
 ) -> None:
     """Serve SPECS (files, folders or bundled API names; all bundled APIs when none is given)."""
-    import uvicorn
-
+    from specmock import listener
     from specmock.server import CONFIG_ENV, config_to_env, create_app
 
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(levelname)s %(message)s")
@@ -103,23 +101,16 @@ def serve(
             f"specmock: {api.name} ({len(api.operations)} operations) at http://{host}:{port}{api.base_path}/",
             err=True,
         )
-    options: dict[str, Any] = {
-        "host": host,
-        "port": port,
-        "log_level": "warning",
-        "access_log": not quiet,
-        "lifespan": "on",
-    }
     if workers > 1:
         # Each worker process holds its own copy of the state: right for stateless load, not for CRUD flows.
         os.environ[CONFIG_ENV] = config_to_env(config)
-        uvicorn.run("specmock.server:app_from_environment", factory=True, workers=workers, **options)
+        listener.run_workers("specmock.server:app_from_environment", host, port, workers, not quiet)
     else:
         # The loaded documents and compiled validators live as long as the process: keep them out
         # of the garbage collector's generations, which shortens its pauses (p99 latency).
         gc.collect()
         gc.freeze()
-        uvicorn.run(app, **options)
+        listener.run(app, host, port, access_log=not quiet)
 
 
 @main.command()

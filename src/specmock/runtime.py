@@ -67,6 +67,7 @@ class Api:
         self._compiled: dict[str, CompiledOperation] = {}
         self._checks: dict[tuple[int, str], Check] = {}
         self.responses: ResponseCache = ResponseCache()
+        self.header_values: ResponseCache = ResponseCache()  # generated header values are pure
         self.after_reset: list[Callable[[], None]] = []  # e.g. reload fixtures instead of the seed
 
     @cached_property
@@ -80,6 +81,7 @@ class Api:
         self.sandbox.reset()
         self.issued_tokens.clear()
         self.responses.clear()
+        self.header_values.clear()
         for hook in self.after_reset:
             hook()
 
@@ -137,7 +139,8 @@ def _headers_read_by(operation: Operation, schemes: Mapping[str, SecurityScheme]
 
 
 class ResponseCache:
-    """Answers to safe requests by fingerprint; bounded, cleared wholesale when full."""
+    """Values by a key that determines them (answers to safe requests by fingerprint); bounded,
+    cleared wholesale when full."""
 
     def __init__(self, size: int = 4096) -> None:
         self.size = size

@@ -6,7 +6,6 @@ import contextlib
 import json
 import os
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -98,7 +97,7 @@ CONFIG_ENV = "SPECMOCK_CONFIG"
 
 
 def config_to_env(config: MockConfig) -> str:
-    """MockConfig as JSON, for worker processes started by uvicorn (``--workers N``)."""
+    """MockConfig as JSON, for the worker processes of ``--workers N``."""
     return json.dumps(
         {
             "specs": [str(p) for p in config.specs],
@@ -114,7 +113,7 @@ def config_to_env(config: MockConfig) -> str:
 
 
 def app_from_environment() -> SpecmockApp:
-    """uvicorn factory for worker processes: each builds its own app (and its own state)."""
+    """The app factory of worker processes: each builds its own app (and its own state)."""
     raw = json.loads(os.environ[CONFIG_ENV])
     config = MockConfig(
         specs=tuple(Path(p) for p in raw.pop("specs")),
@@ -155,22 +154,25 @@ def serve(
     *specs: str | Path, host: str = "127.0.0.1", port: int | None = None, **options: Any
 ) -> Iterator[Running]:
     """Serve in a background thread for the duration of the ``with`` block; stops by its own handle."""
-    import uvicorn
+    from specmock.listener import Background
 
     app = create_app(*specs, **options)
     port = port or free_port(host)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, name=f"specmock:{port}", daemon=True)
-    thread.start()
+    server = Background(app, host, port)
+    server.start()
     deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"specmock did not start on {host}:{port}")
+    while not _accepts(host, port):
+        if not server.alive or time.monotonic() > deadline:
+            server.stop()
+            raise RuntimeError(f"specmock did not start on {host}:{port}: {server.failed or 'no answer'}")
         time.sleep(0.01)
     try:
         yield Running(app, host, port)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        server.stop()
+
+
+def _accepts(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0

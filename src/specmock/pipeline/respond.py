@@ -97,12 +97,18 @@ def problem(ctx: ErrorContext) -> dict[str, Any]:
 def response_headers(
     api: Api, response: Response | None, given: dict[str, str], parts: tuple[str, ...]
 ) -> dict[str, str]:
-    """Declared response headers: those the store set, the rest generated from their schemas."""
+    """Declared response headers: those the store set, the rest generated from their schemas (the
+    seed and ``parts`` determine each value, so it is generated once and remembered)."""
     headers = dict(given)
     lowered = {k.lower() for k in headers}
+    memo = api.header_values
     for header in response.headers if response else ():
         if header.name.lower() in lowered:
             continue
-        value = generated(api, header.schema, (*parts, "header", header.name), header.name)
-        headers[header.name] = header_value(value)
+        key = (id(header), parts)
+        text = memo.get(key)
+        if text is None:
+            value = generated(api, header.schema, (*parts, "header", header.name), header.name)
+            text = memo.put(key, header_value(value))
+        headers[header.name] = text
     return headers

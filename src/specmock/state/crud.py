@@ -75,20 +75,21 @@ def encodable(value: Any, depth: int = 0) -> bool:
 def respond(
     call: Call,
     preferred: tuple[int, ...],
-    entry: Entry | None,
+    shown: Record | None,
     headers: dict[str, str] | None = None,
     cache_key: tuple[Any, ...] | None = None,
 ) -> Outcome | None:
-    """The answer for ``entry``; None when the documented answer is not the record (generate it)."""
+    """The answer showing ``shown`` (a record's public view; None: no record to show); None when the
+    documented answer is not the record (the pipeline generates it)."""
     operation, view = call.operation, call.route.view
     status, body_documented = call.engine.status(operation, preferred)
-    if entry is None or status == 204 or not body_documented:
+    if shown is None or status == 204 or not body_documented:
         return Outcome(status, NO_CONTENT, headers or {})
     if view.kind == "generate":
         return None
-    body: Any = entry.public
+    body: Any = shown
     if view.kind == "wrap" and view.wrap is not None:
-        body = {**call.engine.envelope(operation.key, view, call.name), view.wrap: entry.public}
+        body = {**call.engine.envelope(operation.key, view, call.name), view.wrap: shown}
     return Outcome(status, body, headers or {}, cache_key=cache_key)
 
 
@@ -136,7 +137,7 @@ def create(call: Call, body: Any, location: str) -> Outcome | None:
     bucket.entries[key] = entry
     bucket.deleted.discard(key)
     collection.touch()
-    return respond(call, (201, 200), entry, _location(call.operation, location, key))
+    return respond(call, (201, 200), collection.public(record), _location(call.operation, location, key))
 
 
 def _location(operation: Operation, collection_path: str, key: str) -> dict[str, str]:
@@ -152,7 +153,7 @@ def read(call: Call, key: str) -> Outcome | None:
     if entry is None:
         return call.missing(key)
     cache = ("read", call.operation.key, call.name, call.collection.version, call.scope, key)
-    return respond(call, (200,), entry, cache_key=cache)
+    return respond(call, (200,), entry.public, cache_key=cache)
 
 
 def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
@@ -163,10 +164,11 @@ def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
     if entry is None:
         return call.missing(key)
     bucket = engine.bucket(collection, scope)
-    record = replaced(engine, collection, entry.stored, writable(collection, body), merge)
+    old = entry.stored
+    record = replaced(engine, collection, old, writable(collection, body), merge)
     record = engine.finish(resource, record, (*scope, key))
-    record = conform(engine.seeder, collection, record, entry.stored)
-    problem = taken(collection, bucket, record, key, entry.stored)
+    record = conform(engine.seeder, collection, record, old)
+    problem = taken(collection, bucket, record, key, old)
     if problem is not None:
         return problem
     new_key = key_of(record[resource.id_field]) if resource.id_field and resource.id_field in record else key
@@ -176,7 +178,7 @@ def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
         engine.rekeyed(collection, scope, key, new_key)
     bucket.entries[new_key] = fresh
     collection.touch()
-    return respond(call, (200,), fresh)
+    return respond(call, (200,), collection.public(record))
 
 
 def replaced(engine: Engine, collection: Collection, old: Record, incoming: Record, merge: bool) -> Record:
@@ -197,7 +199,7 @@ def delete(call: Call, key: str) -> Outcome | None:
     if call.find(key) is None:
         return call.missing(key)
     entry = call.engine.remove(call.collection, call.scope, key)
-    return respond(call, (204, 200, 202), entry)
+    return respond(call, (204, 200, 202), entry.public if entry is not None else None)
 
 
 def singleton(call: Call, body: Any) -> Outcome | None:
@@ -208,15 +210,15 @@ def singleton(call: Call, body: Any) -> Outcome | None:
         return call.missing("/".join(scope) or collection.resource.path)
     if call.route.role == "singleton-read":
         cache = ("read", call.operation.key, call.name, collection.version, scope)
-        return respond(call, (200,), entry, cache_key=cache)
+        return respond(call, (200,), entry.public, cache_key=cache)
     merge = call.operation.method == "PATCH"
-    record = replaced(engine, collection, entry.stored, writable(collection, body), merge)
+    old = entry.stored
+    record = replaced(engine, collection, old, writable(collection, body), merge)
     record = engine.finish(collection.resource, record, scope)
-    record = conform(engine.seeder, collection, record, entry.stored)
-    fresh = collection.entry(record, seeded=entry.seeded)
-    bucket.entries[SINGLETON_KEY] = fresh
+    record = conform(engine.seeder, collection, record, old)
+    bucket.entries[SINGLETON_KEY] = collection.entry(record, seeded=entry.seeded)
     collection.touch()
-    return respond(call, (200, 201), fresh)
+    return respond(call, (200, 201), collection.public(record))
 
 
 def path_of(operation: Operation, path_values: Mapping[str, str]) -> str:

@@ -143,8 +143,11 @@ class Engine:
         collection = self.collections.get(name)
         if collection is None or collection.resource.kind != "singleton":
             return None
-        entry = self.bucket(collection, ()).entries.get(SINGLETON_KEY)
-        return entry.stored.get(field) if entry is not None else None
+        cache_key = ("field", field)
+        if cache_key not in collection.cache:  # dropped on every write to the singleton
+            entry = self.bucket(collection, ()).entries.get(SINGLETON_KEY)
+            collection.remember(cache_key, entry.stored.get(field) if entry is not None else None)
+        return collection.cache[cache_key]
 
     def live(self, entry: Entry | None) -> Entry | None:
         """None for an expired entry: it reads as gone (until deleted, it still holds its id)."""

@@ -10,6 +10,7 @@ old one (and cached list pages) stay consistent.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 from datetime import UTC, datetime
@@ -183,7 +184,12 @@ def instant(value: Any) -> float | None:
 
 
 def rfc3339(seconds: float) -> str:
-    return datetime.fromtimestamp(int(seconds), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _rfc3339(int(seconds))
+
+
+@functools.lru_cache(maxsize=64)  # creates in the same second share their timestamps
+def _rfc3339(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def drop_scope(collection: Collection, prefix: Scope) -> bool:

@@ -1,0 +1,114 @@
+"""The HTTP server under the ASGI app: Granian (its I/O in Rust threads, next to the Python loop).
+
+Granian answers 2–2.5× the requests of uvicorn + httptools for the same app on two cores (see
+BENCHMARKS.md): parsing and socket writes leave the Python thread. One process serves an app object
+already built (``run`` and ``Background``, Granian's embedded server), so start-up builds the
+sandbox once; ``run_workers`` starts N processes that each build their own from a factory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import threading
+from typing import Any
+
+from granian.constants import Interfaces
+from granian.server.embed import Server
+
+from specmock.app import SpecmockApp
+
+log = logging.getLogger("specmock")
+
+
+class _QuietEmbedded(logging.Filter):
+    """Granian logs that its embedded server is experimental on every start; we chose it knowingly."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "experimental" not in record.getMessage()
+
+
+def _server(app: SpecmockApp, host: str, port: int, access_log: bool) -> Server:
+    logger = logging.getLogger("_granian")
+    if not any(isinstance(f, _QuietEmbedded) for f in logger.filters):
+        logger.addFilter(_QuietEmbedded())
+    return Server(
+        app,
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        websockets=False,
+        log_level="warning",  # type: ignore[arg-type]
+        log_access=access_log,
+    )
+
+
+def run(app: SpecmockApp, host: str, port: int, access_log: bool) -> None:
+    """Serve ``app`` in this process until SIGINT or SIGTERM."""
+    server = _server(app, host, port, access_log)
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, server.stop)
+        await server.serve()
+
+    _new_loop().run_until_complete(main())
+
+
+def run_workers(factory: str, host: str, port: int, workers: int, access_log: bool) -> None:
+    """``workers`` processes, each building its app from ``factory`` (``module:function``)."""
+    from granian import Granian
+
+    Granian(
+        factory,
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        workers_kill_timeout=5,  # a worker still building its sandbox is killed, not waited for
+        factory=True,
+        websockets=False,
+        log_level="warning",  # type: ignore[arg-type]
+        log_access=access_log,
+    ).serve()
+
+
+class Background:
+    """``app`` served from a thread of this process (tests, the pytest plugin); ``stop()`` ends it."""
+
+    def __init__(self, app: SpecmockApp, host: str, port: int) -> None:
+        self._server = _server(app, host, port, access_log=False)
+        self._loop = _new_loop()
+        self._thread = threading.Thread(target=self._run, name=f"specmock:{port}", daemon=True)
+        self.failed: BaseException | None = None
+
+    def _run(self) -> None:
+        try:
+            self._loop.run_until_complete(self._server.serve())
+        except BaseException as error:  # reported by start()'s caller, which polls the port
+            self.failed = error
+
+    def start(self) -> None:
+        self._thread.start()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self, timeout: float = 10) -> None:
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._server.stop)
+            self._thread.join(timeout)
+        if not self._thread.is_alive():
+            self._loop.close()
+
+
+def _new_loop() -> asyncio.AbstractEventLoop:
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    loop: Any = uvloop.new_event_loop()
+    return loop  # type: ignore[no-any-return]
