@@ -179,7 +179,8 @@ class SpecmockApp:
         if response.violations:
             headers.append((b"specmock-violations", header_bytes("; ".join(response.violations)[:2000])))
         if self.config.cors:
-            headers += _cors_headers(scope)
+            origin = request.headers.get("origin") if request is not None else _header(scope, b"origin")
+            headers += _cors_headers(origin)
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         body = b"" if scope["method"] == "HEAD" else response.body
         await send({"type": "http.response.body", "body": body})
@@ -196,7 +197,12 @@ def _no_slash_redirects(router: Router) -> None:
 
 
 async def _read_body(receive: Receive) -> bytes:
-    chunks = []
+    message = await receive()
+    if message["type"] != "http.request":
+        return b""
+    if not message.get("more_body", False):
+        return message.get("body", b"")  # type: ignore[no-any-return]
+    chunks = [message.get("body", b"")]
     while True:
         message = await receive()
         if message["type"] != "http.request":
@@ -239,8 +245,7 @@ def _preflight(scope: Scope) -> MockResponse:
     return MockResponse(204, b"", None, headers)
 
 
-def _cors_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
-    origin = _header(scope, b"origin")
+def _cors_headers(origin: str | None) -> list[tuple[bytes, bytes]]:
     if origin is None:
         return [(b"access-control-allow-origin", b"*")]
     return [

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from specmock.pipeline.request import MockRequest
 from specmock.pipeline.serialize import MockResponse
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):  # a tuple: recorded on every request, so it must be cheap to build
     at: float
     method: str
     path: str
@@ -41,7 +39,7 @@ class Journal:
         items = list(self._entries)
         if limit is not None:
             items = items[-limit:] if limit > 0 else []
-        return [asdict(e) for e in items]
+        return [e._asdict() for e in items]
 
     def clear(self) -> None:
         self._entries.clear()

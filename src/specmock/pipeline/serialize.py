@@ -19,8 +19,16 @@ class MockResponse:
     media_type: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     violations: tuple[str, ...] = ()  # the engine's own findings, sent in `Specmock-Violations`
+    _raw: list[tuple[bytes, bytes]] | None = field(default=None, repr=False, compare=False)
 
     def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """The header list for ASGI (a fresh list: the caller may append); encoded once per response,
+        which matters for the answers served again from the response cache."""
+        if self._raw is None:
+            self._raw = self._encode_headers()
+        return list(self._raw)
+
+    def _encode_headers(self) -> list[tuple[bytes, bytes]]:
         out = [(k.lower().encode("latin-1"), header_bytes(v)) for k, v in self.headers.items()]
         if self.media_type and self.status not in NO_CONTENT_STATUSES:
             content_type = self.media_type
