@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from specmock.config import MockConfig
 from specmock.generation import Generator
+from specmock.pipeline.negotiate import Plan, success_plan
 from specmock.pipeline.security import SecurityChecker
 from specmock.pipeline.validate_request import Check, RequestValidator
 from specmock.spec.jsonschema import Direction, SchemaCompiler, violations
@@ -42,6 +43,8 @@ class CompiledOperation:
     request: RequestValidator
     security: SecurityChecker
     fingerprint_headers: tuple[str, ...]  # every header the answer can depend on
+    success: Plan  # the plan of a valid request that asks for no particular status
+    media_choices: dict[tuple[str | None, str], tuple[str | None, bool]] = field(default_factory=dict)
 
     def path_values(self, path: str) -> dict[str, str]:
         match = self.path_pattern.match(path)
@@ -101,6 +104,7 @@ class Api:
             request=RequestValidator(operation, self.document, lambda s: self.check(s, "request")),
             security=SecurityChecker(operation.security, self.schemes, accepted),
             fingerprint_headers=_headers_read_by(operation, self.schemes),
+            success=success_plan(operation),
         )
 
     def version(self) -> tuple[int, int]:

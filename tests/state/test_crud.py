@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from specmock.diagnostics import Kind
@@ -160,3 +162,33 @@ def test_answers_that_wrap_or_differ_from_the_record() -> None:
     assert "links" in wrapped
     assert client("putBook", {"title": "new"}, bookId=1) is None  # stored; the pipeline generates the answer
     assert client.ok("getBook", bookId=1).body["data"]["title"] == "new"
+
+
+def test_created_ids_stay_unique_and_valid_when_the_id_schema_has_few_values() -> None:
+    """Discord's snowflake ``^(0|[1-9][0-9]*)$`` draws "0" half the time: every created id must
+    still be new and match the id schema (a plain ``-N`` suffix would not)."""
+    snowflake = {"type": "string", "pattern": "^(0|[1-9][0-9]*)$", "readOnly": True}
+    item = {"type": "object", "properties": {"id": snowflake, "name": {"type": "string"}}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/commands": {
+                "get": {
+                    "operationId": "list",
+                    "responses": {"200": json_body({"type": "array", "items": item})},
+                },
+                "post": {
+                    "operationId": "create",
+                    "requestBody": {"content": {"application/json": {"schema": item}}},
+                    "responses": {"201": json_body(item)},
+                },
+            }
+        },
+    }
+    client = Client(document, records=3)
+    ids = [client.ok("create", {"name": f"c{n}"}).body["id"] for n in range(300)]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch("0|[1-9][0-9]*", i) for i in ids), ids
+    listed = {entry["id"] for entry in client.ok("list").body}
+    assert set(ids) <= listed

@@ -55,7 +55,7 @@ class Fakes:
             "currency_code": self.currency_code,
             "sentence": self.text.sentence,
             "title": self.text.title,
-            "url": self.url,
+            "url": _choice(_pool(self.url)),
             "image_url": self.image_url,
             "ipv4": ipv4,
             "ipv6": ipv6,
@@ -117,6 +117,16 @@ class Fakes:
     def image_url(self, rng: Random) -> str:
         size = (64, 128, 256, 512)[int(rng.random() * 4)]
         return f"https://picsum.photos/seed/{rng.getrandbits(32):08x}/{size}/{size}"
+
+
+_POOL_SIZE = 4096
+_POOL_SEED = 20_261_123
+
+
+def _pool(provider: StrProvider) -> tuple[str, ...]:
+    """Values drawn once from a constant seed: a pick then costs one random number, not a dozen."""
+    builder = Random(_POOL_SEED)
+    return tuple(provider(builder) for _ in range(_POOL_SIZE))
 
 
 def _choice(pool: tuple[str, ...] | list[str]) -> StrProvider:

@@ -23,6 +23,7 @@ from specmock.spec.model import MediaType
 log = logging.getLogger("specmock")
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 URL_SAFE = "/:@!$&'()*+,;=-._~%"
+MEDIA_MEMO_SIZE = 64  # (response key, Accept) → media choice, per operation
 
 
 def run(api: Api, key: str, request: MockRequest) -> MockResponse:
@@ -49,7 +50,8 @@ def _run(api: Api, compiled: CompiledOperation, request: MockRequest) -> MockRes
     path_values = compiled.path_values(request.path)
     diagnostics, body = compiled.request.validate(request, path_values)
     diagnostics.extend(compiled.security.check(request))
-    plan = choose(compiled.operation, diagnostics, prefs.code)
+    no_choice = not diagnostics and prefs.code is None
+    plan = compiled.success if no_choice else choose(compiled.operation, diagnostics, prefs.code)
     media, acceptable = _media(compiled, plan, request)
     if not acceptable:
         plan = error_plan(
@@ -75,7 +77,13 @@ def _media(
 ) -> tuple[MediaType | None, bool]:
     response = compiled.operation.responses.get(plan.key) if plan.key else None
     accept = "" if ignore_accept or plan.kind is not None else request.headers.get("accept", "")
-    name, acceptable = choose_media(response, accept)
+    memo_key = (plan.key, accept)
+    chosen = compiled.media_choices.get(memo_key)
+    if chosen is None:
+        if len(compiled.media_choices) >= MEDIA_MEMO_SIZE:
+            compiled.media_choices.clear()
+        chosen = compiled.media_choices[memo_key] = choose_media(response, accept)
+    name, acceptable = chosen
     return (response.media_for(name) if response and name else None), acceptable
 
 

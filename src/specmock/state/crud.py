@@ -123,7 +123,7 @@ def create(call: Call, body: Any, location: str) -> Outcome | None:
     bucket = engine.bucket(collection, scope)
     incoming = writable(collection, body)
     counter = engine.counter_value()
-    generated = engine.seeder.entity(resource, *scope, "create", counter)
+    generated, rng = engine.seeder.entity_and_rng(resource, *scope, "create", counter)
     merged = engine.finish(resource, {**generated, **incoming}, (*scope, "create", counter), created=incoming)
     record = conform(engine.seeder, collection, merged, generated)
     given = incoming.get(resource.id_field) if resource.id_field else None
@@ -132,7 +132,7 @@ def create(call: Call, body: Any, location: str) -> Outcome | None:
     problem = taken(collection, bucket, {k: v for k, v in record.items() if k != resource.id_field}, None)
     if problem is not None:
         return problem
-    key = engine.assign_id(collection, bucket, scope, record, given, "create", counter)
+    key = engine.assign_id(collection, bucket, scope, record, given, "create", counter, rng=rng)
     entry = collection.entry(record)
     bucket.entries[key] = entry
     bucket.deleted.discard(key)

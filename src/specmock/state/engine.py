@@ -5,6 +5,7 @@ Callers hold ``engine.lock`` around every call (an ``RLock``: cheap when unconte
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -189,7 +190,14 @@ class Engine:
         ]
 
     def assign_id(
-        self, collection: Collection, bucket: Bucket, scope: Scope, record: Record, given: Any, *parts: Any
+        self,
+        collection: Collection,
+        bucket: Bucket,
+        scope: Scope,
+        record: Record,
+        given: Any,
+        *parts: Any,
+        rng: random.Random | None = None,
     ) -> str:
         """Give a new record its id (``given`` when the client chose it) and parent reference; its key."""
         resource = collection.resource
@@ -208,7 +216,8 @@ class Engine:
         elif "integer" in resource.id_types and "string" not in resource.id_types:
             record[field] = bucket.next_int
         else:
-            record[field] = self.seeder.unique_id(resource, bucket.entries, record.get(field), *scope, *parts)
+            proposed = record.get(field)
+            record[field] = self.seeder.unique_id(resource, bucket.entries, proposed, *scope, *parts, rng=rng)
         if isinstance(record[field], int) and not isinstance(record[field], bool):
             bucket.next_int = max(bucket.next_int, record[field] + 1)
         return key_of(record[field])

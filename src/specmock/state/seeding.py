@@ -43,25 +43,47 @@ class Seeder:
 
     def entity(self, resource: Resource, *parts: Any) -> Record:
         """A generated record; drawn again (deterministically) when a ``oneOf`` branch gave no object."""
+        return self.entity_and_rng(resource, *parts)[0]
+
+    def entity_and_rng(self, resource: Resource, *parts: Any) -> tuple[Record, random.Random]:
+        """``entity``, and the rng it was drawn from, left where the record ended (a create draws
+        its id from there rather than seeding another)."""
         draw = self.draw(resource)
-        value = draw(rng_for(self.seed, resource.name, *parts))
+        rng = rng_for(self.seed, resource.name, *parts)
+        value = draw(rng)
         for attempt in range(1, ID_ATTEMPTS):
             if isinstance(value, dict):
-                return value
-            value = draw(rng_for(self.seed, resource.name, *parts, "again", attempt))
-        return value if isinstance(value, dict) else {}
+                break
+            rng = rng_for(self.seed, resource.name, *parts, "again", attempt)
+            value = draw(rng)
+        return (value if isinstance(value, dict) else {}), rng
 
-    def unique_id(self, resource: Resource, taken: dict[str, Any], proposed: Any, *parts: Any) -> Any:
-        """``proposed`` when free, else a fresh draw of the id field; a suffix as the last resort."""
+    def unique_id(
+        self,
+        resource: Resource,
+        taken: dict[str, Any],
+        proposed: Any,
+        *parts: Any,
+        rng: random.Random | None = None,
+    ) -> Any:
+        """``proposed`` when free, else a fresh draw of the id field (from ``rng`` when given, else
+        seeded from ``parts``). A schema with few values (``^(0|[1-9][0-9]*)$`` draws "0" half the
+        time) can keep colliding: then the first free numbered variant the id schema accepts."""
         if proposed is not None and key_of(proposed) not in taken:
             return proposed
         field = resource.id_field
         assert field is not None
         for attempt in range(ID_ATTEMPTS):
-            value = self.draw(resource, field)(rng_for(self.seed, resource.name, *parts, "id", attempt))
+            source = rng or rng_for(self.seed, resource.name, *parts, "id", attempt)
+            value = self.draw(resource, field)(source)
             if value is not None and key_of(value) not in taken:
                 return value
-        return f"{proposed}-{len(taken) + 1}"
+        start = len(taken) + 1
+        for number in range(start, start + ID_ATTEMPTS * ID_ATTEMPTS):
+            for candidate in (f"{proposed}{number}", str(number), f"{proposed}-{number}"):
+                if key_of(candidate) not in taken and self.id_fits(resource, candidate):
+                    return candidate
+        return f"{proposed}-{start}"
 
     def integer_start(self, resource: Resource) -> int:
         schema = deref(self.document, resource.properties.get(resource.id_field or "", {}))

@@ -90,7 +90,7 @@ class Projection:
 
     def public(self, stored: Record) -> Record:
         allowed, hidden = self.allowed, self.hidden
-        if not any(k in hidden or (allowed is not None and k not in allowed) for k in stored):
+        if hidden.isdisjoint(stored) and (allowed is None or allowed.issuperset(stored)):
             return stored
         return {k: v for k, v in stored.items() if k not in hidden and (allowed is None or k in allowed)}
 
@@ -174,6 +174,11 @@ def instant(value: Any) -> float | None:
     """An RFC 3339 date-time as POSIX seconds (naive ones read as UTC); None for anything else."""
     if not isinstance(value, str) or len(value) < 10:
         return None
+    return _instant(value)
+
+
+@functools.lru_cache(maxsize=256)  # expiry stamps of creates in the same second repeat
+def _instant(value: str) -> float | None:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
