@@ -608,7 +608,8 @@ def environment(prism_ok: bool, load_before: str) -> list[str]:
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {_cpu_model()}, "
         f"Linux {platform.release()}",
-        f"- Python {platform.python_version()}; specmock {_package_version('specmock')}, "
+        f"- Python {platform.python_version()}; specmock {_package_version('specmock')} on "
+        f"granian {_package_version('granian')}; the ceilings: "
         f"uvicorn {_package_version('uvicorn')}, starlette {_package_version('starlette')}, "
         f"uvloop {_package_version('uvloop')}, httptools {_package_version('httptools')}",
         f"- Prism {prism} (Node {_version_of(['node', '--version'])}); {_version_of(['wrk', '-v'])}",
