@@ -131,7 +131,7 @@ class Api:
 
 
 def _headers_read_by(operation: Operation, schemes: Mapping[str, SecurityScheme]) -> tuple[str, ...]:
-    names = {"accept", "prefer", "content-type", "cookie"}
+    names = {"accept", "prefer", "content-type", "cookie", "host"}  # host: absolute page links
     names |= {p.name.lower() for p in operation.parameters if p.location == "header"}
     for requirement in operation.security:
         for scheme in (schemes.get(name) for name in requirement):

@@ -1,6 +1,6 @@
 """Acceptance: many clients at once against a real server, then the store holds exactly the survivors.
 
-`specmock.serve` runs the bookstore on 127.0.0.1 (uvicorn in a thread). Eight workers, each with its own
+`specmock.serve` runs the bookstore on 127.0.0.1 (Granian in a thread). Eight workers, each with its own
 keep-alive connection, create, update, read, list and delete books for a bounded time and count. Then the
 list, paged through, must hold exactly the books no worker deleted, each with its last written title:
 no phantom record, no lost one, no id handed out twice, the total and `X-Total-Count` right.

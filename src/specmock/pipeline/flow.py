@@ -7,6 +7,7 @@ route → preferences → validate_request → security → negotiate → state 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -23,6 +24,7 @@ from specmock.spec.model import MediaType
 log = logging.getLogger("specmock")
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 URL_SAFE = "/:@!$&'()*+,;=-._~%"
+HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 MEDIA_MEMO_SIZE = 64  # (response key, Accept) → media choice, per operation
 
 
@@ -102,7 +104,10 @@ def _success(
     status, value, given = plan.status, None, {}
     stateful = prefs.code is None and prefs.example is None and prefs.dynamic and api.sandbox.handles(op.key)
     if stateful:
-        outcome = api.sandbox.handle(op, path_values, request.query, None if body is NO_BODY else body)
+        origin = _origin(request, api.base_path)
+        outcome = api.sandbox.handle(
+            op, path_values, request.query, None if body is NO_BODY else body, origin
+        )
         if outcome is not None and outcome.error is not None:
             # The store names the field a CONFLICT is about; NOT_FOUND is about the item itself.
             location = "body" if outcome.field else ""
@@ -126,13 +131,19 @@ def _success(
     return _finish(api, compiled, status, media, value, given, parts, stateful=False, key=plan.key)
 
 
+def _origin(request: MockRequest, base_path: str) -> str:
+    """Where the API is mounted, as the client reached it (``http://host:port/base``); a Host header
+    that is not a plain host[:port] reads as ``localhost``, so links stay valid URIs."""
+    host = request.headers.get("host", "")
+    return f"http://{host if HOST.fullmatch(host) else 'localhost'}{quote(base_path, safe=URL_SAFE)}"
+
+
 def _absolute_location(headers: dict[str, str], request: MockRequest, base_path: str) -> None:
     """The store knows paths inside the API; clients need the absolute URL (``format: uri``)."""
     for name in ("Location", "location", "Content-Location"):
         value = headers.get(name)
         if value is not None and value.startswith("/"):
-            host = request.headers.get("host", "localhost")
-            headers[name] = f"http://{host}{quote(base_path + value, safe=URL_SAFE)}"
+            headers[name] = _origin(request, "") + quote(base_path + value, safe=URL_SAFE)
 
 
 def _media_of(response: Any, fallback: MediaType | None) -> MediaType | None:

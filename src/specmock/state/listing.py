@@ -27,7 +27,7 @@ from specmock.state.seeding import Seeder
 from specmock.state.shapes import ListShape, list_shape, success_schema
 from specmock.state.store import Collection, Entry, Record, Scope
 
-LOCAL_ORIGIN = "http://localhost"
+LOCAL_ORIGIN = "http://localhost"  # when the caller does not say where the API is mounted
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +82,7 @@ def answer(
     operation: Operation,
     path_values: Mapping[str, str],
     query: Mapping[str, Sequence[str]],
+    origin: str = LOCAL_ORIGIN,
 ) -> Outcome:
     win = window(plan.paging, query)
     plain = not plan.query.default_order and not any(n in query for n in plan.query.names)
@@ -105,7 +106,7 @@ def answer(
     # Past the end the page is empty but keeps the request's own offset (a client pages on from it).
     past_end = win.after_key is None and win.before_key is None and win.offset > start
     page = Page(total, win.offset if past_end else start, win.limit, len(page_items), plan.paging.base)
-    link = _linker(plan.paging, operation, path_values, query)
+    link = _linker(plan.paging, operation, path_values, query, origin)
     body: Any = page_items
     shape = plan.shape
     if shape is not None and shape.array_property is not None:
@@ -152,7 +153,11 @@ def _position(matched: list[Record], collection: Collection, key: str) -> int:
 
 
 def _linker(
-    plan: PagePlan, operation: Operation, path_values: Mapping[str, str], query: Mapping[str, Sequence[str]]
+    plan: PagePlan,
+    operation: Operation,
+    path_values: Mapping[str, str],
+    query: Mapping[str, Sequence[str]],
+    origin: str,
 ) -> pagefill.Linker:
     path = operation.path
     for name, value in path_values.items():
@@ -172,7 +177,7 @@ def _linker(
         if plan.size is not None and query.get(plan.size.name):
             params[plan.size.name] = list(query[plan.size.name])
         encoded = urlencode([(k, v) for k, values in params.items() for v in values])
-        return f"{LOCAL_ORIGIN}{path}" + (f"?{encoded}" if encoded else "")
+        return f"{origin}{path}" + (f"?{encoded}" if encoded else "")
 
     return link
 

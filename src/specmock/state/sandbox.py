@@ -75,7 +75,10 @@ class Sandbox:
         path_values: Mapping[str, str],
         query: Mapping[str, Sequence[str]],
         body: Any,
+        origin: str = listing.LOCAL_ORIGIN,
     ) -> Outcome | None:
+        """The store's answer, or None when the pipeline answers (generation). ``origin`` is where
+        the API is mounted as the client sees it (``http://host:port/base``), for page links."""
         route = self.plan.routes.get(operation.key)
         if route is None:
             return None
@@ -88,6 +91,8 @@ class Sandbox:
             missing = None if lenient_action else self.engine.missing_parent(collection, scope, route.lenient)
             if missing is not None:
                 return missing
+            if route.role == "list":
+                return self._list(operation, collection, scope, path_values, query, origin)
             return self._dispatch(route, operation, collection, scope, path_values, query, body)
 
     def _dispatch(
@@ -101,8 +106,6 @@ class Sandbox:
         body: Any,
     ) -> Outcome | None:
         role = route.role
-        if role == "list":
-            return self._list(operation, collection, scope, path_values, query)
         call = crud.Call(self.engine, operation, route, collection, scope)
         key = path_values.get(route.item_param, "") if route.item_param else ""
         if role == "create":
@@ -129,20 +132,22 @@ class Sandbox:
         scope: Scope,
         path_values: Mapping[str, str],
         query: Mapping[str, Sequence[str]],
+        origin: str,
     ) -> Outcome:
         plan = self._lists.get(operation.key)
         if plan is None:
             plan = listing.compile_list(self.document, operation, collection.resource, self.engine.seeder)
             self._lists[operation.key] = plan
         bucket = self.engine.bucket(collection, scope)
-        key = listing.cache_key(operation, collection, scope, listing.normalized(query, plan.relevant))
+        normal = listing.normalized(query, plan.relevant)
+        key = listing.cache_key(operation, collection, scope, (origin, *normal))
         found = collection.cache.get(key)
         if found is None:
             entries = bucket.entries
             if collection.resource.expires is not None:
                 now = self.engine.now()
                 entries = {k: e for k, e in entries.items() if not e.expired(now)}
-            outcome = listing.answer(plan, collection, entries, operation, path_values, query)
+            outcome = listing.answer(plan, collection, entries, operation, path_values, query, origin)
             if outcome.error is not None:
                 return outcome
             found = Outcome(outcome.status, outcome.body, outcome.headers, cache_key=key)
