@@ -24,7 +24,7 @@ from specmock.pipeline import flow
 from specmock.pipeline.request import MockRequest, header_items_to_dict
 from specmock.pipeline.serialize import MockResponse, header_bytes
 from specmock.problems import method_not_allowed, not_found, problem_response
-from specmock.runtime import Api
+from specmock.runtime import Api, Memo
 from specmock.spec.model import Operation
 from specmock.spec.routing import routing_document, routing_key, specificity, split_routing_key
 
@@ -57,7 +57,7 @@ class SpecmockApp:
         self.journal = Journal()
         # Connexion's routing decision depends only on (method, path): remember it, so a repeated
         # request skips the Starlette router walk.
-        self._routes: dict[tuple[str, str], str] = {}
+        self._routes = Memo(ROUTE_MEMO_SIZE)  # (method, path) → routing key
         self.router = RoutingMiddleware(self._routed)
         for index, api in enumerate(self.apis):
             document = routing_document(index, api.name, api.operations)
@@ -111,9 +111,7 @@ class SpecmockApp:
             answer = method_not_allowed(path, allowed) if allowed else not_found(path)
             await self._send(send, answer, scope, request)
             return
-        if len(self._routes) >= ROUTE_MEMO_SIZE:
-            self._routes.clear()
-        self._routes[(scope["method"], path)] = operation_id
+        self._routes.put((scope["method"], path), operation_id)
         await self._answer(scope, receive, send, operation_id)
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send, operation_id: str) -> None:

@@ -14,6 +14,7 @@ import signal
 import threading
 from typing import Any
 
+from granian import Granian
 from granian.constants import Interfaces
 from granian.server.embed import Server
 
@@ -59,8 +60,6 @@ def run(app: SpecmockApp, host: str, port: int, access_log: bool) -> None:
 
 def run_workers(factory: str, host: str, port: int, workers: int, access_log: bool) -> None:
     """``workers`` processes, each building its app from ``factory`` (``module:function``)."""
-    from granian import Granian
-
     Granian(
         factory,
         address=host,

@@ -32,6 +32,7 @@ from specmock.state import Sandbox
 
 log = logging.getLogger("specmock")
 T = TypeVar("T")
+MEDIA_MEMO_SIZE = 64
 CREDENTIAL_FIELDS = ("token", "access_token", "accessToken", "id_token", "jwt", "key", "apiKey", "api_key")
 
 
@@ -44,7 +45,7 @@ class CompiledOperation:
     security: SecurityChecker
     fingerprint_headers: tuple[str, ...]  # every header the answer can depend on
     success: Plan  # the plan of a valid request that asks for no particular status
-    media_choices: dict[tuple[str | None, str], tuple[str | None, bool]] = field(default_factory=dict)
+    media_choices: Memo = field(default_factory=lambda: Memo(MEDIA_MEMO_SIZE))  # (key, Accept) → choice
 
     def path_values(self, path: str) -> dict[str, str]:
         match = self.path_pattern.match(path)
@@ -69,8 +70,8 @@ class Api:
         self.issued_tokens: set[str] = set()
         self._compiled: dict[str, CompiledOperation] = {}
         self._checks: dict[tuple[int, str], Check] = {}
-        self.responses: ResponseCache = ResponseCache()
-        self.header_values: ResponseCache = ResponseCache()  # generated header values are pure
+        self.responses: Memo = Memo()
+        self.header_values: Memo = Memo()  # generated header values are pure
         self.after_reset: list[Callable[[], None]] = []  # e.g. reload fixtures instead of the seed
 
     @cached_property
@@ -142,9 +143,9 @@ def _headers_read_by(operation: Operation, schemes: Mapping[str, SecurityScheme]
     return tuple(sorted(names))
 
 
-class ResponseCache:
-    """Values by a key that determines them (answers to safe requests by fingerprint); bounded,
-    cleared wholesale when full."""
+class Memo:
+    """Values by a key that determines them (answers to safe requests by fingerprint, generated
+    header values, media choices, routing decisions); bounded, cleared wholesale when full."""
 
     def __init__(self, size: int = 4096) -> None:
         self.size = size

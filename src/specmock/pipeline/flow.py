@@ -25,7 +25,6 @@ log = logging.getLogger("specmock")
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 URL_SAFE = "/:@!$&'()*+,;=-._~%"
 HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
-MEDIA_MEMO_SIZE = 64  # (response key, Accept) → media choice, per operation
 
 
 def run(api: Api, key: str, request: MockRequest) -> MockResponse:
@@ -82,9 +81,7 @@ def _media(
     memo_key = (plan.key, accept)
     chosen = compiled.media_choices.get(memo_key)
     if chosen is None:
-        if len(compiled.media_choices) >= MEDIA_MEMO_SIZE:
-            compiled.media_choices.clear()
-        chosen = compiled.media_choices[memo_key] = choose_media(response, accept)
+        chosen = compiled.media_choices.put(memo_key, choose_media(response, accept))
     name, acceptable = chosen
     return (response.media_for(name) if response and name else None), acceptable
 

@@ -183,6 +183,6 @@ def _linker(
 
 
 def cache_key(
-    operation: Operation, collection: Collection, scope: Scope, normal: tuple[Any, ...]
+    operation: Operation, collection: Collection, scope: Scope, normal: tuple[Any, ...], origin: str
 ) -> tuple[Any, ...]:
-    return ("list", operation.key, collection.resource.name, collection.version, scope, normal)
+    return ("list", operation.key, collection.resource.name, collection.version, scope, normal, origin)

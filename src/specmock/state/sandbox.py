@@ -93,7 +93,7 @@ class Sandbox:
                 return missing
             if route.role == "list":
                 return self._list(operation, collection, scope, path_values, query, origin)
-            return self._dispatch(route, operation, collection, scope, path_values, query, body)
+            return self._dispatch(route, operation, collection, scope, path_values, body)
 
     def _dispatch(
         self,
@@ -102,7 +102,6 @@ class Sandbox:
         collection: Collection,
         scope: Scope,
         path_values: Mapping[str, str],
-        query: Mapping[str, Sequence[str]],
         body: Any,
     ) -> Outcome | None:
         role = route.role
@@ -140,7 +139,7 @@ class Sandbox:
             self._lists[operation.key] = plan
         bucket = self.engine.bucket(collection, scope)
         normal = listing.normalized(query, plan.relevant)
-        key = listing.cache_key(operation, collection, scope, (origin, *normal))
+        key = listing.cache_key(operation, collection, scope, normal, origin)
         found = collection.cache.get(key)
         if found is None:
             entries = bucket.entries

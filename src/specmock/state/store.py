@@ -10,6 +10,7 @@ old one (and cached list pages) stay consistent.
 
 from __future__ import annotations
 
+import copy
 import functools
 import heapq
 import itertools
@@ -44,7 +45,7 @@ class Entry:
     @property
     def stored(self) -> Record:
         data = self.data
-        return orjson.loads(data) if isinstance(data, bytes) else dict(data)
+        return orjson.loads(data) if isinstance(data, bytes) else copy.deepcopy(data)
 
     @property
     def public(self) -> Record:
@@ -61,14 +62,14 @@ class Entry:
 
 
 def pack(record: Record) -> bytes | Record:
-    """The record as orjson bytes; the dict itself when orjson refuses it (integers beyond 64 bits).
+    """The record as orjson bytes; a deep copy of the dict when orjson refuses it (integers beyond 64 bits).
 
     The copy matters: orjson's result keeps its whole growth buffer (16 KiB for a 1 KiB record).
     """
     try:
         return bytes(memoryview(orjson.dumps(record)))
     except TypeError:
-        return dict(record)
+        return copy.deepcopy(record)
 
 
 def field_pattern(name: str, value: Any) -> bytes | None:
