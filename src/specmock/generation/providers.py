@@ -55,7 +55,7 @@ class Fakes:
             "currency_code": self.currency_code,
             "sentence": self.text.sentence,
             "title": self.text.title,
-            "url": _choice(_pool(self.url)),
+            "url": _pooled(self.url),
             "image_url": self.image_url,
             "ipv4": ipv4,
             "ipv6": ipv6,
@@ -123,10 +123,18 @@ _POOL_SIZE = 4096
 _POOL_SEED = 20_261_123
 
 
-def _pool(provider: StrProvider) -> tuple[str, ...]:
-    """Values drawn once from a constant seed: a pick then costs one random number, not a dozen."""
-    builder = Random(_POOL_SEED)
-    return tuple(provider(builder) for _ in range(_POOL_SIZE))
+def _pooled(provider: StrProvider) -> StrProvider:
+    """``provider``'s values drawn once from a constant seed, on first use (not at start-up): a pick
+    then costs one random number, not a dozen."""
+    pool: list[str] = []
+
+    def draw(rng: Random) -> str:
+        if not pool:
+            builder = Random(_POOL_SEED)
+            pool.extend(provider(builder) for _ in range(_POOL_SIZE))
+        return pool[int(rng.random() * _POOL_SIZE)]
+
+    return draw
 
 
 def _choice(pool: tuple[str, ...] | list[str]) -> StrProvider:
