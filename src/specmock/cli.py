@@ -104,6 +104,8 @@ def serve(
     if workers > 1:
         # Each worker process holds its own copy of the state: right for stateless load, not for CRUD flows.
         os.environ[CONFIG_ENV] = config_to_env(config)
+        del app  # built here only to refuse a broken spec early; the workers build their own
+        gc.collect()
         listener.run_workers("specmock.server:app_from_environment", host, port, workers, not quiet)
     else:
         # The loaded documents and compiled validators live as long as the process: keep them out
