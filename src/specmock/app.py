@@ -178,7 +178,7 @@ class SpecmockApp:
             headers.append((b"specmock-violations", header_bytes("; ".join(response.violations)[:2000])))
         if self.config.cors:
             origin = request.headers.get("origin") if request is not None else _header(scope, b"origin")
-            headers += _cors_headers(origin)
+            headers.extend(_cors_headers(origin))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         body = b"" if scope["method"] == "HEAD" else response.body
         await send({"type": "http.response.body", "body": body})
@@ -243,9 +243,12 @@ def _preflight(scope: Scope) -> MockResponse:
     return MockResponse(204, b"", None, headers)
 
 
-def _cors_headers(origin: str | None) -> list[tuple[bytes, bytes]]:
+ANY_ORIGIN = ((b"access-control-allow-origin", b"*"),)
+
+
+def _cors_headers(origin: str | None) -> Sequence[tuple[bytes, bytes]]:
     if origin is None:
-        return [(b"access-control-allow-origin", b"*")]
+        return ANY_ORIGIN
     return [
         (b"access-control-allow-origin", origin.encode("latin-1")),
         (b"access-control-allow-credentials", b"true"),

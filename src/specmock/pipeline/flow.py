@@ -6,6 +6,7 @@ route → preferences → validate_request → security → negotiate → state 
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from typing import Any
@@ -19,7 +20,7 @@ from specmock.pipeline.respond import error_body, response_headers, success_body
 from specmock.pipeline.serialize import NO_CONTENT_STATUSES, MockResponse, encode
 from specmock.pipeline.validate_request import NO_BODY
 from specmock.runtime import Api, CompiledOperation
-from specmock.spec.model import MediaType
+from specmock.spec.model import MediaType, Operation, Response
 
 log = logging.getLogger("specmock")
 SAFE_METHODS = frozenset({"GET", "HEAD"})
@@ -101,7 +102,7 @@ def _success(
     status, value, given = plan.status, None, {}
     stateful = prefs.code is None and prefs.example is None and prefs.dynamic and api.sandbox.handles(op.key)
     if stateful:
-        origin = _origin(request, api.base_path)
+        origin = origin_of(request.headers.get("host", ""), api.base_path)
         outcome = api.sandbox.handle(
             op, path_values, request.query, None if body is NO_BODY else body, origin
         )
@@ -116,31 +117,34 @@ def _success(
             # rather than invent an undocumented one.
             outcome = None
         if outcome is not None:
-            status, value, given = outcome.status, outcome.body, dict(outcome.headers)
-            _absolute_location(given, request, api.base_path)
+            status, value, given = outcome.status, outcome.body, outcome.headers
+            if given:
+                given = _absolute_locations(given, origin)
             if op.method == "POST" and isinstance(value, dict):
                 api.issue_credentials(value)
             response = op.responses.get(str(status))
             media = _media_of(response, media)
-            return _finish(api, compiled, status, media, value, given, parts, stateful=True)
+            return _finish(api, op, response, status, media, value, given, parts)
     if media is not None and status not in NO_CONTENT_STATUSES:
         value = success_body(api, op, media, prefs, parts)
-    return _finish(api, compiled, status, media, value, given, parts, stateful=False, key=plan.key)
+    return _finish(api, op, op.responses.get(plan.key or str(status)), status, media, value, given, parts)
 
 
-def _origin(request: MockRequest, base_path: str) -> str:
+@functools.lru_cache(maxsize=256)
+def origin_of(host: str, base_path: str) -> str:
     """Where the API is mounted, as the client reached it (``http://host:port/base``); a Host header
     that is not a plain host[:port] reads as ``localhost``, so links stay valid URIs."""
-    host = request.headers.get("host", "")
     return f"http://{host if HOST.fullmatch(host) else 'localhost'}{quote(base_path, safe=URL_SAFE)}"
 
 
-def _absolute_location(headers: dict[str, str], request: MockRequest, base_path: str) -> None:
+def _absolute_locations(headers: dict[str, str], origin: str) -> dict[str, str]:
     """The store knows paths inside the API; clients need the absolute URL (``format: uri``)."""
+    out = dict(headers)
     for name in ("Location", "location", "Content-Location"):
-        value = headers.get(name)
+        value = out.get(name)
         if value is not None and value.startswith("/"):
-            headers[name] = _origin(request, "") + quote(base_path + value, safe=URL_SAFE)
+            out[name] = origin + quote(value, safe=URL_SAFE)
+    return out
 
 
 def _media_of(response: Any, fallback: MediaType | None) -> MediaType | None:
@@ -153,18 +157,14 @@ def _media_of(response: Any, fallback: MediaType | None) -> MediaType | None:
 
 def _finish(
     api: Api,
-    compiled: CompiledOperation,
+    op: Operation,
+    response: Response | None,
     status: int,
     media: MediaType | None,
     value: Any,
     given: dict[str, str],
     parts: tuple[str, ...],
-    *,
-    stateful: bool,
-    key: str | None = None,
 ) -> MockResponse:
-    op = compiled.operation
-    response = op.responses.get(key or str(status))
     violations: tuple[str, ...] = ()
     if media is not None and media.schema is not None and status not in NO_CONTENT_STATUSES:
         found = api.check(media.schema, "response")(value)

@@ -22,6 +22,9 @@ class MockRequest:
     def query(self) -> dict[str, list[str]]:
         if self._query is None:
             parsed: dict[str, list[str]] = {}
+            if not self.raw_query:
+                self._query = parsed
+                return parsed
             for name, value in parse_qsl(self.raw_query, keep_blank_values=True):
                 parsed.setdefault(name, []).append(value)
             self._query = parsed

@@ -98,17 +98,19 @@ def response_headers(
     api: Api, response: Response | None, given: dict[str, str], parts: tuple[str, ...]
 ) -> dict[str, str]:
     """Declared response headers: those the store set, the rest generated from their schemas (the
-    seed and ``parts`` determine each value, so it is generated once and remembered)."""
-    headers = dict(given)
-    lowered = {k.lower() for k in headers}
-    memo = api.header_values
-    for header in response.headers if response else ():
-        if header.name.lower() in lowered:
-            continue
-        key = (id(header), parts)
-        text = memo.get(key)
-        if text is None:
-            value = generated(api, header.schema, (*parts, "header", header.name), header.name)
-            text = memo.put(key, header_value(value))
-        headers[header.name] = text
-    return headers
+    seed and ``parts`` determine each value, so they are generated once and remembered)."""
+    if response is None or not response.headers:
+        return dict(given)
+    key = (id(response), parts, *given)
+    values: dict[str, str] | None = api.header_values.get(key)
+    if values is None:
+        lowered = {k.lower() for k in given}
+        values = api.header_values.put(
+            key,
+            {
+                h.name: header_value(generated(api, h.schema, (*parts, "header", h.name), h.name))
+                for h in response.headers
+                if h.name.lower() not in lowered
+            },
+        )
+    return {**given, **values}

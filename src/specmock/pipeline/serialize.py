@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,14 +30,32 @@ class MockResponse:
         return list(self._raw)
 
     def _encode_headers(self) -> list[tuple[bytes, bytes]]:
-        out = [(k.lower().encode("latin-1"), header_bytes(v)) for k, v in self.headers.items()]
+        out = [(header_name(k), header_bytes(v)) for k, v in self.headers.items()]
         if self.media_type and self.status not in NO_CONTENT_STATUSES:
-            content_type = self.media_type
-            if is_json(content_type) or content_type.startswith("text/"):
-                content_type += "; charset=utf-8" if content_type.startswith("text/") else ""
-            out.append((b"content-type", content_type.encode("latin-1")))
+            out.append((b"content-type", content_type(self.media_type)))
         out.append((b"content-length", str(len(self.body)).encode()))
         return out
+
+
+@functools.lru_cache(maxsize=64)
+def content_type(media_type: str) -> bytes:
+    """The Content-Type value for a media type: text gets its charset."""
+    charset = "; charset=utf-8" if media_type.startswith("text/") else ""
+    return (media_type + charset).encode("latin-1")
+
+
+_NAMES: dict[str, bytes] = {}
+NAMES_LIMIT = 1024
+
+
+def header_name(name: str) -> bytes:
+    """The lower-case wire form of a header name; names come from the spec, so they are remembered."""
+    found = _NAMES.get(name)
+    if found is None:
+        found = name.lower().encode("latin-1")
+        if len(_NAMES) < NAMES_LIMIT:
+            _NAMES[name] = found
+    return found
 
 
 def header_bytes(value: str) -> bytes:

@@ -54,7 +54,10 @@ class Response:
     headers: tuple[Header, ...]
 
     def media_for(self, name: str) -> MediaType | None:
-        return next((m for m in self.media if m.name == name), None)
+        for media in self.media:
+            if media.name == name:
+                return media
+        return None
 
 
 @dataclass(frozen=True, slots=True)

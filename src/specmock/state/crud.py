@@ -14,7 +14,7 @@ from specmock.spec.model import Operation
 from specmock.spec.views import merged_object
 from specmock.state.engine import SINGLETON_KEY, Engine
 from specmock.state.identity import key_of
-from specmock.state.outcome import NO_CONTENT, Outcome, conflict, documented_success, not_found
+from specmock.state.outcome import NO_CONTENT, Outcome, conflict, not_found
 from specmock.state.repair import conform
 from specmock.state.resources import Route
 from specmock.state.store import Bucket, Collection, Entry, Record, Scope, field_pattern
@@ -106,6 +106,14 @@ def taken(
         key = key_of(record[field])
         if key != own_key and key in bucket.entries:
             return conflict(resource.name, field, record[field], resource.messages.get("conflict"))
+    return unique_taken(collection, bucket, record, own_key, old)
+
+
+def unique_taken(
+    collection: Collection, bucket: Bucket, record: Record, own_key: str | None, old: Record | None = None
+) -> Outcome | None:
+    """CONFLICT when another record holds one of the declared unique values (a scan of the bucket)."""
+    resource = collection.resource
     for name in resource.unique:
         value = record.get(name)
         if value is None or (old is not None and old.get(name) == value):
@@ -123,29 +131,23 @@ def create(call: Call, body: Any, location: str) -> Outcome | None:
     bucket = engine.bucket(collection, scope)
     incoming = writable(collection, body)
     counter = engine.counter_value()
-    generated, rng = engine.seeder.entity_and_rng(resource, *scope, "create", counter)
+    rng = engine.create_stream(collection, bucket, scope)
+    generated = engine.seeder.entity_from(resource, rng)
     merged = engine.finish(resource, {**generated, **incoming}, (*scope, "create", counter), created=incoming)
     record = conform(engine.seeder, collection, merged, generated)
     given = incoming.get(resource.id_field) if resource.id_field else None
     if given is not None and key_of(given) in bucket.entries:
         return conflict(resource.name, str(resource.id_field), given, resource.messages.get("conflict"))
-    problem = taken(collection, bucket, {k: v for k, v in record.items() if k != resource.id_field}, None)
-    if problem is not None:
-        return problem
+    if resource.unique:
+        problem = unique_taken(collection, bucket, record, None)
+        if problem is not None:
+            return problem
     key = engine.assign_id(collection, bucket, scope, record, given, "create", counter, rng=rng)
-    entry = collection.entry(record)
-    bucket.entries[key] = entry
+    bucket.entries[key] = collection.entry(record)
     bucket.deleted.discard(key)
     collection.touch()
-    return respond(call, (201, 200), collection.public(record), _location(call.operation, location, key))
-
-
-def _location(operation: Operation, collection_path: str, key: str) -> dict[str, str]:
-    status = documented_success(operation, (201, 200))
-    response = operation.responses.get(str(status)) if status else None
-    if response is None or not any(h.name.lower() == "location" for h in response.headers):
-        return {}
-    return {"Location": f"{collection_path.rstrip('/')}/{key}"}
+    headers = {"Location": f"{location.rstrip('/')}/{key}"} if engine.sends_location(call.operation) else None
+    return respond(call, (201, 200), collection.public(record), headers)
 
 
 def read(call: Call, key: str) -> Outcome | None:

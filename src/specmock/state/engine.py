@@ -37,6 +37,7 @@ class Engine:
         self.creates = 0
         self.envelopes: dict[str, dict[str, Any]] = {}
         self.statuses: dict[tuple[str, tuple[int, ...]], tuple[int, bool]] = {}
+        self.locations: dict[str, bool] = {}
         self.collections = {n: Collection(r, self.clock) for n, r in plan.resources.items()}
         self.children: dict[str, list[str]] = {n: [] for n in plan.resources}
         for name, resource in plan.resources.items():
@@ -59,6 +60,24 @@ class Engine:
             value = draw(rng_for(self.seeder.seed, resource, "envelope", key))
             found = self.envelopes[key] = value if isinstance(value, dict) else {}
         return found
+
+    def sends_location(self, operation: Operation) -> bool:
+        """Whether a create's documented success declares a ``Location`` header (cached)."""
+        found = self.locations.get(operation.key)
+        if found is None:
+            status = documented_success(operation, (201, 200))
+            response = operation.responses.get(str(status)) if status else None
+            found = response is not None and any(h.name.lower() == "location" for h in response.headers)
+            self.locations[operation.key] = found
+        return found
+
+    def create_stream(self, collection: Collection, bucket: Bucket, scope: Scope) -> random.Random:
+        """The random source a bucket's creates draw from, one after another: seeded once from the
+        seed, the resource and the scope, so the same requests after a start or reset give the
+        same records (seeding a source per record cost more than drawing the record)."""
+        if bucket.creates is None:
+            bucket.creates = rng_for(self.seeder.seed, collection.resource.name, *scope, "create")
+        return bucket.creates
 
     def counter_value(self) -> int:
         """How many records were created since the last reset: part of each new record's seed."""

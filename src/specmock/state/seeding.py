@@ -43,20 +43,23 @@ class Seeder:
 
     def entity(self, resource: Resource, *parts: Any) -> Record:
         """A generated record; drawn again (deterministically) when a ``oneOf`` branch gave no object."""
-        return self.entity_and_rng(resource, *parts)[0]
-
-    def entity_and_rng(self, resource: Resource, *parts: Any) -> tuple[Record, random.Random]:
-        """``entity``, and the rng it was drawn from, left where the record ended (a create draws
-        its id from there rather than seeding another)."""
         draw = self.draw(resource)
-        rng = rng_for(self.seed, resource.name, *parts)
-        value = draw(rng)
+        value = draw(rng_for(self.seed, resource.name, *parts))
         for attempt in range(1, ID_ATTEMPTS):
             if isinstance(value, dict):
                 break
-            rng = rng_for(self.seed, resource.name, *parts, "again", attempt)
+            value = draw(rng_for(self.seed, resource.name, *parts, "again", attempt))
+        return value if isinstance(value, dict) else {}
+
+    def entity_from(self, resource: Resource, rng: random.Random) -> Record:
+        """A generated record drawn from ``rng`` (a create's stream), drawn again while a ``oneOf``
+        branch gives no object."""
+        draw = self.draw(resource)
+        for _ in range(ID_ATTEMPTS):
             value = draw(rng)
-        return (value if isinstance(value, dict) else {}), rng
+            if isinstance(value, dict):
+                return value
+        return {}
 
     def unique_id(
         self,

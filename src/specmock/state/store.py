@@ -14,6 +14,7 @@ import copy
 import functools
 import heapq
 import itertools
+import random
 from datetime import UTC, datetime
 from typing import Any
 
@@ -97,12 +98,13 @@ class Projection:
 
 
 class Bucket:
-    __slots__ = ("deleted", "entries", "next_int")
+    __slots__ = ("creates", "deleted", "entries", "next_int")
 
     def __init__(self) -> None:
         self.entries: dict[str, Entry] = {}
         self.deleted: set[str] = set()  # tombstones: these never materialise again
         self.next_int = 1
+        self.creates: random.Random | None = None  # the source created records draw from
 
 
 class Collection:
