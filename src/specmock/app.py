@@ -26,7 +26,7 @@ from specmock.pipeline.serialize import MockResponse, header_bytes
 from specmock.problems import method_not_allowed, not_found, problem_response
 from specmock.runtime import Api, Memo
 from specmock.spec.model import Operation
-from specmock.spec.routing import routing_document, routing_key, specificity, split_routing_key
+from specmock.spec.routing import routing_document, routing_key, specificity
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -58,8 +58,11 @@ class SpecmockApp:
         # Connexion's routing decision depends only on (method, path): remember it, so a repeated
         # request skips the Starlette router walk.
         self._routes = Memo(ROUTE_MEMO_SIZE)  # (method, path) → routing key
+        self._targets: dict[str, tuple[Api, str, str]] = {}  # routing key → (api, operation key, label)
         self.router = RoutingMiddleware(self._routed)
         for index, api in enumerate(self.apis):
+            for key in api.operations:
+                self._targets[routing_key(index, key)] = (api, key, f"{api.name}:{key}")
             document = routing_document(index, api.name, api.operations)
             self.router.add_api(
                 Specification.from_dict(document), base_path=api.base_path, resolver=_OperationKeys()
@@ -115,15 +118,14 @@ class SpecmockApp:
         await self._answer(scope, receive, send, operation_id)
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send, operation_id: str) -> None:
-        index, key = split_routing_key(operation_id)
-        api = self.apis[index]
+        api, key, label = self._targets[operation_id]
         request = await self._request(scope, receive, api.base_path)
         try:
             response = flow.run(api, key, request)
         except Exception:
             log.exception("%s %s: internal error in specmock", request.method, request.full_path)
             response = problem_response(500, "specmock failed to answer this request; see the server log")
-        await self._send(send, response, scope, request, f"{api.name}:{key}")
+        await self._send(send, response, scope, request, label)
 
     def _claims_root(self) -> bool:
         return any(

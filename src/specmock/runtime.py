@@ -33,7 +33,9 @@ from specmock.state import Sandbox
 log = logging.getLogger("specmock")
 T = TypeVar("T")
 MEDIA_MEMO_SIZE = 64
-CREDENTIAL_FIELDS = ("token", "access_token", "accessToken", "id_token", "jwt", "key", "apiKey", "api_key")
+CREDENTIAL_FIELDS = frozenset(
+    ("token", "access_token", "accessToken", "id_token", "jwt", "key", "apiKey", "api_key")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,8 @@ class CompiledOperation:
     media_choices: Memo = field(default_factory=lambda: Memo(MEDIA_MEMO_SIZE))  # (key, Accept) → choice
 
     def path_values(self, path: str) -> dict[str, str]:
+        if not self.path_names:
+            return {}
         match = self.path_pattern.match(path)
         if match is None:
             return {}
@@ -97,13 +101,13 @@ class Api:
 
     def _compile(self, operation: Operation) -> CompiledOperation:
         pattern = operation.path_regex
-        accepted = self._accepted_credentials if self.config.api_keys else None
+        accepts = self._accepts if self.config.api_keys else None
         return CompiledOperation(
             operation=operation,
             path_pattern=pattern,
             path_names=tuple(template_names(operation.path)),
             request=RequestValidator(operation, self.document, lambda s: self.check(s, "request")),
-            security=SecurityChecker(operation.security, self.schemes, accepted),
+            security=SecurityChecker(operation.security, self.schemes, accepts),
             fingerprint_headers=_headers_read_by(operation, self.schemes),
             success=success_plan(operation),
         )
@@ -114,13 +118,13 @@ class Api:
 
     def issue_credentials(self, created: Mapping[str, Any]) -> None:
         """A created record carrying a token (a login) makes that token a valid credential."""
-        for name in CREDENTIAL_FIELDS:
-            value = created.get(name)
+        for name in CREDENTIAL_FIELDS.intersection(created):
+            value = created[name]
             if isinstance(value, str) and value:
                 self.issued_tokens.add(value)
 
-    def _accepted_credentials(self) -> set[str]:
-        return set(self.config.api_keys) | self.issued_tokens
+    def _accepts(self, secret: str) -> bool:
+        return secret in self.config.api_keys or secret in self.issued_tokens
 
     def check(self, schema: dict[str, Any], direction: Direction) -> Check:
         """A compiled validator for a schema: value → [(json path, message)], empty when valid."""

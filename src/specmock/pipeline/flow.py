@@ -25,6 +25,7 @@ from specmock.spec.model import MediaType, Operation, Response
 log = logging.getLogger("specmock")
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 URL_SAFE = "/:@!$&'()*+,;=-._~%"
+URL_CLEAN = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~%-]*")  # what quote(…, URL_SAFE) leaves as it is
 HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
@@ -143,7 +144,7 @@ def _absolute_locations(headers: dict[str, str], origin: str) -> dict[str, str]:
     for name in ("Location", "location", "Content-Location"):
         value = out.get(name)
         if value is not None and value.startswith("/"):
-            out[name] = origin + quote(value, safe=URL_SAFE)
+            out[name] = origin + (value if URL_CLEAN.fullmatch(value) else quote(value, safe=URL_SAFE))
     return out
 
 

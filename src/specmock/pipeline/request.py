@@ -47,7 +47,10 @@ class MockRequest:
 
 
 def header_items_to_dict(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
-    headers: dict[str, str] = {}
+    headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in raw}
+    if len(headers) == len(raw):
+        return headers
+    headers = {}  # a repeated header: join its values in order
     for name_b, value_b in raw:
         name = name_b.decode("latin-1").lower()
         value = value_b.decode("latin-1")

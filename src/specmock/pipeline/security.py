@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from specmock.diagnostics import Diagnostic, Kind
@@ -84,11 +84,11 @@ class SecurityChecker:
         self,
         requirements: tuple[Requirement, ...],
         schemes: Mapping[str, SecurityScheme],
-        accepted: Callable[[], Collection[str]] | None = None,
+        accepts: Callable[[str], bool] | None = None,
     ) -> None:
         compiled = {name: compile_scheme(s) for name, s in schemes.items()}
         self.alternatives = tuple(tuple(compiled.get(name) for name in req) for req in requirements)
-        self.accepted = accepted  # None: any well-formed credential passes
+        self.accepts = accepts  # None: any well-formed credential passes
 
     def check(self, request: MockRequest) -> list[Diagnostic]:
         if not self.alternatives:
@@ -112,10 +112,6 @@ class SecurityChecker:
             secret = check.credential(request)
             if secret is None:
                 failures.append(check.expects)
-            elif (
-                self.accepted is not None
-                and check.scheme.type != "mutualTLS"
-                and secret not in self.accepted()
-            ):
+            elif self.accepts is not None and check.scheme.type != "mutualTLS" and not self.accepts(secret):
                 failures.append(f"{check.expects} (the presented value is not accepted)")
         return failures

@@ -21,11 +21,6 @@ def routing_key(api_index: int, operation_key: str) -> str:
     return f"{api_index}{ROUTING_KEY_SEPARATOR}{operation_key}"
 
 
-def split_routing_key(value: str) -> tuple[int, str]:
-    index, _, key = value.partition(ROUTING_KEY_SEPARATOR)
-    return int(index), key
-
-
 def specificity(path: str) -> tuple[tuple[int, int], ...]:
     """Sort key: segment by segment, a literal beats a template; then fewer template characters."""
     return tuple((1 if "{" in seg else 0, seg.count("{")) for seg in path.strip("/").split("/"))

@@ -22,6 +22,7 @@ from specmock.state.store import Bucket, Collection, Entry, Record, Scope, field
 REVIVING = frozenset({"PUT", "POST", "DELETE"})
 INT_MIN, UINT_MAX = -(2**63), 2**64 - 1
 MAX_DEPTH = 64
+PLAIN = frozenset({str, bool, float})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,7 @@ def writable(collection: Collection, body: Any) -> Record:
 
 
 def encodable(value: Any, depth: int = 0) -> bool:
-    if isinstance(value, bool) or value is None or isinstance(value, str | float):
+    if value is None or type(value) in PLAIN:
         return True
     if isinstance(value, int):
         return INT_MIN <= value <= UINT_MAX

@@ -117,6 +117,7 @@ class Collection:
         self.cache: dict[tuple[Any, ...], Any] = {}
         self.version = clock.tick()
         self.loaded = False  # True after load(): no lazy seeding any more
+        self.scheduled: float | None = None  # the expiry instant last given to the clock
         hidden = resource.write_only | frozenset(resource.hidden)
         allowed = frozenset(resource.properties) if resource.closed else None
         self.projection = Projection(hidden, allowed) if hidden or resource.closed else None
@@ -132,8 +133,9 @@ class Collection:
     def entry(self, stored: Record, seeded: bool = False) -> Entry:
         expiry = self.resource.expires
         at = instant(stored.get(expiry.field)) if expiry is not None else None
-        if at is not None:
+        if at is not None and at != self.scheduled:  # creates in one second share their expiry
             self.clock.schedule(at, self)
+            self.scheduled = at
         return Entry(stored, self.projection, seeded, at)
 
     def key_for(self, stored: Record, fallback: str) -> str:
