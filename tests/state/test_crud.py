@@ -192,3 +192,20 @@ def test_created_ids_stay_unique_and_valid_when_the_id_schema_has_few_values() -
     assert all(re.fullmatch("0|[1-9][0-9]*", i) for i in ids), ids
     listed = {entry["id"] for entry in client.ok("list").body}
     assert set(ids) <= listed
+
+
+def test_creates_repeat_after_a_reset_and_in_a_second_sandbox() -> None:
+    """Created records draw their server-owned fields from one seeded source per collection: the
+    same requests after a start or a reset give the same records, and each create differs."""
+
+    def three_creates(client: Client) -> list[dict[str, object]]:
+        return [client.ok("core_tokens_create", {"identifier": f"t{n}"}).body for n in range(3)]
+
+    one = Client(tokens(), seed=5)
+    first = three_creates(one)
+    assert three_creates(Client(tokens(), seed=5)) == first
+    one.sandbox.reset()
+    assert three_creates(one) == first
+    assert three_creates(Client(tokens(), seed=6)) != first
+    owned = [{k: v for k, v in record.items() if k != "identifier"} for record in first]
+    assert owned[0] != owned[1] != owned[2]

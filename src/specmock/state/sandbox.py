@@ -82,15 +82,15 @@ class Sandbox:
         route = self.plan.routes.get(operation.key)
         if route is None:
             return None
-        scope = tuple(path_values.get(p, "") for p in route.scope_params)
+        scope = tuple([path_values.get(p, "") for p in route.scope_params]) if route.scope_params else ()
         with self.engine.lock:
             if self._expiring:
                 self.engine.clock.expire_due(self.engine.now())
             collection = self.engine.collections[route.resource]
-            lenient_action = route.role == "action" and route.lenient
-            missing = None if lenient_action else self.engine.missing_parent(collection, scope, route.lenient)
-            if missing is not None:
-                return missing
+            if scope and not (route.role == "action" and route.lenient):
+                missing = self.engine.missing_parent(collection, scope, route.lenient)
+                if missing is not None:
+                    return missing
             if route.role == "list":
                 return self._list(operation, collection, scope, path_values, query, origin)
             return self._dispatch(route, operation, collection, scope, path_values, body)
