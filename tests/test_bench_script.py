@@ -64,3 +64,17 @@ def run_bench(arguments: list[str]) -> tuple[int, str, str]:
         stdout, stderr = process.communicate(timeout=30)
         pytest.fail(f"bench/run.py did not finish in {TIMEOUT_S} s: {stderr[-2000:]}")
     return process.returncode, stdout, stderr
+
+
+def test_in_process_cost_script_sends_the_create_and_reports_a_cost() -> None:
+    """bench/inprocess.py (the before/after number for code changes) runs; no speed is asserted."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "inprocess.py"), "-n", "40", "--batches", "2"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=TIMEOUT_S,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "authentication-tokens → 201" in result.stdout
+    assert "CPU per request: fastest batch" in result.stdout

@@ -1,0 +1,146 @@
+"""What one request costs specmock's own code: the ASGI app called in-process, no server, no socket.
+
+    python bench/inprocess.py                       # Rebilly create (the bench's rebilly-create request)
+    python bench/inprocess.py --spec hellgate --method GET --path /authentications -H X-API-Key:k
+    python bench/inprocess.py --profile cprofile    # or pyinstrument (if installed): where the time goes
+
+Sends the request N times (after a warm-up) in B batches and prints the CPU time per request of the
+fastest and the median batch (CPU time, so time stolen by other processes does not count; the
+fastest batch is the least disturbed one). This is the number to compare before and after a change:
+on a shared machine wrk's req/s varies several-fold between runs, this within ~10 %.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from specmock.server import create_app
+
+REBILLY_TOKENS = "/organizations/org_0YVDM8RC7GDADADSBSMW124JA8/authentication-tokens"
+CREATE_BODY = '{"mode":"password","username":"a@b.co","password":"secret"}'
+WARMUP = 200
+
+Receive = Callable[[], Awaitable[Any]]
+Send = Callable[[Any], Awaitable[None]]
+App = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--spec", default="rebilly", help="bundled API name or spec path (default rebilly)")
+    parser.add_argument("--method", default="POST")
+    parser.add_argument("--path", default=REBILLY_TOKENS, help="path and query as sent (with the base path)")
+    parser.add_argument("--body", default=None, help=f"request body (default for the POST: {CREATE_BODY})")
+    parser.add_argument("-H", "--header", action="append", default=[], help="Name:value (repeatable)")
+    parser.add_argument("-n", "--requests", type=int, default=20_000, help="measured requests")
+    parser.add_argument("--batches", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", choices=("cprofile", "pyinstrument"), default=None)
+    args = parser.parse_args(argv)
+    if args.body is None:
+        args.body = CREATE_BODY if args.method == "POST" and args.path == REBILLY_TOKENS else ""
+    if not args.header and args.spec == "rebilly":
+        args.header = ["REB-APIKEY:bench"]
+    return args
+
+
+def request_sender(app: App, args: argparse.Namespace) -> Callable[[], Awaitable[int]]:
+    """A coroutine function sending the request once and returning the status."""
+    body = args.body.encode()
+    path, _, query = args.path.partition("?")
+    headers = [(b"host", b"127.0.0.1:8000")]
+    for item in args.header:
+        name, _, value = item.partition(":")
+        headers.append((name.strip().lower().encode(), value.strip().encode()))
+    if body:
+        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+
+    async def send_once() -> int:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": args.method,
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": query.encode(),
+            "root_path": "",
+            "headers": headers,
+            "client": ("127.0.0.1", 1),
+            "server": ("127.0.0.1", 8000),
+        }
+        statuses: list[int] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                statuses.append(message["status"])
+
+        await app(scope, receive, send)
+        return statuses[0]
+
+    return send_once
+
+
+async def measure(send_once: Callable[[], Awaitable[int]], requests: int, batches: int) -> list[float]:
+    """CPU µs per request of each batch."""
+    size = max(requests // batches, 1)
+    out = []
+    for _ in range(batches):
+        started = time.process_time()
+        for _ in range(size):
+            await send_once()
+        out.append((time.process_time() - started) / size * 1e6)
+    return out
+
+
+async def run(args: argparse.Namespace) -> int:
+    app: Any = create_app(args.spec, seed=args.seed)
+    send_once = request_sender(app, args)
+    status = await send_once()
+    print(f"{args.method} {args.path} → {status}")
+    for _ in range(WARMUP):
+        await send_once()
+    profiler: Any = None
+    if args.profile == "cprofile":
+        profiler = cProfile.Profile()
+        profiler.enable()
+    elif args.profile == "pyinstrument":
+        import pyinstrument
+
+        profiler = pyinstrument.Profiler(interval=0.0002)
+        profiler.start()
+    costs = await measure(send_once, args.requests, args.batches)
+    if args.profile == "cprofile":
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+    elif args.profile == "pyinstrument":
+        profiler.stop()
+        print(profiler.output_text(unicode=True, show_all=False))
+    print(
+        f"CPU per request: fastest batch {min(costs):.1f} µs, median batch {statistics.median(costs):.1f} µs"
+        f" ({args.requests:,} requests in {args.batches} batches"
+        f"{', profiled: times inflated' if args.profile else ''})"
+    )
+    return 0 if status < 500 else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    return asyncio.run(run(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
