@@ -9,16 +9,18 @@ result against the schema and falls back to a generated body when it does not fi
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from specmock.diagnostics import Diagnostic, Kind
 from specmock.spec.refs import deref
 from specmock.spec.views import items_schema, merged_object, schema_types
 
+T = TypeVar("T")
 Generate = Callable[[dict[str, Any], str], Any]  # schema, field name → a valid value
 MAX_DEPTH = 6
 
@@ -76,8 +78,37 @@ CLASSIFIERS = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+class _PerSchema(Generic[T]):
+    """A question about a document's schema, answered once per schema object: every error answer
+    walks the same error schemas again. Entries hold their schema, so an id is never reused
+    while it is a key; bounded, cleared when full."""
+
+    def __init__(self, question: Callable[[Any, Any], T], size: int = 4096) -> None:
+        self.question = question
+        self.size = size
+        self.answers: dict[tuple[int, int], tuple[Any, Any, T]] = {}
+
+    def __call__(self, document: Any, schema: Any) -> T:
+        key = (id(document), id(schema))
+        found = self.answers.get(key)
+        if found is not None and found[0] is document and found[1] is schema:
+            return found[2]
+        answer = self.question(document, schema)
+        if len(self.answers) >= self.size:
+            self.answers.clear()
+        self.answers[key] = (document, schema, answer)
+        return answer
+
+
+_types: _PerSchema[set[str]] = _PerSchema(schema_types)  # callers only read the answers
+_merged: _PerSchema[tuple[dict[str, Any], set[str], Any]] = _PerSchema(merged_object)
+_deref: _PerSchema[Any] = _PerSchema(deref)
+_items: _PerSchema[dict[str, Any]] = _PerSchema(items_schema)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,22 +143,22 @@ def shape_error(document: Any, schema: dict[str, Any], ctx: ErrorContext) -> Any
 
 
 def _fill(document: Any, schema: Any, ctx: ErrorContext, name: str, depth: int) -> Any:
-    node = deref(document, schema)
+    node = _deref(document, schema)
     if not isinstance(node, dict) or depth > MAX_DEPTH:
         return ctx.generate(node if isinstance(node, dict) else {}, name)
     if "oneOf" in node or "anyOf" in node:
         branches = node.get("oneOf") or node.get("anyOf") or []
-        objects = [b for b in branches if "object" in schema_types(document, b)]
+        objects = [b for b in branches if "object" in _types(document, b)]
         if objects:
             return _fill(document, objects[0], ctx, name, depth + 1)
-    types = schema_types(document, node)
+    types = _types(document, node)
     if "object" in types:
         return _fill_object(document, node, ctx, depth)
     return ctx.generate(node, name)
 
 
 def _fill_object(document: Any, node: dict[str, Any], ctx: ErrorContext, depth: int) -> dict[str, Any]:
-    properties, required, additional = merged_object(document, node)
+    properties, required, additional = _merged(document, node)
     if _drf_style(document, additional) and any(_norm(p) == "nonfielderrors" for p in properties):
         return _fill_drf(document, properties, required, ctx, depth)
     out: dict[str, Any] = {}
@@ -171,7 +202,7 @@ def _drf_style(document: Any, additional: Any) -> bool:
     if additional is True or additional == {}:
         return True
     if isinstance(additional, dict):
-        return "array" in schema_types(document, additional)
+        return "array" in _types(document, additional)
     return False
 
 
@@ -180,8 +211,8 @@ _UNKNOWN: Any = object()
 
 def _known_field(document: Any, prop: str, schema: Any, ctx: ErrorContext, depth: int) -> Any:
     key = _norm(prop)
-    types = schema_types(document, schema)
-    node = deref(document, schema)
+    types = _types(document, schema)
+    node = _deref(document, schema)
     if key in STATUS_FIELDS and types & {"integer", "number"}:
         return ctx.status
     if "string" in types or not types:
@@ -189,7 +220,7 @@ def _known_field(document: Any, prop: str, schema: Any, ctx: ErrorContext, depth
         if text is not None:
             return _fit_string(text, node)
     if key in LIST_FIELDS and "array" in types:
-        return [_violation_item(document, items_schema(document, node), d, ctx, depth) for d in _entries(ctx)]
+        return [_violation_item(document, _items(document, node), d, ctx, depth) for d in _entries(ctx)]
     if "object" in types and key in {"error", "errors", "problem", "fault"}:
         return _fill_object(document, node, ctx, depth + 1)
     return _UNKNOWN
@@ -236,24 +267,24 @@ def _fit_string(text: str, node: Any) -> Any:
 
 
 def _violation_item(document: Any, schema: Any, diagnostic: Diagnostic, ctx: ErrorContext, depth: int) -> Any:
-    node = deref(document, schema)
-    types = schema_types(document, node)
+    node = _deref(document, schema)
+    types = _types(document, node)
     if "object" not in types:
         return (
             _fit_string(diagnostic.describe(), node)
             if "string" in types or not types
             else ctx.generate(node, "")
         )
-    properties, required, _ = merged_object(document, node)
+    properties, required, _ = _merged(document, node)
     item: dict[str, Any] = {}
     for prop, prop_schema in properties.items():
         key = _norm(prop)
-        prop_node = deref(document, prop_schema)
-        if key in WHERE_FIELDS and "string" in schema_types(document, prop_node):
+        prop_node = _deref(document, prop_schema)
+        if key in WHERE_FIELDS and "string" in _types(document, prop_node):
             item[prop] = _fit_string(diagnostic.where, prop_node)
-        elif key in TEXT_FIELDS and "string" in schema_types(document, prop_node):
+        elif key in TEXT_FIELDS and "string" in _types(document, prop_node):
             item[prop] = _fit_string(diagnostic.message, prop_node)
-        elif key in STATUS_FIELDS and schema_types(document, prop_node) & {"integer", "number"}:
+        elif key in STATUS_FIELDS and _types(document, prop_node) & {"integer", "number"}:
             item[prop] = ctx.status
         elif prop in required:
             item[prop] = _fill(document, prop_schema, ctx, prop, depth + 1)
