@@ -23,10 +23,10 @@ import argparse
 import asyncio
 import gc
 import json
-from collections.abc import MutableMapping
 from typing import Any
 
 import uvicorn
+from asgi_call import call, http_scope
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -80,30 +80,7 @@ def specmock_answer(
     raw.append((b"host", b"127.0.0.1"))
     if data:
         raw.append((b"content-length", str(len(data.encode())).encode()))
-    target, _, query = path.partition("?")
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": target,
-        "raw_path": target.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": raw,
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80),
-    }
-    sent: list[MutableMapping[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": data.encode(), "more_body": False}
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        sent.append(message)
-
-    asyncio.run(app(scope, receive, send))
+    sent = asyncio.run(call(app, http_scope(method, path, raw), data.encode()))
     start = sent[0]
     media = dict(start["headers"]).get(b"content-type", b"application/json").decode()
     return int(start["status"]), media, b"".join(m.get("body", b"") for m in sent[1:])

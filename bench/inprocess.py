@@ -22,15 +22,13 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from asgi_call import App, call, http_scope
+
 from specmock.server import create_app
 
 REBILLY_TOKENS = "/organizations/org_0YVDM8RC7GDADADSBSMW124JA8/authentication-tokens"
 CREATE_BODY = '{"mode":"password","username":"a@b.co","password":"secret"}'
 WARMUP = 200
-
-Receive = Callable[[], Awaitable[Any]]
-Send = Callable[[Any], Awaitable[None]]
-App = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -57,7 +55,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def request_sender(app: App, args: argparse.Namespace) -> Callable[[], Awaitable[int]]:
     """A coroutine function sending the request once and returning the status."""
     body = args.body.encode()
-    path, _, query = args.path.partition("?")
     headers = [(b"host", b"127.0.0.1:8000")]
     for item in args.header:
         name, _, value = item.partition(":")
@@ -66,31 +63,8 @@ def request_sender(app: App, args: argparse.Namespace) -> Callable[[], Awaitable
         headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
 
     async def send_once() -> int:
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": args.method,
-            "scheme": "http",
-            "path": path,
-            "raw_path": path.encode(),
-            "query_string": query.encode(),
-            "root_path": "",
-            "headers": headers,
-            "client": ("127.0.0.1", 1),
-            "server": ("127.0.0.1", 8000),
-        }
-        statuses: list[int] = []
-
-        async def receive() -> dict[str, Any]:
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        async def send(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                statuses.append(message["status"])
-
-        await app(scope, receive, send)
-        return statuses[0]
+        sent = await call(app, http_scope(args.method, args.path, headers), body)
+        return int(sent[0]["status"])
 
     return send_once
 
