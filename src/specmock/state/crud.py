@@ -139,8 +139,9 @@ def create(call: Call, body: Any, location: str) -> Outcome | None:
     given = incoming.get(resource.id_field) if resource.id_field else None
     if given is not None and key_of(given) in bucket.entries:
         return conflict(resource.name, str(resource.id_field), given, resource.messages.get("conflict"))
-    if resource.unique:
-        problem = unique_taken(collection, bucket, record, None)
+    if resource.unique:  # the id is checked above, or drawn free below
+        without_id = {k: v for k, v in record.items() if k != resource.id_field}
+        problem = unique_taken(collection, bucket, without_id, None)
         if problem is not None:
             return problem
     key = engine.assign_id(collection, bucket, scope, record, given, "create", counter, rng=rng)
