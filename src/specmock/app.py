@@ -20,11 +20,12 @@ from starlette.routing import Mount, Router
 from specmock import admin
 from specmock.config import MockConfig
 from specmock.journal import Journal
+from specmock.memo import Memo
 from specmock.pipeline import flow
 from specmock.pipeline.request import MockRequest, header_items_to_dict
 from specmock.pipeline.serialize import MockResponse, header_bytes
 from specmock.problems import method_not_allowed, not_found, problem_response
-from specmock.runtime import Api, Memo
+from specmock.runtime import Api
 from specmock.spec.model import Operation
 from specmock.spec.routing import routing_document, routing_key, specificity
 

@@ -11,11 +11,12 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from specmock.config import MockConfig
 from specmock.generation import Generator
+from specmock.memo import Memo
 from specmock.pipeline.negotiate import Plan, success_plan
 from specmock.pipeline.security import SecurityChecker
 from specmock.pipeline.validate_request import Check, RequestValidator
@@ -31,7 +32,6 @@ from specmock.spec.model import (
 from specmock.state import Sandbox
 
 log = logging.getLogger("specmock")
-T = TypeVar("T")
 MEDIA_MEMO_SIZE = 64
 CREDENTIAL_FIELDS = frozenset(
     ("token", "access_token", "accessToken", "id_token", "jwt", "key", "apiKey", "api_key")
@@ -145,27 +145,6 @@ def _headers_read_by(operation: Operation, schemes: Mapping[str, SecurityScheme]
             elif scheme.location == "header" and scheme.param_name:
                 names.add(scheme.param_name.lower())
     return tuple(sorted(names))
-
-
-class Memo:
-    """Values by a key that determines them (answers to safe requests by fingerprint, generated
-    header values, media choices, routing decisions); bounded, cleared wholesale when full."""
-
-    def __init__(self, size: int = 4096) -> None:
-        self.size = size
-        self._entries: dict[tuple[Any, ...], Any] = {}
-
-    def get(self, key: tuple[Any, ...]) -> Any:
-        return self._entries.get(key)
-
-    def put(self, key: tuple[Any, ...], value: T) -> T:
-        if len(self._entries) >= self.size:
-            self._entries.clear()
-        self._entries[key] = value
-        return value
-
-    def clear(self) -> None:
-        self._entries.clear()
 
 
 def _as_check(validator: Any) -> Check:

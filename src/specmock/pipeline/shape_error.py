@@ -17,6 +17,7 @@ from http import HTTPStatus
 from typing import Any, Generic, TypeVar
 
 from specmock.diagnostics import Diagnostic, Kind
+from specmock.memo import Memo
 from specmock.spec.refs import deref
 from specmock.spec.views import items_schema, merged_object, schema_types
 
@@ -86,23 +87,18 @@ def _norm(name: str) -> str:
 class _PerSchema(Generic[T]):
     """A question about a document's schema, answered once per schema object: every error answer
     walks the same error schemas again. Entries hold their schema, so an id is never reused
-    while it is a key; bounded, cleared when full."""
+    while it is a key."""
 
-    def __init__(self, question: Callable[[Any, Any], T], size: int = 4096) -> None:
+    def __init__(self, question: Callable[[Any, Any], T]) -> None:
         self.question = question
-        self.size = size
-        self.answers: dict[tuple[int, int], tuple[Any, Any, T]] = {}
+        self.answers = Memo()  # (id(document), id(schema)) → (document, schema, answer)
 
     def __call__(self, document: Any, schema: Any) -> T:
         key = (id(document), id(schema))
         found = self.answers.get(key)
         if found is not None and found[0] is document and found[1] is schema:
-            return found[2]
-        answer = self.question(document, schema)
-        if len(self.answers) >= self.size:
-            self.answers.clear()
-        self.answers[key] = (document, schema, answer)
-        return answer
+            return found[2]  # type: ignore[no-any-return]
+        return self.answers.put(key, (document, schema, self.question(document, schema)))[2]
 
 
 _types: _PerSchema[set[str]] = _PerSchema(schema_types)  # callers only read the answers

@@ -65,8 +65,8 @@ class Engine:
         """Whether a create's documented success declares a ``Location`` header (cached)."""
         found = self.locations.get(operation.key)
         if found is None:
-            status = documented_success(operation, (201, 200))
-            response = operation.responses.get(str(status)) if status else None
+            status, _ = self.status(operation, (201, 200))
+            response = operation.responses.get(str(status))
             found = response is not None and any(h.name.lower() == "location" for h in response.headers)
             self.locations[operation.key] = found
         return found
@@ -80,7 +80,8 @@ class Engine:
         return bucket.creates
 
     def counter_value(self) -> int:
-        """How many records were created since the last reset: part of each new record's seed."""
+        """How many records were created since the last reset: part of the seed of a created record's
+        hidden fields (its other fields come from the bucket's create stream)."""
         self.creates += 1
         return self.creates
 
