@@ -1,4 +1,4 @@
-"""The I/O shell: ASGI in, MockRequest → pipeline → MockResponse, ASGI out.
+"""The I/O shell: ASGI or RSGI in, MockRequest → pipeline → MockResponse, ASGI or RSGI out.
 
 The only module that imports connexion or starlette. Connexion routes (its RoutingMiddleware,
 built from a derived routing document); nothing else of its per-request stack runs, because
@@ -22,8 +22,8 @@ from specmock.config import MockConfig
 from specmock.journal import Journal
 from specmock.memo import Memo
 from specmock.pipeline import flow
-from specmock.pipeline.request import MockRequest, header_items_to_dict
-from specmock.pipeline.serialize import MockResponse, header_bytes
+from specmock.pipeline.request import MockRequest, header_items_to_dict, header_pairs_to_dict
+from specmock.pipeline.serialize import MockResponse, encode_pairs, header_text
 from specmock.problems import method_not_allowed, not_found, problem_response
 from specmock.runtime import Api
 from specmock.spec.model import Operation
@@ -50,7 +50,7 @@ def _unreachable(*_: Any) -> None:
 
 
 class SpecmockApp:
-    """The ASGI application serving one or more APIs."""
+    """The application serving one or more APIs: an ASGI app, and an RSGI one for Granian."""
 
     def __init__(self, apis: Sequence[Api], config: MockConfig) -> None:
         self.apis = list(apis)
@@ -60,7 +60,7 @@ class SpecmockApp:
         # request skips the Starlette router walk.
         self._routes = Memo(ROUTE_MEMO_SIZE)  # (method, path) → routing key
         self._targets: dict[str, tuple[Api, str, str]] = {}  # routing key → (api, operation key, label)
-        self.router = RoutingMiddleware(self._routed)
+        self.router = RoutingMiddleware(_routed)
         for index, api in enumerate(self.apis):
             for key in api.operations:
                 self._targets[routing_key(index, key)] = (api, key, f"{api.name}:{key}")
@@ -71,62 +71,104 @@ class SpecmockApp:
         _no_slash_redirects(self.router.router)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """ASGI: in-process clients (httpx's ASGITransport, the pytest plugin) and ASGI servers."""
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
             return
         if scope["type"] != "http":
             return
-        path: str = scope["path"]
+        method: str = scope["method"]
+        query = scope.get("query_string", b"").decode("latin-1")
+        headers = header_items_to_dict(scope.get("headers", []))
+        response, extra = await self.answer(method, scope["path"], query, headers, await _read_body(receive))
+        raw = response.raw_headers()
+        if extra:
+            raw.extend(encode_pairs(extra))
+        await send({"type": "http.response.start", "status": response.status, "headers": raw})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else response.body})
+
+    async def __rsgi__(self, scope: Any, protocol: Any) -> None:
+        """RSGI, Granian's own interface (what ``specmock serve`` runs): no per-request message dicts,
+        and the server adds ``Content-Length`` and leaves out a HEAD answer's body itself."""
+        if scope.proto != "http":
+            return
+        body = await protocol()
+        headers = header_pairs_to_dict(scope.headers.items())
+        response, extra = await self.answer(scope.method, scope.path, scope.query_string, headers, body)
+        text = response.text_headers()
+        protocol.response_bytes(response.status, text + list(extra) if extra else text, response.body)
+
+    async def answer(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> tuple[MockResponse, tuple[tuple[str, str], ...]]:
+        """The answer to one request, and the header pairs the shell adds to it (CORS, violations)."""
+        full_path = path + "?" + query if query else path
         if path.startswith(ADMIN_PREFIX) or (
-            path == "/" and scope["method"] in ("GET", "HEAD") and not self._claims_root()
+            path == "/" and method in ("GET", "HEAD") and not self._claims_root()
         ):
-            request = await self._request(scope, receive, "")
             # Admin calls stay out of the journal.
-            await self._send(send, admin.handle(self, request), scope, None)
-            return
-        if scope["method"] == "OPTIONS" and self.config.cors and _is_preflight(scope):
-            await self._send(send, _preflight(scope), scope, None)
-            return
-        routed = self._routes.get((scope["method"], path))
-        if routed is not None:
-            await self._answer(scope, receive, send, routed)
-            return
-        scope["app"] = self  # makes Starlette raise HTTPException(405) instead of answering in plain text
-        try:
-            await self.router(scope, receive, send)
-        except HTTPException as exc:
-            request = await self._request(scope, receive, "")
-            answer = (
-                method_not_allowed(path, self._allowed(path)) if exc.status_code == 405 else not_found(path)
-            )
-            await self._send(send, answer, scope, request)
-
-    async def _routed(self, scope: Scope, receive: Receive, send: Send) -> None:
-        routing = scope.get("extensions", {}).get("connexion_routing", {})
-        operation_id = routing.get("operation_id")
-        path: str = scope["path"]
-        if operation_id is None:
-            # Starlette's mount pattern (`.*`) stops at a newline (`/tokens/a%0Ab/`): the same
-            # templates, matched here in Connexion's order, settle what it could not.
-            operation_id = self._template_route(scope["method"], path)
-        if operation_id is None:
-            request = await self._request(scope, receive, "")
-            allowed = self._allowed(path)
-            answer = method_not_allowed(path, allowed) if allowed else not_found(path)
-            await self._send(send, answer, scope, request)
-            return
-        self._routes.put((scope["method"], path), operation_id)
-        await self._answer(scope, receive, send, operation_id)
-
-    async def _answer(self, scope: Scope, receive: Receive, send: Send, operation_id: str) -> None:
-        api, key, label = self._targets[operation_id]
-        request = await self._request(scope, receive, api.base_path)
+            response = admin.handle(self, MockRequest(method, path, query, headers, body, full_path))
+            return response, self._extra(response, headers)
+        if method == "OPTIONS" and self.config.cors and "access-control-request-method" in headers:
+            response = _preflight(headers)
+            return response, self._extra(response, headers)
+        target = self._routes.get((method, path))
+        if target is None:
+            target = await self._route(method, path)
+        if isinstance(target, MockResponse):
+            self.journal.record(MockRequest(method, path, query, headers, body, full_path), target, "")
+            return target, self._extra(target, headers)
+        api, key, label = self._targets[target]
+        base = api.base_path
+        relative = path[len(base) :] if base and path.startswith(base) else path
+        request = MockRequest(method, relative, query, headers, body, full_path)
         try:
             response = flow.run(api, key, request)
         except Exception:
-            log.exception("%s %s: internal error in specmock", request.method, request.full_path)
+            log.exception("%s %s: internal error in specmock", method, full_path)
             response = problem_response(500, "specmock failed to answer this request; see the server log")
-        await self._send(send, response, scope, request, label)
+        self.journal.record(request, response, label)
+        return response, self._extra(response, headers)
+
+    async def _route(self, method: str, path: str) -> str | MockResponse:
+        """Connexion's routing decision for (method, path): the operation's routing key (remembered),
+        or the 404 or 405 answer."""
+        # Starlette raises HTTPException(405) with "app" in the scope instead of answering in plain
+        # text; the routing extension lands in the shared "extensions" dict of Connexion's copy.
+        scope: Scope = {
+            "type": "http",
+            "method": method,
+            "path": path,
+            "root_path": "",
+            "query_string": b"",
+            "headers": [],
+            "app": self,
+            "extensions": {},
+        }
+        try:
+            await self.router(scope, _no_body, _nowhere)
+        except HTTPException as exc:
+            if exc.status_code == 405:
+                return method_not_allowed(path, self._allowed(path))
+            return not_found(path)
+        operation_id = scope["extensions"].get("connexion_routing", {}).get("operation_id")
+        if operation_id is None:
+            # Starlette's mount pattern (`.*`) stops at a newline (`/tokens/a%0Ab/`): the same
+            # templates, matched here in Connexion's order, settle what it could not.
+            operation_id = self._template_route(method, path)
+        if operation_id is None:
+            allowed = self._allowed(path)
+            return method_not_allowed(path, allowed) if allowed else not_found(path)
+        self._routes.put((method, path), operation_id)
+        return str(operation_id)
+
+    def _extra(self, response: MockResponse, headers: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        extra: tuple[tuple[str, str], ...] = ()
+        if response.violations:
+            extra = (("specmock-violations", header_text("; ".join(response.violations)[:2000])),)
+        if self.config.cors:
+            extra += _cors_headers(headers.get("origin"))
+        return extra
 
     def _claims_root(self) -> bool:
         return any(
@@ -155,38 +197,9 @@ class SpecmockApp:
             api.reset()
         self.journal.clear()
 
-    async def _request(self, scope: Scope, receive: Receive, base_path: str) -> MockRequest:
-        body = await _read_body(receive)
-        path: str = scope["path"]
-        query = scope.get("query_string", b"").decode("latin-1")
-        return MockRequest(
-            method=scope["method"],
-            path=path[len(base_path) :] if base_path and path.startswith(base_path) else path,
-            raw_query=query,
-            headers=header_items_to_dict(scope.get("headers", [])),
-            body=body,
-            full_path=path + ("?" + query if query else ""),
-        )
 
-    async def _send(
-        self,
-        send: Send,
-        response: MockResponse,
-        scope: Scope,
-        request: MockRequest | None,
-        operation: str = "",
-    ) -> None:
-        headers = response.raw_headers()
-        if response.violations:
-            headers.append((b"specmock-violations", header_bytes("; ".join(response.violations)[:2000])))
-        if self.config.cors:
-            origin = request.headers.get("origin") if request is not None else _header(scope, b"origin")
-            headers.extend(_cors_headers(origin))
-        await send({"type": "http.response.start", "status": response.status, "headers": headers})
-        body = b"" if scope["method"] == "HEAD" else response.body
-        await send({"type": "http.response.body", "body": body})
-        if request is not None:
-            self.journal.record(request, response, operation)
+async def _routed(scope: Scope, receive: Receive, send: Send) -> None:
+    """Connexion's next app: the decision is already in the scope's routing extension."""
 
 
 def _no_slash_redirects(router: Router) -> None:
@@ -224,37 +237,34 @@ async def _lifespan(receive: Receive, send: Send) -> None:
             return
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key.lower() == name:
-            return str(value.decode("latin-1"))
-    return None
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
 
 
-def _is_preflight(scope: Scope) -> bool:
-    return _header(scope, b"access-control-request-method") is not None
+async def _nowhere(message: Message) -> None:
+    raise AssertionError("routing answers nothing itself")
 
 
-def _preflight(scope: Scope) -> MockResponse:
-    requested = _header(scope, b"access-control-request-headers")
-    headers = {
+def _preflight(headers: dict[str, str]) -> MockResponse:
+    requested = headers.get("access-control-request-headers")
+    answer = {
         "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS",
         "Access-Control-Max-Age": "600",
     }
     if requested:
-        headers["Access-Control-Allow-Headers"] = requested
-    return MockResponse(204, b"", None, headers)
+        answer["Access-Control-Allow-Headers"] = requested
+    return MockResponse(204, b"", None, answer)
 
 
-ANY_ORIGIN = ((b"access-control-allow-origin", b"*"),)
+ANY_ORIGIN = (("access-control-allow-origin", "*"),)
 
 
-def _cors_headers(origin: str | None) -> Sequence[tuple[bytes, bytes]]:
+def _cors_headers(origin: str | None) -> tuple[tuple[str, str], ...]:
     if origin is None:
         return ANY_ORIGIN
-    return [
-        (b"access-control-allow-origin", origin.encode("latin-1")),
-        (b"access-control-allow-credentials", b"true"),
-        (b"access-control-expose-headers", b"*"),
-        (b"vary", b"Origin"),
-    ]
+    return (
+        ("access-control-allow-origin", header_text(origin)),
+        ("access-control-allow-credentials", "true"),
+        ("access-control-expose-headers", "*"),
+        ("vary", "Origin"),
+    )

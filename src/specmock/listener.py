@@ -1,7 +1,8 @@
-"""The HTTP server under the ASGI app: Granian (its I/O in Rust threads, next to the Python loop).
+"""The HTTP server under the app: Granian (its I/O in Rust threads, next to the Python loop).
 
 Granian answers 2–2.5× the requests of uvicorn + httptools for the same app on two cores (see
-BENCHMARKS.md): parsing and socket writes leave the Python thread. One process serves an app object
+BENCHMARKS.md): parsing and socket writes leave the Python thread. It calls the app through RSGI,
+its own interface, which spares the per-request ASGI scope and message dicts. One process serves an app object
 already built (``run`` and ``Background``, Granian's embedded server), so start-up builds the
 sandbox once; ``run_workers`` starts N processes that each build their own from a factory.
 """
@@ -38,7 +39,7 @@ def _server(app: SpecmockApp, host: str, port: int, access_log: bool) -> Server:
         app,
         address=host,
         port=port,
-        interface=Interfaces.ASGI,
+        interface=Interfaces.RSGI,
         websockets=False,
         log_level="warning",  # type: ignore[arg-type]
         log_access=access_log,
@@ -64,7 +65,7 @@ def run_workers(factory: str, host: str, port: int, workers: int, access_log: bo
         factory,
         address=host,
         port=port,
-        interface=Interfaces.ASGI,
+        interface=Interfaces.RSGI,
         workers=workers,
         workers_kill_timeout=5,  # a worker still building its sandbox is killed, not waited for
         factory=True,

@@ -56,3 +56,14 @@ def header_items_to_dict(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
         value = value_b.decode("latin-1")
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     return headers
+
+
+def header_pairs_to_dict(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Header pairs already decoded, names in lower case (RSGI's ``scope.headers.items()``)."""
+    headers = dict(pairs)
+    if len(headers) == len(pairs):
+        return headers
+    headers = {}
+    for name, value in pairs:
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers

@@ -20,50 +20,52 @@ class MockResponse:
     media_type: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     violations: tuple[str, ...] = ()  # the engine's own findings, sent in `Specmock-Violations`
+    _text: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
     _raw: list[tuple[bytes, bytes]] | None = field(default=None, repr=False, compare=False)
 
+    def text_headers(self) -> list[tuple[str, str]]:
+        """Lower-case names and printable-ASCII values, ``Content-Length`` left to the server (RSGI).
+        Built once per response, which matters for answers served again from the response cache;
+        shared, so callers must not change the list."""
+        if self._text is None:
+            out = [(header_name(k), header_text(v)) for k, v in self.headers.items()]
+            if self.media_type and self.status not in NO_CONTENT_STATUSES:
+                out.append(("content-type", content_type(self.media_type)))
+            self._text = out
+        return self._text
+
     def raw_headers(self) -> list[tuple[bytes, bytes]]:
-        """The header list for ASGI (a fresh list: the caller may append); encoded once per response,
-        which matters for the answers served again from the response cache."""
+        """The header list for ASGI, ``Content-Length`` included (a fresh list: the caller may append)."""
         if self._raw is None:
-            self._raw = self._encode_headers()
+            raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in self.text_headers()]
+            raw.append((b"content-length", b"%d" % len(self.body)))
+            self._raw = raw
         return list(self._raw)
 
-    def _encode_headers(self) -> list[tuple[bytes, bytes]]:
-        out = [(header_name(k), header_bytes(v)) for k, v in self.headers.items()]
-        if self.media_type and self.status not in NO_CONTENT_STATUSES:
-            out.append((b"content-type", content_type(self.media_type)))
-        out.append((b"content-length", str(len(self.body)).encode()))
-        return out
+
+@functools.lru_cache(maxsize=256)  # the few extra pairs a shell adds (CORS) repeat
+def encode_pairs(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[bytes, bytes], ...]:
+    """Text header pairs as ASGI's bytes."""
+    return tuple((name.encode("latin-1"), value.encode("latin-1")) for name, value in pairs)
 
 
 @functools.lru_cache(maxsize=64)
-def content_type(media_type: str) -> bytes:
+def content_type(media_type: str) -> str:
     """The Content-Type value for a media type: text gets its charset."""
-    charset = "; charset=utf-8" if media_type.startswith("text/") else ""
-    return (media_type + charset).encode("latin-1")
+    return media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
 
 
-_NAMES: dict[str, bytes] = {}
-NAMES_LIMIT = 1024
+@functools.lru_cache(maxsize=1024)  # names come from the spec
+def header_name(name: str) -> str:
+    """The lower-case wire form of a header name."""
+    return name.lower()
 
 
-def header_name(name: str) -> bytes:
-    """The lower-case wire form of a header name; names come from the spec, so they are remembered."""
-    found = _NAMES.get(name)
-    if found is None:
-        found = name.lower().encode("latin-1")
-        if len(_NAMES) < NAMES_LIMIT:
-            _NAMES[name] = found
-    return found
-
-
-def header_bytes(value: str) -> bytes:
+def header_text(value: str) -> str:
     """A header value HTTP/1.1 can carry: printable ASCII, everything else backslash-escaped."""
     if value.isascii() and value.isprintable():
-        return value.encode("ascii")
-    escaped = (c if " " <= c <= "~" else c.encode("unicode_escape").decode("ascii") for c in value)
-    return "".join(escaped).encode("ascii")
+        return value
+    return "".join(c if " " <= c <= "~" else c.encode("unicode_escape").decode("ascii") for c in value)
 
 
 def is_json(media_type: str) -> bool:
