@@ -38,7 +38,8 @@ class MockResponse:
         """The header list for ASGI, ``Content-Length`` included (a fresh list: the caller may append)."""
         if self._raw is None:
             raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in self.text_headers()]
-            raw.append((b"content-length", b"%d" % len(self.body)))
+            if self.status not in (204, 304):  # RFC 9110 §8.6: no Content-Length on a 204
+                raw.append((b"content-length", b"%d" % len(self.body)))
             self._raw = raw
         return list(self._raw)
 
