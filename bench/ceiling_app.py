@@ -26,7 +26,7 @@ import json
 from typing import Any
 
 import uvicorn
-from asgi_call import call, http_scope
+from app_call import call, http_scope
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response

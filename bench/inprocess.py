@@ -1,13 +1,15 @@
-"""What one request costs specmock's own code: the ASGI app called in-process, no server, no socket.
+"""What one request costs specmock's own code: the app called in-process, no server, no socket.
 
     python bench/inprocess.py                       # Rebilly create (the bench's rebilly-create request)
     python bench/inprocess.py --spec hellgate --method GET --path /authentications -H X-API-Key:k
     python bench/inprocess.py --profile cprofile    # or pyinstrument (if installed): where the time goes
 
-Sends the request N times (after a warm-up) in B batches and prints the CPU time per request of the
-fastest and the median batch (CPU time, so time stolen by other processes does not count; the
-fastest batch is the least disturbed one). This is the number to compare before and after a change:
-on a shared machine wrk's req/s varies several-fold between runs, this within ~10 %.
+The app is called through RSGI, as ``specmock serve`` (Granian) calls it; ``--interface asgi``
+calls its ASGI side (in-process clients, ASGI servers). Sends the request N times (after a warm-up)
+in B batches and prints the CPU time per request of the fastest and the median batch (CPU time, so
+time stolen by other processes does not count; the fastest batch is the least disturbed one). This
+is the number to compare before and after a change: on a shared machine wrk's req/s varies
+several-fold between runs, this within ~10 %.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from asgi_call import App, call, http_scope
+from app_call import RsgiScope, call, call_rsgi, http_scope
 
 from specmock.server import create_app
 
@@ -44,6 +46,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--batches", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", choices=("cprofile", "pyinstrument"), default=None)
+    parser.add_argument("--interface", choices=("rsgi", "asgi"), default="rsgi")
     args = parser.parse_args(argv)
     if args.body is None:
         args.body = CREATE_BODY if args.method == "POST" and args.path == REBILLY_TOKENS else ""
@@ -52,21 +55,30 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def request_sender(app: App, args: argparse.Namespace) -> Callable[[], Awaitable[int]]:
+def request_sender(app: Any, args: argparse.Namespace) -> Callable[[], Awaitable[int]]:
     """A coroutine function sending the request once and returning the status."""
     body = args.body.encode()
-    headers = [(b"host", b"127.0.0.1:8000")]
+    headers = [("host", "127.0.0.1:8000")]
     for item in args.header:
         name, _, value = item.partition(":")
-        headers.append((name.strip().lower().encode(), value.strip().encode()))
+        headers.append((name.strip().lower(), value.strip()))
     if body:
-        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        headers += [("content-type", "application/json"), ("content-length", str(len(body)))]
 
-    async def send_once() -> int:
-        sent = await call(app, http_scope(args.method, args.path, headers), body)
+    if args.interface == "rsgi":
+
+        async def send_rsgi() -> int:
+            sent = await call_rsgi(app, RsgiScope(args.method, args.path, headers), body)
+            return sent.status
+
+        return send_rsgi
+    raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+
+    async def send_asgi() -> int:
+        sent = await call(app, http_scope(args.method, args.path, raw), body)
         return int(sent[0]["status"])
 
-    return send_once
+    return send_asgi
 
 
 async def measure(send_once: Callable[[], Awaitable[int]], requests: int, batches: int) -> list[float]:
@@ -85,7 +97,7 @@ async def run(args: argparse.Namespace) -> int:
     app: Any = create_app(args.spec, seed=args.seed)
     send_once = request_sender(app, args)
     status = await send_once()
-    print(f"{args.method} {args.path} → {status}")
+    print(f"{args.method} {args.path} → {status} ({args.interface.upper()})")
     for _ in range(WARMUP):
         await send_once()
     profiler: Any = None

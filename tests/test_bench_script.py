@@ -76,5 +76,17 @@ def test_in_process_cost_script_sends_the_create_and_reports_a_cost() -> None:
         timeout=TIMEOUT_S,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "authentication-tokens → 201" in result.stdout
+    assert "authentication-tokens → 201 (RSGI)" in result.stdout
     assert "CPU per request: fastest batch" in result.stdout
+
+
+def test_in_process_cost_script_speaks_asgi_too() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "inprocess.py"), "-n", "10", "--interface", "asgi"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=TIMEOUT_S,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "authentication-tokens → 201 (ASGI)" in result.stdout

@@ -1,4 +1,5 @@
-"""One HTTP request to an ASGI app in-process (no server): the scope, and the messages it sends back.
+"""One HTTP request to an app in-process (no server), through ASGI or through RSGI (what Granian,
+the server of ``specmock serve``, calls).
 
 Used by the bench scripts that ask specmock itself: ``ceiling_app.py --replay`` (specmock's answer,
 replayed by the ceiling) and ``inprocess.py`` (the CPU cost of a request).
@@ -46,3 +47,47 @@ async def call(app: App, scope: dict[str, Any], body: bytes) -> list[Message]:
 
     await app(scope, receive, send)
     return sent
+
+
+class RsgiHeaders:
+    """What Granian's ``scope.headers`` offers the app: lower-case names, decoded values."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self._pairs = pairs
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self._pairs)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return next((v for k, v in self._pairs if k == name.lower()), default)
+
+
+class RsgiScope:
+    def __init__(self, method: str, target: str, headers: list[tuple[str, str]]) -> None:
+        self.proto = "http"
+        self.http_version = "1.1"
+        self.method = method
+        self.path, _, self.query_string = target.partition("?")
+        self.headers = RsgiHeaders(headers)
+
+
+class RsgiProtocol:
+    """One request's body in, the app's ``response_bytes`` call recorded."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.status = 0
+        self.headers: list[tuple[str, str]] = []
+        self.sent = b""
+
+    async def __call__(self) -> bytes:
+        return self.body
+
+    def response_bytes(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.status, self.headers, self.sent = status, headers, body
+
+
+async def call_rsgi(app: Any, scope: RsgiScope, body: bytes) -> RsgiProtocol:
+    protocol = RsgiProtocol(body)
+    await app.__rsgi__(scope, protocol)
+    return protocol
