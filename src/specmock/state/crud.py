@@ -25,7 +25,7 @@ MAX_DEPTH = 64
 PLAIN = frozenset({str, bool, float})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs ~1 µs more to build, on every write
 class Call:
     """One request as the store sees it."""
 
