@@ -48,6 +48,8 @@ class CompiledOperation:
     fingerprint_headers: tuple[str, ...]  # every header the answer can depend on
     success: Plan  # the plan of a valid request that asks for no particular status
     media_choices: Memo = field(default_factory=lambda: Memo(MEDIA_MEMO_SIZE))  # (key, Accept) → choice
+    # (status, media type chosen) → (the documented response, its media type) of a store's answer
+    answers: Memo = field(default_factory=lambda: Memo(MEDIA_MEMO_SIZE))
 
     def path_values(self, path: str) -> dict[str, str]:
         if not self.path_names:

@@ -100,7 +100,7 @@ def _success(
 ) -> MockResponse:
     op = compiled.operation
     parts = (op.key, request.path)
-    status, value, given = plan.status, None, {}
+    status, value = plan.status, None
     stateful = prefs.code is None and prefs.example is None and prefs.dynamic and api.sandbox.handles(op.key)
     if stateful:
         origin = origin_of(request.headers.get("host", ""), api.base_path)
@@ -118,17 +118,19 @@ def _success(
             # rather than invent an undocumented one.
             outcome = None
         if outcome is not None:
-            status, value, given = outcome.status, outcome.body, outcome.headers
-            if given:
-                given = _absolute_locations(given, origin)
+            status, value = outcome.status, outcome.body
             if op.method == "POST" and isinstance(value, dict):
                 api.issue_credentials(value)
-            response = op.responses.get(str(status))
-            media = _media_of(response, media)
-            return _finish(api, op, response, status, media, value, given, parts)
+            answer_key = (status, media.name if media is not None else None)
+            documented = compiled.answers.get(answer_key)
+            if documented is None:
+                response = op.responses.get(str(status))
+                documented = compiled.answers.put(answer_key, (response, _media_of(response, media)))
+            response, media = documented
+            return _finish(api, op, response, status, media, value, outcome.headers, parts, origin)
     if media is not None and status not in NO_CONTENT_STATUSES:
         value = success_body(api, op, media, prefs, parts)
-    return _finish(api, op, op.responses.get(plan.key or str(status)), status, media, value, given, parts)
+    return _finish(api, op, op.responses.get(plan.key or str(status)), status, media, value, {}, parts)
 
 
 @functools.lru_cache(maxsize=256)
@@ -138,14 +140,12 @@ def origin_of(host: str, base_path: str) -> str:
     return f"http://{host if HOST.fullmatch(host) else 'localhost'}{quote(base_path, safe=URL_SAFE)}"
 
 
-def _absolute_locations(headers: dict[str, str], origin: str) -> dict[str, str]:
+def _absolute_locations(headers: dict[str, str], origin: str) -> None:
     """The store knows paths inside the API; clients need the absolute URL (``format: uri``)."""
-    out = dict(headers)
     for name in ("Location", "location", "Content-Location"):
-        value = out.get(name)
+        value = headers.get(name)
         if value is not None and value.startswith("/"):
-            out[name] = origin + (value if URL_CLEAN.fullmatch(value) else quote(value, safe=URL_SAFE))
-    return out
+            headers[name] = origin + (value if URL_CLEAN.fullmatch(value) else quote(value, safe=URL_SAFE))
 
 
 def _media_of(response: Any, fallback: MediaType | None) -> MediaType | None:
@@ -165,7 +165,9 @@ def _finish(
     value: Any,
     given: dict[str, str],
     parts: tuple[str, ...],
+    origin: str = "",
 ) -> MockResponse:
+    """The answer; ``origin`` makes the store's paths in ``given`` (``Location``) absolute."""
     violations: tuple[str, ...] = ()
     if media is not None and media.schema is not None and status not in NO_CONTENT_STATUSES:
         found = api.check(media.schema, "response")(value)
@@ -174,7 +176,9 @@ def _finish(
             log.error(
                 "%s %s → %s: response breaks the spec: %s", op.method, op.path, status, "; ".join(violations)
             )
-    headers = response_headers(api, response, given, parts)
+    headers = response_headers(api, response, given, parts)  # a fresh dict
+    if given and origin:
+        _absolute_locations(headers, origin)
     out_media = _wire_media(media.name) if media is not None and status not in NO_CONTENT_STATUSES else None
     return MockResponse(status, encode(value, out_media), out_media, headers, violations)
 

@@ -56,7 +56,11 @@ def writable(collection: Collection, body: Any) -> Record:
     if not isinstance(body, dict):
         return {}
     read_only, hidden = collection.resource.read_only, collection.resource.hidden
-    return {k: v for k, v in body.items() if k not in read_only and k not in hidden and encodable(v)}
+    return {
+        k: v
+        for k, v in body.items()
+        if k not in read_only and k not in hidden and (type(v) in PLAIN or encodable(v))
+    }
 
 
 def encodable(value: Any, depth: int = 0) -> bool:
