@@ -23,7 +23,7 @@ from specmock.journal import Journal
 from specmock.memo import Memo
 from specmock.pipeline import flow
 from specmock.pipeline.request import MockRequest, header_items_to_dict, header_pairs_to_dict
-from specmock.pipeline.serialize import MockResponse, encode_pairs, header_text
+from specmock.pipeline.serialize import MockResponse, encode_pairs, header_text, wire_headers
 from specmock.problems import method_not_allowed, not_found, problem_response
 from specmock.runtime import Api
 from specmock.spec.model import Operation
@@ -253,7 +253,7 @@ def _preflight(headers: dict[str, str]) -> MockResponse:
     }
     if requested:
         answer["Access-Control-Allow-Headers"] = requested
-    return MockResponse(204, b"", None, answer)
+    return MockResponse(204, b"", None, wire_headers(answer))
 
 
 ANY_ORIGIN = (("access-control-allow-origin", "*"),)

@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from specmock.pipeline.serialize import PROBLEM_JSON, MockResponse
+from specmock.pipeline.serialize import PROBLEM_JSON, MockResponse, wire_headers
 
 
 def problem_response(
@@ -30,7 +30,7 @@ def problem_response(
         "detail": detail,
         **extra,
     }
-    return MockResponse(status, orjson.dumps(body), PROBLEM_JSON, headers or {})
+    return MockResponse(status, orjson.dumps(body), PROBLEM_JSON, wire_headers(headers or {}))
 
 
 def not_found(path: str) -> MockResponse:

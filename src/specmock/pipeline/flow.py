@@ -17,7 +17,14 @@ from specmock.pipeline.negotiate import Plan, choose, choose_media, error_plan
 from specmock.pipeline.preferences import Preferences, preferences_for
 from specmock.pipeline.request import MockRequest
 from specmock.pipeline.respond import error_body, response_headers, success_body
-from specmock.pipeline.serialize import NO_CONTENT_STATUSES, MockResponse, encode
+from specmock.pipeline.serialize import (
+    NO_CONTENT_STATUSES,
+    Headers,
+    MockResponse,
+    encode,
+    header_name,
+    header_text,
+)
 from specmock.pipeline.validate_request import NO_BODY
 from specmock.runtime import Api, CompiledOperation
 from specmock.spec.model import MediaType, Operation, Response
@@ -26,6 +33,7 @@ log = logging.getLogger("specmock")
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 URL_SAFE = "/:@!$&'()*+,;=-._~%"
 URL_CLEAN = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~%-]*")  # what quote(…, URL_SAFE) leaves as it is
+LOCATIONS = frozenset({"location", "content-location"})
 HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
@@ -127,10 +135,11 @@ def _success(
                 response = op.responses.get(str(status))
                 documented = compiled.answers.put(answer_key, (response, _media_of(response, media)))
             response, media = documented
-            return _finish(api, op, response, status, media, value, outcome.headers, parts, origin)
+            given = given_headers(outcome.headers, origin) if outcome.headers else []
+            return _finish(api, op, response, status, media, value, given, parts)
     if media is not None and status not in NO_CONTENT_STATUSES:
         value = success_body(api, op, media, prefs, parts)
-    return _finish(api, op, op.responses.get(plan.key or str(status)), status, media, value, {}, parts)
+    return _finish(api, op, op.responses.get(plan.key or str(status)), status, media, value, [], parts)
 
 
 @functools.lru_cache(maxsize=256)
@@ -140,12 +149,16 @@ def origin_of(host: str, base_path: str) -> str:
     return f"http://{host if HOST.fullmatch(host) else 'localhost'}{quote(base_path, safe=URL_SAFE)}"
 
 
-def _absolute_locations(headers: dict[str, str], origin: str) -> None:
-    """The store knows paths inside the API; clients need the absolute URL (``format: uri``)."""
-    for name in ("Location", "location", "Content-Location"):
-        value = headers.get(name)
-        if value is not None and value.startswith("/"):
-            headers[name] = origin + (value if URL_CLEAN.fullmatch(value) else quote(value, safe=URL_SAFE))
+def given_headers(given: dict[str, str], origin: str) -> Headers:
+    """The store's headers as sent. The store knows paths inside the API; clients need the
+    absolute URL (``format: uri``) in ``Location`` and ``Content-Location``."""
+    out = []
+    for name, value in given.items():
+        wire = header_name(name)
+        if wire in LOCATIONS and value.startswith("/"):
+            value = origin + (value if URL_CLEAN.fullmatch(value) else quote(value, safe=URL_SAFE))
+        out.append((wire, header_text(value)))
+    return out
 
 
 def _media_of(response: Any, fallback: MediaType | None) -> MediaType | None:
@@ -163,11 +176,9 @@ def _finish(
     status: int,
     media: MediaType | None,
     value: Any,
-    given: dict[str, str],
+    given: Headers,
     parts: tuple[str, ...],
-    origin: str = "",
 ) -> MockResponse:
-    """The answer; ``origin`` makes the store's paths in ``given`` (``Location``) absolute."""
     violations: tuple[str, ...] = ()
     if media is not None and media.schema is not None and status not in NO_CONTENT_STATUSES:
         found = api.check(media.schema, "response")(value)
@@ -176,9 +187,7 @@ def _finish(
             log.error(
                 "%s %s → %s: response breaks the spec: %s", op.method, op.path, status, "; ".join(violations)
             )
-    headers = response_headers(api, response, given, parts)  # a fresh dict
-    if given and origin:
-        _absolute_locations(headers, origin)
+    headers = response_headers(api, response, given, parts)
     out_media = _wire_media(media.name) if media is not None and status not in NO_CONTENT_STATUSES else None
     return MockResponse(status, encode(value, out_media), out_media, headers, violations)
 
@@ -197,12 +206,12 @@ def _error(
     findings = tuple(d.describe() for d in plan.diagnostics)
     if response is not None and not response.media:
         # The spec documents this error without a body: answer exactly that.
-        headers = response_headers(api, response, {}, (op.key, "error", str(plan.status)))
+        headers = response_headers(api, response, [], (op.key, "error", str(plan.status)))
         return MockResponse(plan.status, b"", None, headers, findings)
     value, media_type = error_body(api, op, plan, media, request.full_path or request.path)
-    headers = response_headers(api, response, {}, (op.key, "error", str(plan.status)))
-    if plan.kind is Kind.SECURITY:
-        headers.setdefault("WWW-Authenticate", 'Bearer realm="specmock"')
+    headers = response_headers(api, response, [], (op.key, "error", str(plan.status)))
+    if plan.kind is Kind.SECURITY and all(name != "www-authenticate" for name, _ in headers):
+        headers.append(("www-authenticate", 'Bearer realm="specmock"'))
     if plan.status in NO_CONTENT_STATUSES:
         return MockResponse(plan.status, b"", None, headers)
     wire = _wire_media(media_type)

@@ -8,7 +8,7 @@ from typing import Any
 from specmock.generation import rng_for
 from specmock.pipeline.negotiate import Plan
 from specmock.pipeline.preferences import Preferences
-from specmock.pipeline.serialize import PROBLEM_JSON, header_value, is_json
+from specmock.pipeline.serialize import PROBLEM_JSON, Headers, header_value, is_json, wire_headers
 from specmock.pipeline.shape_error import ErrorContext, shape_error
 from specmock.runtime import Api
 from specmock.spec.model import NO_EXAMPLE, MediaType, Operation, Response
@@ -94,23 +94,24 @@ def problem(ctx: ErrorContext) -> dict[str, Any]:
     return body
 
 
-def response_headers(
-    api: Api, response: Response | None, given: dict[str, str], parts: tuple[str, ...]
-) -> dict[str, str]:
-    """Declared response headers: those the store set, the rest generated from their schemas (the
-    seed and ``parts`` determine each value, so they are generated once and remembered)."""
+def response_headers(api: Api, response: Response | None, given: Headers, parts: tuple[str, ...]) -> Headers:
+    """Declared response headers: those given (by the store), the rest generated from their schemas
+    (the seed and ``parts`` determine each value, so they are generated once and remembered). A
+    fresh list."""
     if response is None or not response.headers:
-        return dict(given)
-    key = (id(response), parts, *given)
-    values: dict[str, str] | None = api.header_values.get(key)
+        return list(given)
+    given_names = tuple(name for name, _ in given)
+    key = (id(response), parts, *given_names)
+    values: Headers | None = api.header_values.get(key)
     if values is None:
-        lowered = {k.lower() for k in given}
         values = api.header_values.put(
             key,
-            {
-                h.name: header_value(generated(api, h.schema, (*parts, "header", h.name), h.name))
-                for h in response.headers
-                if h.name.lower() not in lowered
-            },
+            wire_headers(
+                {
+                    h.name: header_value(generated(api, h.schema, (*parts, "header", h.name), h.name))
+                    for h in response.headers
+                    if h.name.lower() not in given_names
+                }
+            ),
         )
-    return {**given, **values}
+    return [*given, *values]

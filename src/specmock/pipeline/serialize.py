@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,25 +14,28 @@ NO_CONTENT_STATUSES = frozenset({204, 205, 304})
 PROBLEM_JSON = "application/problem+json"
 
 
+Headers = list[tuple[str, str]]  # as sent: lower-case names, printable-ASCII values, in order
+
+
 @dataclass(slots=True)
 class MockResponse:
     status: int
     body: bytes = b""
     media_type: str | None = None
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: Headers = field(default_factory=list)  # Content-Type and -Length follow from the fields above
     violations: tuple[str, ...] = ()  # the engine's own findings, sent in `Specmock-Violations`
-    _text: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
+    _text: Headers | None = field(default=None, repr=False, compare=False)
     _raw: list[tuple[bytes, bytes]] | None = field(default=None, repr=False, compare=False)
 
-    def text_headers(self) -> list[tuple[str, str]]:
-        """Lower-case names and printable-ASCII values, ``Content-Length`` left to the server (RSGI).
-        Built once per response, which matters for answers served again from the response cache;
-        shared, so callers must not change the list."""
+    def text_headers(self) -> Headers:
+        """The headers with ``Content-Type``, ``Content-Length`` left to the server (RSGI). Built
+        once per response (answers are served again from the response cache); shared, so callers
+        must not change the list."""
         if self._text is None:
-            out = [(header_name(k), header_text(v)) for k, v in self.headers.items()]
             if self.media_type and self.status not in NO_CONTENT_STATUSES:
-                out.append(("content-type", content_type(self.media_type)))
-            self._text = out
+                self._text = [*self.headers, ("content-type", content_type(self.media_type))]
+            else:
+                self._text = self.headers
         return self._text
 
     def raw_headers(self) -> list[tuple[bytes, bytes]]:
@@ -42,6 +46,11 @@ class MockResponse:
                 raw.append((b"content-length", b"%d" % len(self.body)))
             self._raw = raw
         return list(self._raw)
+
+
+def wire_headers(headers: Mapping[str, str]) -> Headers:
+    """Headers by name (as a spec or a store spells them) in the form ``MockResponse`` carries."""
+    return [(header_name(name), header_text(value)) for name, value in headers.items()]
 
 
 @functools.lru_cache(maxsize=256)  # the few extra pairs a shell adds (CORS) repeat
