@@ -65,7 +65,8 @@ def compile_array(compiler: Compiler, schema: Schema, frame: Frame, name: str | 
             return out
         if unique:
             return _unique(out, fill, rng, count)
-        out.extend(fill(rng) for _ in range(count - len(out)))
+        for _ in range(count - len(out)):
+            out.append(fill(rng))
         return out
 
     return draw

@@ -108,9 +108,12 @@ def _within(source: StrFn, fallback: StrFn, lo: int, hi: int | None, checks: lis
 
     def draw(rng: Random) -> str:
         text = source(rng)
-        if lo <= len(text) <= top and all(c.search(text) for c in checks):
-            return text
-        return fallback(rng)
+        if not lo <= len(text) <= top:
+            return fallback(rng)
+        for check in checks:  # a loop, not all(genexpr): no generator per drawn value
+            if not check.search(text):
+                return fallback(rng)
+        return text
 
     return draw
 

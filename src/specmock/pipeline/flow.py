@@ -33,6 +33,7 @@ log = logging.getLogger("specmock")
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 URL_SAFE = "/:@!$&'()*+,;=-._~%"
 URL_CLEAN = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~%-]*")  # what quote(…, URL_SAFE) leaves as it is
+WIRE_MEDIA = {"*/*": "application/json", "application/*": "application/json"}  # what a wildcard sends
 LOCATIONS = frozenset({"location", "content-location"})
 HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
@@ -188,12 +189,13 @@ def _finish(
                 "%s %s → %s: response breaks the spec: %s", op.method, op.path, status, "; ".join(violations)
             )
     headers = response_headers(api, response, given, parts)
-    out_media = _wire_media(media.name) if media is not None and status not in NO_CONTENT_STATUSES else None
+    has_body = media is not None and status not in NO_CONTENT_STATUSES
+    out_media = WIRE_MEDIA.get(media.name, media.name) if has_body and media is not None else None
     return MockResponse(status, encode(value, out_media), out_media, headers, violations)
 
 
 def _wire_media(name: str) -> str:
-    return "application/json" if name in ("*/*", "application/*") else name
+    return WIRE_MEDIA.get(name, name)
 
 
 def _error(

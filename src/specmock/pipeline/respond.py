@@ -100,7 +100,7 @@ def response_headers(api: Api, response: Response | None, given: Headers, parts:
     fresh list."""
     if response is None or not response.headers:
         return list(given)
-    given_names = tuple(name for name, _ in given)
+    given_names = tuple([name for name, _ in given]) if given else ()
     key = (id(response), parts, *given_names)
     values: Headers | None = api.header_values.get(key)
     if values is None:

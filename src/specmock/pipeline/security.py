@@ -94,24 +94,21 @@ class SecurityChecker:
         if not self.alternatives:
             return []
         problems: list[str] = []
-        for requirement in self.alternatives:
-            missing = self._failures(requirement, request)
-            if not missing:
+        accepts = self.accepts
+        for requirement in self.alternatives:  # one loop, no helper call: it runs on every request
+            failures = []
+            for check in requirement:
+                if check is None:
+                    failures.append("an undeclared security scheme")
+                    continue
+                secret = check.credential(request)
+                if secret is None:
+                    failures.append(check.expects)
+                elif accepts is not None and check.scheme.type != "mutualTLS" and not accepts(secret):
+                    failures.append(f"{check.expects} (the presented value is not accepted)")
+            if not failures:
                 return []
-            problems.append(" and ".join(missing))
+            problems.append(" and ".join(failures))
         return [
             Diagnostic(Kind.SECURITY, "missing or invalid credentials: expected " + "; or ".join(problems))
         ]
-
-    def _failures(self, requirement: tuple[SchemeCheck | None, ...], request: MockRequest) -> list[str]:
-        failures = []
-        for check in requirement:
-            if check is None:
-                failures.append("an undeclared security scheme")
-                continue
-            secret = check.credential(request)
-            if secret is None:
-                failures.append(check.expects)
-            elif self.accepts is not None and check.scheme.type != "mutualTLS" and not self.accepts(secret):
-                failures.append(f"{check.expects} (the presented value is not accepted)")
-        return failures

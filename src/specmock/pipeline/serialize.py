@@ -78,15 +78,24 @@ def header_text(value: str) -> str:
     return "".join(c if " " <= c <= "~" else c.encode("unicode_escape").decode("ascii") for c in value)
 
 
+@functools.lru_cache(maxsize=64)
 def is_json(media_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json") or media_type == "*/*"
+
+
+@functools.lru_cache(maxsize=64)
+def _encodes_as_json(media_type: str) -> bool:
+    return is_json(media_type) or media_type.startswith("application/*")
 
 
 def encode(value: Any, media_type: str | None) -> bytes:
     if media_type is None:
         return b""
-    if is_json(media_type) or media_type.startswith("application/*"):
-        return dumps_json(value)
+    if _encodes_as_json(media_type):
+        try:
+            return orjson.dumps(value)
+        except TypeError:
+            return dumps_json(value)
     if isinstance(value, bytes):
         return value
     if isinstance(value, str):

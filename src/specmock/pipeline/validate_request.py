@@ -83,7 +83,9 @@ class RequestValidator:
                 Diagnostic(Kind.INVALID, f"the body cannot be parsed as {check.media.name}: {exc}", "body")
             )
             return NO_BODY
-        found.extend(Diagnostic(Kind.INVALID, msg, "body", path) for path, msg in check.check(value))
+        problems = check.check(value)
+        if problems:
+            found.extend(Diagnostic(Kind.INVALID, msg, "body", path) for path, msg in problems)
         return value
 
 

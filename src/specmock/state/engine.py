@@ -238,9 +238,12 @@ class Engine:
         else:
             proposed = record.get(field)
             record[field] = self.seeder.unique_id(resource, bucket.entries, proposed, *scope, *parts, rng=rng)
-        if isinstance(record[field], int) and not isinstance(record[field], bool):
-            bucket.next_int = max(bucket.next_int, record[field] + 1)
-        return key_of(record[field])
+        value = record[field]
+        if type(value) is str:
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            bucket.next_int = max(bucket.next_int, value + 1)
+        return key_of(value)
 
     def find(
         self, collection: Collection, scope: Scope, key: str, lenient: bool = False, revive: bool = False
