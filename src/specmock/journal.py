@@ -10,7 +10,7 @@ from specmock.pipeline.request import MockRequest
 from specmock.pipeline.serialize import MockResponse
 
 
-class Entry(NamedTuple):  # a tuple: recorded on every request, so it must be cheap to build
+class Entry(NamedTuple):
     at: float
     method: str
     path: str
@@ -21,25 +21,19 @@ class Entry(NamedTuple):  # a tuple: recorded on every request, so it must be ch
 
 class Journal:
     def __init__(self, size: int = 1000) -> None:
-        self._entries: deque[Entry] = deque(maxlen=size)
+        # Plain tuples in Entry's field order (recorded on every request: no NamedTuple call there).
+        self._entries: deque[tuple[float, str, str, int, str, tuple[str, ...]]] = deque(maxlen=size)
 
     def record(self, request: MockRequest, response: MockResponse, operation: str) -> None:
         self._entries.append(
-            Entry(
-                time.time(),
-                request.method,
-                request.full_path,
-                response.status,
-                operation,
-                response.violations,
-            )
+            (time.time(), request.method, request.full_path, response.status, operation, response.violations)
         )
 
     def entries(self, limit: int | None = None) -> list[dict[str, Any]]:
         items = list(self._entries)
         if limit is not None:
             items = items[-limit:] if limit > 0 else []
-        return [e._asdict() for e in items]
+        return [Entry._make(e)._asdict() for e in items]
 
     def clear(self) -> None:
         self._entries.clear()

@@ -47,6 +47,7 @@ class CompiledOperation:
     security: SecurityChecker
     fingerprint_headers: tuple[str, ...]  # every header the answer can depend on
     success: Plan  # the plan of a valid request that asks for no particular status
+    stateful: bool  # the store answers it (when the client does not ask for a status or an example)
     media_choices: Memo = field(default_factory=lambda: Memo(MEDIA_MEMO_SIZE))  # (key, Accept) → choice
     # (status, media type chosen) → (the documented response, its media type) of a store's answer
     answers: Memo = field(default_factory=lambda: Memo(MEDIA_MEMO_SIZE))
@@ -112,6 +113,7 @@ class Api:
             security=SecurityChecker(operation.security, self.schemes, accepts),
             fingerprint_headers=_headers_read_by(operation, self.schemes),
             success=success_plan(operation),
+            stateful=self.sandbox.handles(operation.key),
         )
 
     def version(self) -> tuple[int, int]:

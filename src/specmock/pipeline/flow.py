@@ -110,7 +110,7 @@ def _success(
     op = compiled.operation
     parts = (op.key, request.path)
     status, value = plan.status, None
-    stateful = prefs.code is None and prefs.example is None and prefs.dynamic and api.sandbox.handles(op.key)
+    stateful = compiled.stateful and prefs.code is None and prefs.example is None and prefs.dynamic
     if stateful:
         origin = origin_of(request.headers.get("host", ""), api.base_path)
         outcome = api.sandbox.handle(

@@ -56,11 +56,11 @@ def writable(collection: Collection, body: Any) -> Record:
     if not isinstance(body, dict):
         return {}
     read_only, hidden = collection.resource.read_only, collection.resource.hidden
-    return {
-        k: v
-        for k, v in body.items()
-        if k not in read_only and k not in hidden and (type(v) in PLAIN or encodable(v))
-    }
+    out = body.copy()
+    for name, value in body.items():  # copy and delete: cheaper than a comprehension for a few fields
+        if name in read_only or name in hidden or (type(value) not in PLAIN and not encodable(value)):
+            del out[name]
+    return out
 
 
 def encodable(value: Any, depth: int = 0) -> bool:

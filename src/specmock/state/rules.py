@@ -48,19 +48,17 @@ def finish(
         _derive(seeder, resource, record, rule)
     expiry = resource.expires
     if expiry is not None and created is not None and expiry.field not in created and now is not None:
-        ttl = _ttl(expiry.ttl_resource, expiry.ttl_field, ttl_of) or expiry.ttl
+        # The singleton's field when it holds a positive whole number of seconds, else the declared ttl.
+        ttl = None
+        if expiry.ttl_resource is not None and expiry.ttl_field is not None and ttl_of is not None:
+            ttl = ttl_of(expiry.ttl_resource, expiry.ttl_field)
+        if not (isinstance(ttl, int) and not isinstance(ttl, bool) and ttl > 0):
+            ttl = expiry.ttl
         if ttl:
             record[expiry.field] = rfc3339(now + ttl)
     for name in resource.discard:
         record.pop(name, None)
     return record
-
-
-def _ttl(resource: str | None, field: str | None, ttl_of: TtlLookup | None) -> int | None:
-    if resource is None or field is None or ttl_of is None:
-        return None
-    value = ttl_of(resource, field)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def _derive(seeder: Seeder, resource: Resource, record: Record, rule: Derive) -> None:
