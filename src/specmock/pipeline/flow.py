@@ -59,9 +59,11 @@ def run(api: Api, key: str, request: MockRequest) -> MockResponse:
 
 def _run(api: Api, compiled: CompiledOperation, request: MockRequest) -> MockResponse:
     prefs = preferences_for(request)
-    path_values = compiled.path_values(request.path)
+    path_values = compiled.path_values(request.path) if compiled.path_names else {}
     diagnostics, body = compiled.request.validate(request, path_values)
-    diagnostics.extend(compiled.security.check(request))
+    denied = compiled.security.check(request)
+    if denied:
+        diagnostics.extend(denied)
     no_choice = not diagnostics and prefs.code is None
     plan = compiled.success if no_choice else choose(compiled.operation, diagnostics, prefs.code)
     media, acceptable = _media(compiled, plan, request)

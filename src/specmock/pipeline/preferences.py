@@ -34,6 +34,8 @@ def parse_prefer(header: str) -> dict[str, str]:
 
 
 def preferences_for(request: MockRequest) -> Preferences:
+    if "prefer" not in request.headers and QUERY_PREFIX not in request.raw_query:
+        return NONE  # the usual request
     raw = parse_prefer(request.headers["prefer"]) if "prefer" in request.headers else {}
     if QUERY_PREFIX in request.raw_query:
         for name in ("code", "example", "dynamic"):

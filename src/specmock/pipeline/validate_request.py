@@ -70,10 +70,11 @@ class RequestValidator:
             return NO_BODY
         if not self.bodies:
             return NO_BODY
-        check = match_media(self.bodies, request.content_type)
+        content_type = request.content_type
+        check = self.bodies.get(content_type) or match_media(self.bodies, content_type)
         if check is None:
             declared = ", ".join(self.bodies)
-            message = f"content type {request.content_type or '(none)'!r} is not accepted; use {declared}"
+            message = f"content type {content_type or '(none)'!r} is not accepted; use {declared}"
             found.append(Diagnostic(Kind.MEDIA_TYPE, message, "header", "content-type"))
             return NO_BODY
         try:
