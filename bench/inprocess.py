@@ -3,6 +3,7 @@
     python bench/inprocess.py                       # Rebilly create (the bench's rebilly-create request)
     python bench/inprocess.py --spec hellgate --method GET --path /authentications -H X-API-Key:k
     python bench/inprocess.py --profile cprofile    # or pyinstrument (if installed): where the time goes
+    python bench/inprocess.py --instructions        # instructions per request (valgrind), ~1 minute
 
 The app is called through RSGI, as ``specmock serve`` (Granian) calls it; ``--interface asgi``
 calls its ASGI side (in-process clients, ASGI servers). Sends the request N times (after a warm-up)
@@ -18,7 +19,10 @@ import argparse
 import asyncio
 import cProfile
 import pstats
+import re
+import shutil
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -47,6 +51,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", choices=("cprofile", "pyinstrument"), default=None)
     parser.add_argument("--interface", choices=("rsgi", "asgi"), default="rsgi")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions per request under valgrind's callgrind instead of timing",
+    )
+    parser.add_argument("--send-only", action="store_true", help=argparse.SUPPRESS)  # one counted run
     args = parser.parse_args(argv)
     if args.body is None:
         args.body = CREATE_BODY if args.method == "POST" and args.path == REBILLY_TOKENS else ""
@@ -97,6 +107,10 @@ async def run(args: argparse.Namespace) -> int:
     app: Any = create_app(args.spec, seed=args.seed)
     send_once = request_sender(app, args)
     status = await send_once()
+    if args.send_only:
+        for _ in range(WARMUP + args.requests):
+            await send_once()
+        return 0
     print(f"{args.method} {args.path} → {status} ({args.interface.upper()})")
     for _ in range(WARMUP):
         await send_once()
@@ -124,8 +138,40 @@ async def run(args: argparse.Namespace) -> int:
     return 0 if status < 500 else 1
 
 
+COLLECTED = re.compile(r"Collected\s*:\s*([0-9]+)")
+
+
+def instructions(argv: list[str], requests: int) -> int:
+    """Instructions per request: this script under callgrind with N and with 4N requests sent, the
+    difference divided by 3N, so start-up and warm-up cancel out. Counts repeat to ~0.5 % whatever
+    else the machine does (times here vary up to 2x), which makes them the figure for small changes."""
+    if shutil.which("valgrind") is None:
+        print("--instructions needs valgrind (apt-get install valgrind)", file=sys.stderr)
+        return 2
+    passed = [a for a in argv if a != "--instructions"]
+    counts = []
+    for n in (requests, 4 * requests):
+        command = [
+            "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+            sys.executable, __file__, *passed, "--send-only", "-n", str(n),
+        ]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        found = COLLECTED.search(done.stderr)
+        if done.returncode != 0 or found is None:
+            print(f"callgrind run failed: {done.stderr[-2000:]}", file=sys.stderr)
+            return 1
+        counts.append(int(found.group(1)))
+    per_request = (counts[1] - counts[0]) / (3 * requests)
+    print(f"instructions per request: {per_request:,.0f} (callgrind: {requests:,} vs {4 * requests:,} sent)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    return asyncio.run(run(parse_args(argv)))
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    if args.instructions:
+        return instructions(argv, min(args.requests, 500))
+    return asyncio.run(run(args))
 
 
 if __name__ == "__main__":
