@@ -59,7 +59,7 @@ def run(api: Api, key: str, request: MockRequest) -> MockResponse:
 
 def _run(api: Api, compiled: CompiledOperation, request: MockRequest) -> MockResponse:
     prefs = preferences_for(request)
-    path_values = compiled.path_values(request.path) if compiled.path_names else {}
+    path_values = compiled.path_values(request.path)
     diagnostics, body = compiled.request.validate(request, path_values)
     denied = compiled.security.check(request)
     if denied:
@@ -191,8 +191,7 @@ def _finish(
                 "%s %s → %s: response breaks the spec: %s", op.method, op.path, status, "; ".join(violations)
             )
     headers = response_headers(api, response, given, parts)
-    has_body = media is not None and status not in NO_CONTENT_STATUSES
-    out_media = WIRE_MEDIA.get(media.name, media.name) if has_body and media is not None else None
+    out_media = _wire_media(media.name) if media is not None and status not in NO_CONTENT_STATUSES else None
     return MockResponse(status, encode(value, out_media), out_media, headers, violations)
 
 

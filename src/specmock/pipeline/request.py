@@ -47,19 +47,15 @@ class MockRequest:
 
 
 def header_items_to_dict(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
-    headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in raw}
-    if len(headers) == len(raw):
-        return headers
-    headers = {}  # a repeated header: join its values in order
-    for name_b, value_b in raw:
-        name = name_b.decode("latin-1").lower()
-        value = value_b.decode("latin-1")
-        headers[name] = f"{headers[name]}, {value}" if name in headers else value
-    return headers
+    """ASGI's header bytes, decoded as ``header_pairs_to_dict`` reads them."""
+    return header_pairs_to_dict(
+        [(name.decode("latin-1").lower(), value.decode("latin-1")) for name, value in raw]
+    )
 
 
 def header_pairs_to_dict(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    """Header pairs already decoded, names in lower case (RSGI's ``scope.headers.items()``)."""
+    """Header pairs already decoded, names in lower case (RSGI's ``scope.headers.items()``); the
+    values of a repeated header joined with ", " in order."""
     headers = dict(pairs)
     if len(headers) == len(pairs):
         return headers

@@ -92,10 +92,7 @@ def encode(value: Any, media_type: str | None) -> bytes:
     if media_type is None:
         return b""
     if _encodes_as_json(media_type):
-        try:
-            return orjson.dumps(value)
-        except TypeError:
-            return dumps_json(value)
+        return dumps_json(value)
     if isinstance(value, bytes):
         return value
     if isinstance(value, str):

@@ -71,7 +71,7 @@ class RequestValidator:
         if not self.bodies:
             return NO_BODY
         content_type = request.content_type
-        check = self.bodies.get(content_type) or match_media(self.bodies, content_type)
+        check = match_media(self.bodies, content_type)
         if check is None:
             declared = ", ".join(self.bodies)
             message = f"content type {content_type or '(none)'!r} is not accepted; use {declared}"

@@ -108,8 +108,7 @@ class Sandbox:
         call = crud.Call(self.engine, operation, route, collection, scope)
         key = path_values.get(route.item_param, "") if route.item_param else ""
         if role == "create":
-            location = crud.path_of(operation, path_values) if path_values else operation.path
-            return crud.create(call, body, location)
+            return crud.create(call, body, crud.path_of(operation, path_values))
         if role == "read":
             return crud.read(call, key)
         if role in ("replace", "update"):
