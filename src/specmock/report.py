@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from specmock.config import MockConfig
 from specmock.diagnostics import Kind
 from specmock.pipeline.negotiate import error_plan, success_plan
 from specmock.runtime import Api, base_path_of
 from specmock.server import api_name, resolve_spec
-from specmock.spec.loader import load_spec, validation_findings
+from specmock.spec.loader import Repair, load_spec, validation_findings
 from specmock.spec.model import NO_EXAMPLE, Operation
 
 SHOWN_KINDS = (Kind.SECURITY, Kind.INVALID, Kind.NOT_FOUND)
@@ -17,10 +19,13 @@ def check_report(argument: str) -> str:
     path = resolve_spec(argument)
     spec = load_spec(path)
     api = Api(spec, MockConfig(), name=api_name(path), base_path=base_path_of(spec.document))
+    source = f"{spec.converted_from}, converted to OpenAPI {spec.version}" if spec.converted_from else ""
     lines = [
-        f"{path}: OpenAPI {spec.version}, {len(api.operations)} operations, "
+        f"{path}: {source or f'OpenAPI {spec.version}'}, {len(api.operations)} operations, "
         f"mounted at {api.base_path or '/'}",
     ]
+    if spec.converted_from:
+        lines += conversion_lines(spec.converted_from, spec.not_carried_over, api.name)
     findings = list(spec.repairs) + validation_findings(spec)
     lines.append(
         f"\nTolerated ({len(findings)}):" if findings else "\nTolerated: nothing, the document is valid."
@@ -40,6 +45,15 @@ def check_report(argument: str) -> str:
     )
     lines += [f"  {line}" for line in resources]
     return "\n".join(lines)
+
+
+def conversion_lines(source: str, lost: Sequence[Repair], name: str) -> list[str]:
+    """What the conversion could not carry over (pointers into the original document)."""
+    served = f"the converted document is served at /__specmock/apis/{name}/openapi.json"
+    if not lost:
+        return [f"\nConverted from {source}: everything was carried over; {served}."]
+    lines = [f"\nNot carried over from {source} ({len(lost)}; {served}):"]
+    return lines + [f"  {f.pointer or '/'}: {f.message}" for f in lost]
 
 
 def invalid_examples(api: Api) -> list[str]:

@@ -18,7 +18,14 @@ from specmock.errors import ConfigError
 from specmock.runtime import Api, base_path_of
 from specmock.spec.loader import load_spec
 
-SPEC_FILENAMES = ("openapi.yaml", "openapi.yml", "openapi.json")
+SPEC_FILENAMES = (
+    "openapi.yaml",
+    "openapi.yml",
+    "openapi.json",
+    "swagger.yaml",
+    "swagger.yml",
+    "swagger.json",
+)
 
 
 def bundled_specs_dir() -> Path:
@@ -37,7 +44,7 @@ def _spec_file(folder: Path) -> Path | None:
 
 
 def resolve_spec(argument: str | Path) -> Path:
-    """A file, a folder holding openapi.yaml, or the name of a bundled API ("hellgate")."""
+    """A file, a folder holding openapi.yaml (or swagger.yaml), or the name of a bundled API ("hellgate")."""
     path = Path(argument)
     if path.is_file():
         return path
@@ -46,13 +53,14 @@ def resolve_spec(argument: str | Path) -> Path:
     if found is None:
         names = ", ".join(bundled_names()) or "none"
         raise ConfigError(
-            f"{argument}: no such file, folder with openapi.yaml, or bundled API (bundled: {names})"
+            f"{argument}: no such file, folder with openapi.yaml or swagger.yaml, "
+            f"or bundled API (bundled: {names})"
         )
     return found
 
 
 def api_name(spec_path: Path) -> str:
-    return spec_path.parent.name if spec_path.stem in ("openapi", "schema") else spec_path.stem
+    return spec_path.parent.name if spec_path.stem in ("openapi", "swagger", "schema") else spec_path.stem
 
 
 def build_apis(config: MockConfig) -> list[Api]:

@@ -70,15 +70,23 @@ def load_schema(app: SpecmockApp, api_name: str) -> Any:
 
 
 def run_positive(
-    app: SpecmockApp, api_name: str, *, max_examples: int, part: int = 0, parts: int = 1
+    app: SpecmockApp,
+    api_name: str,
+    *,
+    max_examples: int,
+    part: int = 0,
+    parts: int = 1,
+    schema: Any = None,
+    checks: list[Any] = CHECKS,
 ) -> list[str]:
-    schema = load_schema(app, api_name)
+    """Failures of ``checks`` over the document the app serves (or ``schema``, already loaded)."""
+    schema = load_schema(app, api_name) if schema is None else schema
     headers = credentials(app.apis[0].document)
     failures: list[str] = []
     operations = [r.ok() for r in schema.get_all_operations()]
     for index, operation in enumerate(operations):
         if index % parts == part:
-            failures.extend(_check_operation(operation, headers, max_examples))
+            failures.extend(_check_operation(operation, headers, max_examples, checks))
     return failures
 
 
@@ -89,7 +97,9 @@ def describe(exc: BaseException) -> str:
     return " | ".join(f"{name}: {text[:300]}" for name, text in texts if not excused(text))
 
 
-def _check_operation(operation: Any, headers: dict[str, str], max_examples: int) -> Iterable[str]:
+def _check_operation(
+    operation: Any, headers: dict[str, str], max_examples: int, checks: list[Any]
+) -> Iterable[str]:
     found: list[str] = []
 
     @settings(
@@ -104,7 +114,7 @@ def _check_operation(operation: Any, headers: dict[str, str], max_examples: int)
     def run(data: st.DataObject) -> None:
         case = data.draw(operation.as_strategy())
         try:
-            case.call_and_validate(headers=headers, checks=CHECKS)
+            case.call_and_validate(headers=headers, checks=checks)
         except (Exception, BaseExceptionGroup) as exc:  # collected and reported together below
             reasons = describe(exc)
             if reasons:

@@ -133,7 +133,7 @@ def doc(paths: str = "{}", extra: str = "", version: str = "3.1.0") -> str:
 
 
 REFUSALS = [
-    ("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n", "/swagger", "Swagger 2.0"),
+    ("swagger: '1.2'\ninfo: {title: t, version: '1'}\npaths: {}\n", "/swagger", "Swagger version '1.2'"),
     ("info: {title: t}\npaths: {}\n", "/", "no `openapi` field"),
     ("openapi: 4.0.0\npaths: {}\n", "/openapi", "'4.0.0' is not supported"),
     ("- openapi\n- 3.1.0\n", "/", "a list, not a mapping"),

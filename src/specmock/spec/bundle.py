@@ -9,6 +9,7 @@ Cycles between files are safe: a node gets its internal name before its own refe
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -50,9 +51,15 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _FILE_REF = re.compile(r"#|\.(ya?ml|json)$")
 
 
+Places = Mapping[str, tuple[str, ...]]  # section ("schemas") → where its nodes go in the document
+
+
 class Bundler:
-    def __init__(self, document: dict[str, Any], path: Path, index: DocumentIndex) -> None:
+    def __init__(
+        self, document: dict[str, Any], path: Path, index: DocumentIndex, places: Places | None = None
+    ) -> None:
         self.document = document
+        self.places = places
         self.root = path.resolve()
         self.file = str(path)
         self.index = index
@@ -100,15 +107,14 @@ class Bundler:
         if key in self.placed:
             return self.placed[key]
         base = fragment.rsplit("/", 1)[-1] if fragment.strip("/") else target.stem
-        area: dict[str, Any]
-        if section is None:
-            if not isinstance(self.document.setdefault(BUNDLED, {}), dict):
-                raise SpecError(self.file, f"/{BUNDLED}", "this extension name is specmock's own; rename it")
-            area = self.document[BUNDLED]
-            prefix = f"/{BUNDLED}"
-        else:
-            area = self.document.setdefault("components", {}).setdefault(section, {})
-            prefix = f"/components/{section}"
+        tokens = self._container(section)
+        prefix = "".join(f"/{escape(token)}" for token in tokens)
+        area: Any = self.document
+        for token in tokens:
+            area = area.setdefault(token, {}) if isinstance(area, dict) else None
+        if not isinstance(area, dict):
+            reason = "this extension name is specmock's own; rename it" if tokens == (BUNDLED,) else ""
+            raise SpecError(self.file, prefix, reason or f"must be a mapping to hold what {ref!r} names")
         name = _unique(_UNSAFE.sub("_", base) or "bundled", area)
         area[name] = {}  # reserve the name before following the node's own references (cycles)
         internal = f"#{prefix}/{escape(name)}"
@@ -117,6 +123,14 @@ class Bundler:
         area[name] = self._copy(node, target, internal[1:])
         self.index.scan(area[name], internal[1:])
         return internal
+
+    def _container(self, section: str | None) -> tuple[str, ...]:
+        """Where a node of ``section`` is placed: ``components/<section>`` unless told otherwise."""
+        if section is None:
+            return (BUNDLED,)
+        if self.places is None:
+            return ("components", section)
+        return self.places.get(section, (BUNDLED,))
 
     def _node(self, target: Path, fragment: str, pointer: str, ref: str) -> Any:
         content = self._load(target, pointer, ref)
@@ -197,8 +211,12 @@ def _unique(base: str, area: dict[str, Any]) -> str:
     return name
 
 
-def bundle(document: dict[str, Any], path: Path, index: DocumentIndex) -> None:
-    """Rewrite every external ``$ref`` of ``document`` (in place), adding what they name."""
+def bundle(document: dict[str, Any], path: Path, index: DocumentIndex, places: Places | None = None) -> None:
+    """Rewrite every external ``$ref`` of ``document`` (in place), adding what they name.
+
+    ``places`` overrides where each kind of node goes (a Swagger 2.0 document keeps schemas under
+    ``definitions``); by default under ``components``.
+    """
     if any(not holder["$ref"].startswith("#") for _, holder in index.refs) or index.discriminators:
         # discriminator mappings are plain strings, so they may name files without any $ref doing so
-        Bundler(document, path, index).run()
+        Bundler(document, path, index, places).run()

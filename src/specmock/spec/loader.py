@@ -1,7 +1,10 @@
-"""Read an OpenAPI 3.0/3.1 document from disk into one bundled, normalised, servable dict.
+"""Read an OpenAPI 3.0/3.1 (or Swagger 2.0) document from disk into one bundled, normalised, servable dict.
 
     read bytes → parse (JSON or YAML) → version → scan → bundle sibling files → check every $ref
     → check the shape → normalise (each repair reported)
+
+A Swagger 2.0 document is bundled and checked in its own terms first, then converted to 3.0
+(``swagger2.convert``); from there it goes the same way, and what did not carry over is reported.
 
 Everything that goes wrong is a ``SpecError`` naming the file, a JSON pointer and the reason.
 """
@@ -21,6 +24,7 @@ from specmock.spec.refs import UnresolvableRef, resolve_pointer
 from specmock.spec.repairs import Repair
 from specmock.spec.scan import DocumentIndex, escape, scan_document
 from specmock.spec.structure import check_structure, check_top, document_version
+from specmock.spec.swagger2 import SWAGGER_PLACES, check_swagger_top, convert, is_swagger
 
 __all__ = ["LoadedSpec", "Repair", "load_spec", "validation_findings"]
 
@@ -33,6 +37,8 @@ class LoadedSpec:
     document: dict[str, Any]  # bundled + normalised; every $ref internal ("#/...")
     version: Version
     repairs: tuple[Repair, ...]
+    converted_from: str | None = None  # "Swagger 2.0" when the file was converted at load
+    not_carried_over: tuple[Repair, ...] = ()  # pointers into the original (Swagger 2.0) document
 
 
 def load_spec(path: str | Path) -> LoadedSpec:
@@ -60,6 +66,11 @@ def _load(path: Path, file: str) -> LoadedSpec:
         raise SpecError(file, "", f"the file cannot be read ({exc.strerror or exc})") from exc
     numeric_keys: list[str] = []
     document = parse_document(data, file, numeric_keys)
+    converted_from: str | None = None
+    losses: list[Repair] = []
+    if is_swagger(document):
+        document, losses = _from_swagger(document, path, file)
+        converted_from = "Swagger 2.0"
     version = cast(Version, document_version(document, file))
     index = scan_document(document)
     index.numeric_keys.update(numeric_keys)
@@ -68,7 +79,16 @@ def _load(path: Path, file: str) -> LoadedSpec:
     check_refs(document, index, file)
     check_structure(document, version, file)
     repairs = normalize(document, version, index)
-    return LoadedSpec(path, document, version, tuple(repairs))
+    return LoadedSpec(path, document, version, tuple(repairs), converted_from, tuple(losses))
+
+
+def _from_swagger(document: dict[str, Any], path: Path, file: str) -> tuple[dict[str, Any], list[Repair]]:
+    """The 3.0 reading of a Swagger 2.0 document; its sibling files and $refs are checked in 2.0 terms."""
+    check_swagger_top(document, file)
+    index = scan_document(document)
+    bundle(document, path, index, SWAGGER_PLACES)
+    check_refs(document, index, file)
+    return convert(document)
 
 
 def check_refs(document: dict[str, Any], index: DocumentIndex, file: str) -> None:

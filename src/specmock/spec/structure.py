@@ -23,13 +23,6 @@ def document_version(document: Any, file: str) -> str:
     if not isinstance(document, dict):
         kind = "a list" if isinstance(document, list) else f"a single value ({type(document).__name__})"
         raise SpecError(file, "", f"the document is {kind}, not a mapping of OpenAPI fields")
-    if "swagger" in document:
-        raise SpecError(
-            file,
-            "/swagger",
-            f"this is a Swagger {document['swagger']} document; specmock serves "
-            "OpenAPI 3.0 and 3.1 only (convert it first, for example with swagger2openapi)",
-        )
     if "openapi" not in document:
         raise SpecError(file, "", "the document has no `openapi` field, so it is not an OpenAPI 3 document")
     declared = str(document["openapi"]).strip()
