@@ -81,7 +81,8 @@ def convert(document: Doc) -> tuple[Doc, list[Repair]]:
 def _servers(document: Doc) -> list[Doc]:
     host, base = document.get("host"), document.get("basePath")
     base = base if isinstance(base, str) else ""
-    schemes = [s for s in document.get("schemes") or [] if isinstance(s, str)]
+    declared = document.get("schemes")
+    schemes = [s for s in declared if isinstance(s, str)] if isinstance(declared, list) else []
     if isinstance(host, str) and host:
         return [{"url": f"{scheme}://{host}{base}"} for scheme in schemes or ["https"]]
     return [{"url": base}] if base else []

@@ -36,8 +36,8 @@ def operation(op: Doc, pointer: str, inherited: list[Located], conversion: Conve
     parameters, bodies = split_parameters(op.get("parameters"), f"{pointer}/parameters", conversion)
     if parameters or "parameters" in op:
         out["parameters"] = parameters if isinstance(op.get("parameters"), list) else op["parameters"]
-    own = {(p.get("in"), p.get("name")) for p, _ in bodies}
-    bodies += [(p, w) for p, w in inherited if (p.get("in"), p.get("name")) not in own]
+    own = {_identity(p) for p, _ in bodies}
+    bodies += [(p, w) for p, w in inherited if _identity(p) not in own]
     body = request_body(bodies, consumes, conversion)
     if body is not None:
         out["requestBody"] = body
@@ -49,7 +49,7 @@ def operation(op: Doc, pointer: str, inherited: list[Located], conversion: Conve
 def _check_schemes(op: Doc, pointer: str, conversion: Conversion) -> None:
     schemes = op.get("schemes")
     declared = conversion.source.get("schemes")
-    if isinstance(schemes, list) and isinstance(declared, list) and set(schemes) != set(declared):
+    if isinstance(schemes, list) and isinstance(declared, list) and _texts(schemes) != _texts(declared):
         conversion.lose(
             f"{pointer}/schemes",
             "OpenAPI 3 has no schemes per operation; it is served under the document's servers",
@@ -212,6 +212,15 @@ def _header(node: Any, pointer: str, conversion: Conversion) -> Any:
     if is_array(node):
         out["style"], out["explode"] = style(node, "header", pointer, conversion)
     return out
+
+
+def _identity(param: Doc) -> tuple[str, str]:
+    """What makes an operation's parameter override the path item's: its location and name."""
+    return str(param.get("in")), str(param.get("name"))
+
+
+def _texts(values: list[Any]) -> set[str]:
+    return {v for v in values if isinstance(v, str)}
 
 
 def _names_component(ref: Any, section: str) -> bool:

@@ -157,7 +157,7 @@ def security_scheme(node: Any, pointer: str, conversion: Conversion) -> Any:
         out.update(type="http", scheme="basic")
     elif kind == "apiKey":
         out.update({k: node[k] for k in ("name", "in") if k in node}, type="apiKey")
-    elif kind == "oauth2" and node.get("flow") in OAUTH_FLOWS:
+    elif kind == "oauth2" and isinstance(node.get("flow"), str) and node["flow"] in OAUTH_FLOWS:
         flow, urls = OAUTH_FLOWS[node["flow"]]
         settings = {url: node[url] for url in urls if url in node}
         settings["scopes"] = node.get("scopes") or {}
