@@ -17,10 +17,10 @@ from urllib.parse import parse_qsl
 import orjson
 
 from specmock.diagnostics import Diagnostic, Kind
-from specmock.pipeline.casting import compile_caster, deep_object, scalar_caster
+from specmock.pipeline.casting import SEPARATORS, compile_caster, deep_object, scalar_caster
 from specmock.pipeline.request import MockRequest
 from specmock.spec.model import MediaType, Operation, Parameter
-from specmock.spec.views import merged_object, schema_types
+from specmock.spec.views import items_schema, merged_object, schema_types
 
 Check = Callable[[Any], list[tuple[str, str]]]
 CheckFactory = Callable[[dict[str, Any]], Check]  # schema → check, compiled for the request direction
@@ -158,7 +158,7 @@ def _body_check(document: Any, media: MediaType, compile_check: CheckFactory) ->
     if name == "application/json" or name.endswith("+json") or name in ("*/*", "application/*"):
         parse: Parser = _parse_json
     elif name == "application/x-www-form-urlencoded":
-        parse = _form_parser(document, schema)
+        parse = _form_parser(document, schema, media.field_styles)
     elif name.startswith("multipart/"):
         parse = _multipart_parser(document, schema)
     elif name.startswith("text/"):
@@ -196,28 +196,49 @@ def _parse_text(raw: bytes, _: str) -> str:
         raise ValueError("not UTF-8 text") from exc
 
 
-def _form_fields(document: Any, schema: dict[str, Any]) -> tuple[dict[str, Callable[[str], Any]], set[str]]:
+def _form_fields(
+    document: Any, schema: dict[str, Any], styles: Mapping[str, tuple[str, bool]]
+) -> tuple[dict[str, Callable[[str], Any]], dict[str, str | None]]:
+    """(caster per field, separator per array field: None when each value is one item).
+
+    An array field's items are cast to the items' type. ``styles`` (a urlencoded body's `encoding`)
+    says which arrays come in one value (`explode: false`: ``tags=a,b``); the others repeat their name.
+    """
     properties, _, _ = merged_object(document, schema)
-    arrays = {n for n, s in properties.items() if "array" in schema_types(document, s)}
-    casters = {n: scalar_caster(schema_types(document, s) - {"array"}) for n, s in properties.items()}
+    casters: dict[str, Callable[[str], Any]] = {}
+    arrays: dict[str, str | None] = {}
+    for name, field_schema in properties.items():
+        types = schema_types(document, field_schema)
+        if "array" in types and not types & {"string", "object"}:
+            casters[name] = scalar_caster(schema_types(document, items_schema(document, field_schema)))
+            style, explode = styles.get(name, ("form", True))
+            arrays[name] = None if explode else SEPARATORS.get(style, ",")
+        else:
+            casters[name] = scalar_caster(types - {"array"})
+            if "array" in types:
+                arrays[name] = None
     return casters, arrays
 
 
 def _collect(
-    pairs: list[tuple[str, str]], casters: Mapping[str, Callable[[str], Any]], arrays: set[str]
+    pairs: list[tuple[str, str]],
+    casters: Mapping[str, Callable[[str], Any]],
+    arrays: Mapping[str, str | None],
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in pairs:
-        typed = casters.get(name, str)(value)
-        if name in arrays:
-            out.setdefault(name, []).append(typed)
-        else:
-            out[name] = typed
+        cast = casters.get(name, str)
+        if name not in arrays:
+            out[name] = cast(value)
+            continue
+        separator = arrays[name]
+        items = out.setdefault(name, [])
+        items.extend(cast(v) for v in (value.split(separator) if separator else [value]))
     return out
 
 
-def _form_parser(document: Any, schema: dict[str, Any]) -> Parser:
-    casters, arrays = _form_fields(document, schema)
+def _form_parser(document: Any, schema: dict[str, Any], styles: Mapping[str, tuple[str, bool]]) -> Parser:
+    casters, arrays = _form_fields(document, schema, styles)
 
     def parse(raw: bytes, _: str) -> dict[str, Any]:
         try:
@@ -234,7 +255,7 @@ def _no_parts(raw: bytes, boundary: str | None) -> bool:
 
 
 def _multipart_parser(document: Any, schema: dict[str, Any]) -> Parser:
-    casters, arrays = _form_fields(document, schema)
+    casters, arrays = _form_fields(document, schema, {})  # 3.0 applies no `encoding` style to multipart
 
     def parse(raw: bytes, content_type: str) -> dict[str, Any]:
         head = b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n"

@@ -37,6 +37,8 @@ class MediaType:
     schema: dict[str, Any] | None
     example: Any = NO_EXAMPLE
     examples: Mapping[str, Any] = field(default_factory=dict)
+    # Form field name → its (style, explode) where the document gives an `encoding` (urlencoded forms)
+    field_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,9 +234,20 @@ def _media(document: dict[str, Any], content: Any) -> tuple[MediaType, ...]:
                 schema=schema if isinstance(schema, dict) else None,
                 example=node.get("example", NO_EXAMPLE),
                 examples=examples,
+                field_styles=_field_styles(node.get("encoding")),
             )
         )
     return tuple(out)
+
+
+def _field_styles(encoding: Any) -> dict[str, tuple[str, bool]]:
+    """(style, explode) of each form field the `encoding` map names; 3.0's defaults fill the gaps."""
+    styles = {}
+    for name, node in (encoding if isinstance(encoding, dict) else {}).items():
+        if isinstance(node, dict) and ("style" in node or "explode" in node):
+            style = node.get("style") if isinstance(node.get("style"), str) else "form"
+            styles[str(name)] = (style, bool(node.get("explode", style == "form")))
+    return styles
 
 
 def _request_body(document: dict[str, Any], raw: Any) -> RequestBody | None:
