@@ -242,10 +242,10 @@ def _media(document: dict[str, Any], content: Any) -> tuple[MediaType, ...]:
 
 def _field_styles(encoding: Any) -> dict[str, tuple[str, bool]]:
     """(style, explode) of each form field the `encoding` map names; 3.0's defaults fill the gaps."""
-    styles = {}
+    styles: dict[str, tuple[str, bool]] = {}
     for name, node in (encoding if isinstance(encoding, dict) else {}).items():
         if isinstance(node, dict) and ("style" in node or "explode" in node):
-            style = node.get("style") if isinstance(node.get("style"), str) else "form"
+            style = str(node["style"]) if isinstance(node.get("style"), str) else "form"
             styles[str(name)] = (style, bool(node.get("explode", style == "form")))
     return styles
 
