@@ -73,6 +73,8 @@ def load_schema(options: VerifyOptions) -> Any:
             schema = schemathesis.openapi.from_url(
                 location, config=config, headers=dict(options.headers), timeout=options.request_timeout
             )
+        elif (converted := converted_swagger(Path(location))) is not None:
+            schema = schemathesis.openapi.from_dict(converted, config=config)
         else:
             schema = schemathesis.openapi.from_path(Path(location), config=config)
     except LoaderError as error:
@@ -83,6 +85,26 @@ def load_schema(options: VerifyOptions) -> Any:
         schema.config.base_url = options.origin.rstrip("/") + schema.declared_base_path().rstrip("/")
     _check_names(options.checks)
     return schema
+
+
+def converted_swagger(path: Path) -> dict[str, Any] | None:
+    """The OpenAPI 3.0 reading of a Swagger 2.0 file, the one `serve` answers from; None for others.
+
+    schemathesis reads Swagger 2.0 itself, but takes an operation's `produces` as the media types of
+    every response, so a correct 204 without a Content-Type fails; and the two readings would differ.
+    A broken Swagger 2.0 file raises the loader's one-paragraph `SpecError`.
+    """
+    from specmock.errors import SpecError
+    from specmock.spec.loader import load_spec
+    from specmock.spec.parse import parse_document
+    from specmock.spec.swagger2 import is_swagger
+
+    try:
+        if not is_swagger(parse_document(path.read_bytes(), str(path))):
+            return None
+    except (OSError, SpecError):
+        return None  # not readable as a document: schemathesis says why, as for any other file
+    return load_spec(path).document
 
 
 def engine_config(options: VerifyOptions) -> Any:

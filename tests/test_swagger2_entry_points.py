@@ -1,0 +1,79 @@
+"""Every place that takes a SPEC takes a Swagger 2.0 document: serve (file or folder), check, fixtures,
+the pytest plugin and the Python API (`create_app`; `verify` is in tests/verify)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+
+from specmock.cli import main
+from specmock.server import api_name, create_app, resolve_spec
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+SEPARATE = CORPUS / "swagger2-petstore-separate" / "spec" / "swagger.json"
+PETSTORE = CORPUS / "swagger2-petstore" / "swagger.yaml"
+
+pytest_plugins = ["pytester"]
+
+
+def test_a_folder_holding_swagger_yaml_is_a_spec_named_after_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "petstore"
+    folder.mkdir()
+    shutil.copy(PETSTORE, folder / "swagger.yaml")
+    assert resolve_spec(folder) == folder / "swagger.yaml"
+    assert api_name(resolve_spec(folder)) == "petstore"
+
+
+def test_check_reports_the_conversion() -> None:
+    result = CliRunner().invoke(main, ["check", str(PETSTORE)])
+    assert result.exit_code == 0, result.output
+    assert "Swagger 2.0, converted to OpenAPI 3.0, 20 operations, mounted at /v2" in result.output
+    assert "Converted from Swagger 2.0: everything was carried over" in result.output
+
+
+def test_fixtures_are_written_and_served_back(tmp_path: Path) -> None:
+    out = tmp_path / "fixtures"
+    result = CliRunner().invoke(
+        main, ["fixtures", str(SEPARATE), "--seed", "4", "--count", "3", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    pets = json.loads((out / "pets.json").read_text())
+    assert len(pets) == 3
+    pets[0]["name"] = "Edited in the fixture file"
+    (out / "pets.json").write_text(json.dumps(pets))
+    client = TestClient(create_app(SEPARATE, seed=4, fixtures=out), base_url="http://testserver")
+    answer = client.get(f"/api/pets/{pets[0]['id']}")
+    assert answer.status_code == 200
+    assert answer.json()["name"] == "Edited in the fixture file"
+
+
+USER_TESTS = f"""
+import httpx
+
+SPEC = {str(SEPARATE)!r}
+
+
+def test_a_served_swagger_sandbox(specmock):
+    server = specmock(SPEC, seed=1)
+    created = httpx.post(server.url + "/api/pets", json={{"id": 77, "name": "Rex"}})
+    assert created.status_code == 200
+    assert httpx.get(server.url + "/api/pets/77").json()["name"] == "Rex"
+
+
+def test_an_in_process_swagger_sandbox(specmock_asgi):
+    sandbox = specmock_asgi(SPEC, seed=1)
+    assert sandbox.client.get("/api/pets", params={{"limit": 2, "tags": "a,b"}}).status_code == 200
+    assert sandbox.client.get("/api/pets/x").status_code == 422  # no 4xx documented: problem+json
+"""
+
+
+@pytest.mark.slow
+def test_the_pytest_plugin_serves_swagger_documents(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_swagger_sandbox=USER_TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
