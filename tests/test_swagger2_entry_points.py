@@ -29,6 +29,15 @@ def test_a_folder_holding_swagger_yaml_is_a_spec_named_after_the_folder(tmp_path
     assert api_name(resolve_spec(folder)) == "petstore"
 
 
+def test_a_spec_given_by_its_bare_file_name_is_named_after_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "petstore"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    assert api_name(Path("swagger.yaml")) == api_name(Path("openapi.yaml")) == "petstore"
+
+
 def test_check_reports_the_conversion() -> None:
     result = CliRunner().invoke(main, ["check", str(PETSTORE)])
     assert result.exit_code == 0, result.output

@@ -60,7 +60,9 @@ def resolve_spec(argument: str | Path) -> Path:
 
 
 def api_name(spec_path: Path) -> str:
-    return spec_path.parent.name if spec_path.stem in ("openapi", "swagger", "schema") else spec_path.stem
+    if spec_path.stem in ("openapi", "swagger", "schema"):  # named after its folder (also for "openapi.yaml")
+        return spec_path.absolute().parent.name or spec_path.stem
+    return spec_path.stem
 
 
 def build_apis(config: MockConfig) -> list[Api]:
