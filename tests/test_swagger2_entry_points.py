@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
+import httpx
 import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from specmock.cli import main
-from specmock.server import api_name, create_app, resolve_spec
+from specmock.server import api_name, create_app, free_port, resolve_spec
+from tests.integration.test_serve_command import SPECMOCK, stop, wait_ready
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SEPARATE = CORPUS / "swagger2-petstore-separate" / "spec" / "swagger.json"
@@ -36,6 +39,28 @@ def test_a_spec_given_by_its_bare_file_name_is_named_after_the_working_folder(
     folder.mkdir()
     monkeypatch.chdir(folder)
     assert api_name(Path("swagger.yaml")) == api_name(Path("openapi.yaml")) == "petstore"
+
+
+def test_serve_says_the_document_was_converted_and_serves_it(tmp_path: Path) -> None:
+    shutil.copytree(SEPARATE.parents[1], tmp_path / "pets")
+    parameters = tmp_path / "pets" / "spec" / "parameters.json"
+    parameters.write_text(parameters.read_text().replace('"csv"', '"tsv"'))  # one thing to report
+    spec = tmp_path / "pets" / "spec" / "swagger.json"
+    port = free_port()
+    command = [str(SPECMOCK), "serve", str(spec), "--port", str(port), "--quiet"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        wait_ready(process, f"http://127.0.0.1:{port}")
+        assert httpx.get(f"http://127.0.0.1:{port}/api/pets", params={"tags": "a"}).status_code == 200
+    finally:
+        stop(process)
+    banner = process.stdout.read().decode() if process.stdout else ""
+    assert (
+        f"specmock: spec (4 operations, converted from Swagger 2.0; 1 not carried over "
+        f"(`specmock check` lists them)) at http://127.0.0.1:{port}/api/"
+    ) in banner
 
 
 def test_check_reports_the_conversion() -> None:

@@ -8,12 +8,25 @@ import os
 import sys
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from specmock import __version__
 from specmock.config import MockConfig
 from specmock.errors import SpecmockError
+
+if TYPE_CHECKING:
+    from specmock.spec.loader import LoadedSpec
+
+
+def _converted(spec: LoadedSpec) -> str:
+    """What the start-up line adds for a converted document (nothing for a 3.x one)."""
+    if not spec.converted_from:
+        return ""
+    lost = len(spec.not_carried_over)
+    note = f"; {lost} not carried over (`specmock check` lists them)" if lost else ""
+    return f", converted from {spec.converted_from}{note}"
 
 
 def _fail(error: SpecmockError) -> None:
@@ -98,7 +111,8 @@ def serve(
         return
     for api in app.apis:
         click.echo(
-            f"specmock: {api.name} ({len(api.operations)} operations) at http://{host}:{port}{api.base_path}/",
+            f"specmock: {api.name} ({len(api.operations)} operations{_converted(api.spec)}) "
+            f"at http://{host}:{port}{api.base_path}/",
             err=True,
         )
     if workers > 1:
