@@ -1,9 +1,15 @@
-"""Drive schemathesis (positive data) against an in-process specmock app and collect every failure."""
+"""Drive schemathesis (positive data) against an in-process specmock app and collect every failure.
+
+Used by the suite (``test_corpus.py``, a bounded, seeded sample) and by the full sweep run by hand
+(``python -m tests.contract.sweep``).
+"""
 
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import schemathesis
@@ -43,6 +49,19 @@ CHECKS = [
 ]
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One schemathesis failure on one request: what kind, on which operation, and what it saw."""
+
+    operation: str  # "POST /conversations"
+    kind: str  # the failure class and its distinguishing detail, e.g. "UndefinedStatusCode 406"
+    status: int | None  # the response status
+    message: str  # one line
+
+    def __str__(self) -> str:
+        return f"{self.operation}: [{self.status}] {self.kind}: {self.message[:300]}"
+
+
 def credentials(document: dict[str, Any]) -> dict[str, str]:
     """One well-formed credential for every security scheme the document declares."""
     headers: dict[str, str] = {}
@@ -69,6 +88,10 @@ def load_schema(app: SpecmockApp, api_name: str) -> Any:
     return schemathesis.openapi.from_asgi(url, app)
 
 
+def operations_of(app: SpecmockApp, api_name: str) -> list[Any]:
+    return [result.ok() for result in load_schema(app, api_name).get_all_operations()]
+
+
 def run_positive(
     app: SpecmockApp,
     api_name: str,
@@ -76,31 +99,62 @@ def run_positive(
     max_examples: int,
     part: int = 0,
     parts: int = 1,
+    sample: int | None = None,
+    refusals: bool = False,
     schema: Any = None,
     checks: list[Any] = CHECKS,
-) -> list[str]:
-    """Failures of ``checks`` over the document the app serves (or ``schema``, already loaded)."""
-    schema = load_schema(app, api_name) if schema is None else schema
+) -> list[Finding]:
+    """Findings of ``checks`` over the operations of one part (``index % parts == part``) of the
+    document the app serves (or ``schema``, already loaded); ``sample`` keeps every n-th of them (a
+    deterministic subset for bounded runs)."""
     headers = credentials(app.apis[0].document)
-    failures: list[str] = []
-    operations = [r.ok() for r in schema.get_all_operations()]
-    for index, operation in enumerate(operations):
-        if index % parts == part:
-            failures.extend(_check_operation(operation, headers, max_examples, checks))
-    return failures
+    schema = load_schema(app, api_name) if schema is None else schema
+    operations = [result.ok() for result in schema.get_all_operations()][part::parts]
+    if sample:
+        operations = operations[::sample]
+    findings: list[Finding] = []
+    for operation in operations:
+        findings.extend(check_operation(operation, headers, max_examples, refusals, checks))
+    return findings
 
 
-def describe(exc: BaseException) -> str:
-    """One line per distinct schemathesis failure (the check and what it saw), excused ones left out."""
+def findings_of(exc: BaseException, operation: str, status: int | None) -> list[Finding]:
+    """One finding per distinct schemathesis failure in ``exc``, the excused one left out."""
     parts = exc.exceptions if isinstance(exc, BaseExceptionGroup) else (exc,)
-    texts = [(type(p).__name__, " ".join(str(p).split())) for p in parts]
-    return " | ".join(f"{name}: {text[:300]}" for name, text in texts if not excused(text))
+    out = []
+    for failure in parts:
+        text = " ".join(str(failure).split())
+        if not excused(text):
+            out.append(Finding(operation, kind_of(failure), status, text))
+    return out
 
 
-def _check_operation(
-    operation: Any, headers: dict[str, str], max_examples: int, checks: list[Any]
-) -> Iterable[str]:
-    found: list[str] = []
+def kind_of(failure: BaseException) -> str:
+    """The class of a failure: its type plus what tells one wrong answer from another."""
+    name = type(failure).__name__
+    if hasattr(failure, "status_code"):  # UndefinedStatusCode
+        return f"{name} {failure.status_code}"
+    schema_path = getattr(failure, "schema_path", None)
+    if schema_path:  # JsonSchemaError: the keyword that failed
+        return f"{name} {schema_path[-1]}"
+    return name
+
+
+REFUSALS = frozenset({400, 406, 415, 422})  # what specmock answers a request it finds invalid
+CONFLICT = re.compile(r"is already taken|already exists")
+
+
+def check_operation(
+    operation: Any,
+    headers: dict[str, str],
+    max_examples: int,
+    refusals: bool = False,
+    checks: list[Any] = CHECKS,
+) -> list[Finding]:
+    """Findings of the five checks; with ``refusals``, also every request built from positive data
+    that specmock refused as invalid (``Refused <status>``, with what it found)."""
+    label = f"{operation.method.upper()} {operation.path}"
+    found: list[Finding] = []
 
     @settings(
         max_examples=max_examples,
@@ -113,12 +167,16 @@ def _check_operation(
     @given(data=st.data())
     def run(data: st.DataObject) -> None:
         case = data.draw(operation.as_strategy())
+        response = case.call(headers=headers)
+        if refusals and response.status_code in REFUSALS:
+            violations = "; ".join(response.headers.get("specmock-violations") or ())  # header → [values]
+            # a unique field already taken is the store's answer, not a refusal of the request's form
+            kind = "Conflict" if CONFLICT.search(violations) else "Refused"
+            found.append(Finding(label, f"{kind} {response.status_code}", response.status_code, violations))
         try:
-            case.call_and_validate(headers=headers, checks=checks)
+            case.validate_response(response, checks=checks, headers=headers)
         except (Exception, BaseExceptionGroup) as exc:  # collected and reported together below
-            reasons = describe(exc)
-            if reasons:
-                found.append(f"{operation.method.upper()} {operation.path}: {reasons}")
+            found.extend(findings_of(exc, label, response.status_code))
 
     try:
         run()
@@ -127,8 +185,9 @@ def _check_operation(
         # constraints contradict each other): nothing reaches specmock, so there is nothing to check.
         pass
     except (Exception, BaseExceptionGroup) as exc:  # e.g. no data can be built for this operation
-        found.append(
-            f"{operation.method.upper()} {operation.path}: generation failed: {type(exc).__name__}: "
-            f"{str(exc)[:300]}"
-        )
+        found.append(Finding(label, "GenerationFailed", None, f"{type(exc).__name__}: {str(exc)[:300]}"))
     return found
+
+
+def summary(findings: Iterable[Finding]) -> str:
+    return "\n".join(str(f) for f in findings)

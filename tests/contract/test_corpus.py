@@ -42,4 +42,4 @@ def test_specmock_conforms_to_real_world_documents(document: str, part: int, par
         pytest.fail(f"{path} is missing: the shared corpus is part of the test environment")
     app = create_app(path, seed=1)
     failures = run_positive(app, api_name(path), max_examples=MAX_EXAMPLES, part=part, parts=parts)
-    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:40])
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(map(str, failures[:40]))

@@ -60,7 +60,7 @@ def test_the_converted_document_holds_against_the_mock(document: str) -> None:
     path = CORPUS / document
     app = create_app(path, seed=1)
     failures = run_positive(app, api_name(path), max_examples=MAX_EXAMPLES, checks=VALID_CHECKS)
-    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:40])
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(map(str, failures[:40]))
 
 
 @pytest.mark.slow
@@ -74,4 +74,4 @@ def test_the_original_swagger_document_holds_against_the_mock(document: str) -> 
     failures = run_positive(
         app, api_name(path), max_examples=MAX_EXAMPLES, schema=schema, checks=ORIGINAL_CHECKS
     )
-    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:40])
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(map(str, failures[:40]))

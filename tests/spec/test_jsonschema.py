@@ -184,7 +184,7 @@ def test_discriminator_selects_the_mapped_branch() -> None:
                     "type": "object",
                     "properties": {"kind": {"type": "string"}, "lives": {"type": "integer"}},
                 },
-                "Dog": {"type": "object", "properties": {"kind": {"type": "string"}}},
+                "Dog": {"type": "object", "properties": {"kind": {"type": "string"}}, "additionalProperties": False},
                 "Pet": {
                     "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
                     "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat"}},
@@ -193,13 +193,48 @@ def test_discriminator_selects_the_mapped_branch() -> None:
         }
     }
     validator = SchemaCompiler(doc, "3.0").validator({"$ref": "#/components/schemas/Pet"}, "request")
-    assert validator.is_valid({"kind": "cat", "lives": 9})  # a plain oneOf fails: Dog matches too
+    assert validator.is_valid({"kind": "cat"})  # a plain oneOf fails: Dog matches too
     assert validator.is_valid({"kind": "Dog"})
+    assert validator.is_valid({"kind": "cat", "lives": 9})  # only Cat: valid either way
+    # neither branch holds: the one the discriminator names reports its own errors
     assert violations(validator, {"kind": "cat", "lives": "nine"}) == [
         ("/lives", '"nine" is not of type "integer"')
     ]
-    assert not validator.is_valid({"lives": 9})
-    assert not validator.is_valid({"kind": "cow"})
+    assert not validator.is_valid({"kind": "cow", "lives": "nine"})
+    assert not validator.is_valid([])
+
+
+def test_a_discriminator_is_a_hint_whatever_the_plain_schema_accepts_is_valid() -> None:
+    # No mapping, and the values the branches hold are not schema names (the issue's POST /conversations).
+    doc = {
+        "components": {
+            "schemas": {
+                "UserSource": {
+                    "type": "object",
+                    "required": ["type", "id"],
+                    "properties": {"type": {"const": "user"}, "id": {"type": "string"}},
+                },
+                "LeadSource": {
+                    "type": "object",
+                    "required": ["type", "email"],
+                    "properties": {"type": {"const": "lead"}, "email": {"type": "string"}},
+                },
+                "Source": {
+                    "anyOf": [
+                        {"$ref": "#/components/schemas/UserSource"},
+                        {"$ref": "#/components/schemas/LeadSource"},
+                    ],
+                    "discriminator": {"propertyName": "type"},
+                },
+            }
+        }
+    }
+    validator = SchemaCompiler(doc, "3.1").validator({"$ref": "#/components/schemas/Source"}, "request")
+    assert validator.is_valid({"type": "user", "id": "7"})
+    assert validator.is_valid({"type": "lead", "email": "a@b.c"})
+    assert not validator.is_valid({"type": "user", "email": "a@b.c"})
+    # a schema name as the value selects that branch, which still has to hold
+    assert violations(validator, {"type": "UserSource", "id": "7"}) == [("/type", '"user" was expected')]
 
 
 def test_validators_are_cached_by_ref_and_by_schema_object() -> None:

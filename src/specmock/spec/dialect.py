@@ -10,8 +10,9 @@ intent is plain and the reference validator is stricter than the specification:
   them is allowed either way (openapi-schema-validator's read/write validators refuse them).
 * Formats: only the ones openapi-schema-validator asserts are kept (``FORMATS``); ``int32``/``int64``
   become numeric bounds; every other format is an annotation and is dropped.
-* ``discriminator`` + ``oneOf``/``anyOf`` selects the mapped schema by the property's value, as
-  openapi-schema-validator does, so overlapping branches do not fail ``oneOf``.
+* ``discriminator`` is a hint: every value the plain ``oneOf``/``anyOf`` accepts is valid (values that
+  are neither mapped nor schema names included); a value whose property selects a branch it satisfies
+  is valid too, as in openapi-schema-validator, so overlapping branches do not fail ``oneOf``.
 * 3.0 keeps only the keywords 3.0 defines (``const``, ``patternProperties``… are ignored there, as
   openapi-schema-validator ignores them).
 """
@@ -196,6 +197,9 @@ class NodeConverter:
             out["format"] = value
 
     def _discriminator(self, out: Schema, node: Schema) -> None:
+        """A discriminator is a hint: whatever the plain ``oneOf``/``anyOf`` accepts stays valid. It
+        also accepts a value its property selects a valid branch for (overlapping ``oneOf`` branches
+        would fail plain JSON Schema), and a known value reports the selected branch's errors."""
         spec = node.get("discriminator")
         if not isinstance(spec, dict) or not isinstance(spec.get("propertyName"), str):
             return
@@ -206,20 +210,19 @@ class NodeConverter:
         targets = _discriminator_targets(spec, node[keyword])
         if not targets:
             return
-        del out[keyword]
+        plain = {keyword: out.pop(keyword)}
+        known = {
+            "type": "object",
+            "required": [name],
+            "properties": {name: {"enum": [value for value, _ in targets]}},
+        }
         # if/then per value rather than anyOf, so a failing branch reports its own errors
-        group: list[Any] = [
-            {
-                "type": "object",
-                "required": [name],
-                "properties": {name: {"enum": [value for value, _ in targets]}},
-            }
-        ]
-        group += [
+        selected = [
             {"if": {"properties": {name: {"const": value}}}, "then": {"$ref": self.ref_hook(ref)}}
             for value, ref in targets
         ]
-        out.setdefault("allOf", []).extend(group)
+        hinted = {"if": plain, "else": {"if": known, "then": {"allOf": selected}, "else": plain}}
+        out.setdefault("allOf", []).append(hinted)
 
     def _nullable(self, out: Schema, node: Schema) -> Schema:
         if node.get("nullable") is not True:
