@@ -1,7 +1,8 @@
 """jsonschema_rs on the converted schema agrees with openapi-schema-validator on random instances.
 
 "Strict" cases must agree both ways. The others are where the conversion is knowingly more lenient
-(nullable beside enum/$ref, readOnly/writeOnly present, date-time edge cases): there every instance
+(nullable beside enum/$ref, readOnly/writeOnly present, date-time edge cases, a discriminator
+read as a hint): there every instance
 openapi-schema-validator accepts must be accepted too.
 """
 
@@ -157,8 +158,10 @@ CASES: list[tuple[str, str, dict[str, Any], str, bool, list[Any]]] = [
         True,
         ["ab", 3, 0.5],
     ),
-    ("discriminator-30", "3.0", PETS, "request", True, [{"kind": "cat", "a": 1}, {"kind": "Dog", "b": "x"}]),
-    ("discriminator-31", "3.1", PETS, "response", True, [{"kind": "Cat", "a": 1}, {"kind": "Dog", "b": "x"}]),
+    # A discriminator is a hint: what the plain oneOf accepts stays valid, where openapi-schema-validator
+    # checks only the branch the value names (tests/spec/test_request_acceptance.py).
+    ("discriminator-30", "3.0", PETS, "request", False, [{"kind": "cat", "a": 1}, {"kind": "Dog", "b": "x"}]),
+    ("discriminator-31", "3.1", PETS, "response", False, [{"kind": "Cat", "a": 1}, {"kind": "Dog", "b": "x"}]),
     ("read-only-request", "3.0", {"$ref": "#/components/schemas/Account"}, "request", False, WRITE),
     ("write-only-response", "3.0", {"$ref": "#/components/schemas/Account"}, "response", False, READ),
     ("read-only-31", "3.1", {"$ref": "#/components/schemas/Account"}, "request", False, WRITE),
