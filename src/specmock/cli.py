@@ -59,6 +59,11 @@ def main() -> None:
     help="Accept only this credential (repeatable); default: any well-formed credential.",
 )
 @click.option(
+    "--strict-accept",
+    is_flag=True,
+    help="Answer 406 when no documented media type fits Accept, even where the operation documents no 406.",
+)
+@click.option(
     "--workers",
     default=1,
     show_default=True,
@@ -82,6 +87,7 @@ def serve(
     base_path: str | None,
     cors: bool,
     api_keys: tuple[str, ...],
+    strict_accept: bool,
     workers: int,
     quiet: bool,
     fixtures_dir: Path | None,
@@ -100,6 +106,7 @@ def serve(
         base_path=base_path,
         cors=cors,
         api_keys=api_keys,
+        strict_accept=strict_accept,
         quiet=quiet,
         workers=workers,
         fixtures=fixtures_dir,

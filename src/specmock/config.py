@@ -18,6 +18,7 @@ class MockConfig:
     cors: bool = True
     validate_responses: bool = True
     api_keys: tuple[str, ...] = ()  # when set, only these credentials (and issued tokens) pass
+    strict_accept: bool = False  # 406 for an unacceptable Accept even where the operation documents no 406
     quiet: bool = False
     workers: int = 1
     fixtures: Path | None = None

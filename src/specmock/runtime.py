@@ -48,9 +48,20 @@ class CompiledOperation:
     fingerprint_headers: tuple[str, ...]  # every header the answer can depend on
     success: Plan  # the plan of a valid request that asks for no particular status
     stateful: bool  # the store answers it (when the client does not ask for a status or an example)
+    # Whether an Accept no documented media type fits is refused with 406 (RFC 9110 lets a server
+    # disregard Accept): only where the operation documents 406, or with --strict-accept.
+    refuses_unacceptable: bool
+    # An `Accept` header parameter the operation declares: a value it admits is never refused.
+    declared_accept: Check | None
     media_choices: Memo = field(default_factory=lambda: Memo(MEDIA_MEMO_SIZE))  # (key, Accept) → choice
     # (status, media type chosen) → (the documented response, its media type) of a store's answer
     answers: Memo = field(default_factory=lambda: Memo(MEDIA_MEMO_SIZE))
+
+    def refuses(self, accept: str) -> bool:
+        """Whether this Accept, which no documented media type fits, gets a 406."""
+        if not self.refuses_unacceptable:
+            return False
+        return self.declared_accept is None or bool(self.declared_accept(accept))
 
     def path_values(self, path: str) -> dict[str, str]:
         if not self.path_names:
@@ -114,6 +125,8 @@ class Api:
             fingerprint_headers=_headers_read_by(operation, self.schemes),
             success=success_plan(operation),
             stateful=self.sandbox.handles(operation.key),
+            refuses_unacceptable=self.config.strict_accept or "406" in operation.responses,
+            declared_accept=_declared_accept(operation, lambda s: self.check(s, "request")),
         )
 
     def version(self) -> tuple[int, int]:
@@ -149,6 +162,13 @@ def _headers_read_by(operation: Operation, schemes: Mapping[str, SecurityScheme]
             elif scheme.location == "header" and scheme.param_name:
                 names.add(scheme.param_name.lower())
     return tuple(sorted(names))
+
+
+def _declared_accept(operation: Operation, compile_check: Callable[[dict[str, Any]], Check]) -> Check | None:
+    for param in operation.parameters:
+        if param.location == "header" and param.name.lower() == "accept":
+            return compile_check(param.schema)
+    return None
 
 
 def _as_check(validator: Any) -> Check:

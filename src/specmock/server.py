@@ -116,6 +116,7 @@ def config_to_env(config: MockConfig) -> str:
             "base_path": config.base_path,
             "cors": config.cors,
             "api_keys": list(config.api_keys),
+            "strict_accept": config.strict_accept,
             "quiet": config.quiet,
             "fixtures": str(config.fixtures) if config.fixtures else None,
         }

@@ -184,7 +184,11 @@ def test_discriminator_selects_the_mapped_branch() -> None:
                     "type": "object",
                     "properties": {"kind": {"type": "string"}, "lives": {"type": "integer"}},
                 },
-                "Dog": {"type": "object", "properties": {"kind": {"type": "string"}}, "additionalProperties": False},
+                "Dog": {
+                    "type": "object",
+                    "properties": {"kind": {"type": "string"}},
+                    "additionalProperties": False,
+                },
                 "Pet": {
                     "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
                     "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat"}},

@@ -161,7 +161,14 @@ CASES: list[tuple[str, str, dict[str, Any], str, bool, list[Any]]] = [
     # A discriminator is a hint: what the plain oneOf accepts stays valid, where openapi-schema-validator
     # checks only the branch the value names (tests/spec/test_request_acceptance.py).
     ("discriminator-30", "3.0", PETS, "request", False, [{"kind": "cat", "a": 1}, {"kind": "Dog", "b": "x"}]),
-    ("discriminator-31", "3.1", PETS, "response", False, [{"kind": "Cat", "a": 1}, {"kind": "Dog", "b": "x"}]),
+    (
+        "discriminator-31",
+        "3.1",
+        PETS,
+        "response",
+        False,
+        [{"kind": "Cat", "a": 1}, {"kind": "Dog", "b": "x"}],
+    ),
     ("read-only-request", "3.0", {"$ref": "#/components/schemas/Account"}, "request", False, WRITE),
     ("write-only-response", "3.0", {"$ref": "#/components/schemas/Account"}, "response", False, READ),
     ("read-only-31", "3.1", {"$ref": "#/components/schemas/Account"}, "request", False, WRITE),

@@ -67,7 +67,9 @@ def _run(api: Api, compiled: CompiledOperation, request: MockRequest) -> MockRes
     no_choice = not diagnostics and prefs.code is None
     plan = compiled.success if no_choice else choose(compiled.operation, diagnostics, prefs.code)
     media, acceptable = _media(compiled, plan, request)
-    if not acceptable:
+    if not acceptable and not compiled.refuses(request.headers.get("accept", "")):
+        media, _ = _media(compiled, plan, request, ignore_accept=True)  # the documented media type
+    elif not acceptable:
         plan = error_plan(
             compiled.operation,
             Kind.NOT_ACCEPTABLE,
