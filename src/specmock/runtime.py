@@ -17,8 +17,10 @@ from urllib.parse import unquote, urlsplit
 from specmock.config import MockConfig
 from specmock.generation import Generator
 from specmock.memo import Memo
+from specmock.pipeline.casting import shape_of
 from specmock.pipeline.negotiate import Plan, success_plan
 from specmock.pipeline.security import SecurityChecker
+from specmock.pipeline.styles import Spelling, path_text
 from specmock.pipeline.validate_request import Check, RequestValidator
 from specmock.spec.jsonschema import Direction, SchemaCompiler, violations
 from specmock.spec.loader import LoadedSpec
@@ -43,6 +45,8 @@ class CompiledOperation:
     operation: Operation
     path_pattern: re.Pattern[str]
     path_names: tuple[str, ...]
+    # label / matrix primitives: `.5` / `;id=5` → `5`, the value a record id is compared with
+    path_texts: Mapping[str, Callable[[str], str]]
     request: RequestValidator
     security: SecurityChecker
     fingerprint_headers: tuple[str, ...]  # every header the answer can depend on
@@ -69,7 +73,11 @@ class CompiledOperation:
         match = self.path_pattern.match(path)
         if match is None:
             return {}
-        return {name: unquote(value) for name, value in zip(self.path_names, match.groups(), strict=True)}
+        values = {name: unquote(value) for name, value in zip(self.path_names, match.groups(), strict=True)}
+        for name, text in self.path_texts.items():
+            if name in values:
+                values[name] = text(values[name])
+        return values
 
 
 class Api:
@@ -120,6 +128,7 @@ class Api:
             operation=operation,
             path_pattern=pattern,
             path_names=tuple(template_names(operation.path)),
+            path_texts=_path_texts(operation, self.document),
             request=RequestValidator(operation, self.document, lambda s: self.check(s, "request")),
             security=SecurityChecker(operation.security, self.schemes, accepts),
             fingerprint_headers=_headers_read_by(operation, self.schemes),
@@ -162,6 +171,19 @@ def _headers_read_by(operation: Operation, schemes: Mapping[str, SecurityScheme]
             elif scheme.location == "header" and scheme.param_name:
                 names.add(scheme.param_name.lower())
     return tuple(sorted(names))
+
+
+def _path_texts(operation: Operation, document: Any) -> dict[str, Callable[[str], str]]:
+    texts = {}
+    for param in operation.parameters:
+        if param.location == "path" and param.style in ("label", "matrix"):
+            spelling = Spelling(
+                param.name, "path", param.style, param.explode, shape_of(document, param.schema)
+            )
+            text = path_text(spelling)
+            if text is not None:
+                texts[param.name] = text
+    return texts
 
 
 def _declared_accept(operation: Operation, compile_check: Callable[[dict[str, Any]], Check]) -> Check | None:

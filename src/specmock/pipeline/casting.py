@@ -1,24 +1,25 @@
-"""Raw strings from the URL, headers and forms → typed values, following each parameter's style.
+"""Strings from the URL, headers and forms → typed values, following the schema they are checked against.
 
 Casting never fails: a value that does not fit its schema type is passed on unchanged, and the
-schema validator reports it with the parameter's name.
+schema validator reports it with the parameter's name. ``styles`` decides which strings there are.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 
-from specmock.spec.model import Parameter
+from specmock.spec.refs import deref
 from specmock.spec.views import items_schema, merged_object, schema_types
 
 Caster = Callable[[str], Any]
+Typed = Callable[[Any], Any]  # str | list[str] | pairs | nested dict of strings → the typed value
 INTEGER = re.compile(r"^[+-]?\d+$")
 NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-SEPARATORS = {"spaceDelimited": " ", "pipeDelimited": "|"}
+MAX_DEPTH = 8
 
 
 def cast_integer(raw: str) -> Any:
@@ -44,69 +45,72 @@ def scalar_caster(types: set[str]) -> Caster:
     if "string" in types or not types:
         return str
     if "integer" in types and "number" not in types:
-        return cast_integer
-    if "number" in types:
-        return cast_number
-    if "boolean" in types:
-        return cast_boolean
-    if types == {"null"}:
+        caster: Caster = cast_integer
+    elif "number" in types:
+        caster = cast_number
+    elif "boolean" in types:
+        caster = cast_boolean
+    elif types == {"null"}:
         return cast_null
-    return str
+    else:
+        return str
+    return _nullable(caster) if "null" in types else caster
 
 
-def compile_caster(document: Any, param: Parameter) -> Callable[[list[str]], Any]:
-    """From the raw value(s) of one parameter to the value its schema is checked against."""
-    if param.content_type is not None:
-        return _json_content
-    types = schema_types(document, param.schema)
+def _nullable(caster: Caster) -> Caster:
+    return lambda raw: None if raw == "null" else caster(raw)
+
+
+def shape_of(document: Any, schema: Any) -> str:
+    """How a value of this schema is spelled in a URL or a form: primitive, array or object."""
+    types = schema_types(document, schema)
     if "array" in types and not types & {"string", "object"}:
-        item = scalar_caster(schema_types(document, items_schema(document, param.schema)))
-        return _array_caster(param, item)
+        return "array"
     if "object" in types:
-        properties, _, _ = merged_object(document, param.schema)
-        casters = {name: scalar_caster(schema_types(document, s)) for name, s in properties.items()}
-        return _object_caster(param, casters)
-    scalar = scalar_caster(types)
-    return lambda values: scalar(values[-1])
+        return "object"
+    return "primitive"
 
 
-def _json_content(values: list[str]) -> Any:
+def properties_of(document: Any, schema: Any) -> tuple[tuple[str, ...], bool]:
+    """An object schema's declared property names, and whether it admits others."""
+    properties, _, additional = merged_object(document, schema)
+    node = deref(document, schema)
+    declared_open = isinstance(node, dict) and "additionalProperties" in node and additional is not False
+    return tuple(properties), declared_open
+
+
+def compile_typed(document: Any, schema: Any, depth: int = 0) -> Typed:
+    """From the strings ``styles`` read for a value of this schema to the value the schema checks."""
+    shape = shape_of(document, schema)
+    if depth > MAX_DEPTH:
+        return lambda value: value
+    if shape == "array":
+        item = compile_typed(document, items_schema(document, schema), depth + 1)
+        return lambda value: [item(v) for v in value] if isinstance(value, list) else value
+    if shape == "object":
+        properties, _, additional = merged_object(document, schema)
+        casters = {n: compile_typed(document, s, depth + 1) for n, s in properties.items()}
+        other = compile_typed(document, additional, depth + 1) if isinstance(additional, dict) else _text
+
+        def cast_object(value: Any) -> Any:
+            if isinstance(value, dict):
+                return {k: casters.get(k, other)(v) for k, v in value.items()}
+            if isinstance(value, list):  # (name, value) pairs
+                return {k: casters.get(k, other)(v) for k, v in value}
+            return value
+
+        return cast_object
+    scalar = scalar_caster(schema_types(document, schema))
+    return lambda value: scalar(value) if isinstance(value, str) else value
+
+
+def _text(value: Any) -> Any:
+    return value
+
+
+def json_or_text(raw: str) -> Any:
+    """A value sent as JSON (``content: {application/json: …}`` parameters, JSON form parts)."""
     try:
-        return orjson.loads(values[-1])
+        return orjson.loads(raw)
     except orjson.JSONDecodeError:
-        return values[-1]
-
-
-def _array_caster(param: Parameter, item: Caster) -> Callable[[list[str]], Any]:
-    separator = SEPARATORS.get(param.style, ",")
-    split = not (param.location in ("query", "cookie") and param.style == "form" and param.explode)
-
-    def cast(values: list[str]) -> list[Any]:
-        raw = [part for value in values for part in value.split(separator)] if split else values
-        return [item(v) for v in raw]
-
-    return cast
-
-
-def _object_caster(param: Parameter, casters: dict[str, Caster]) -> Callable[[list[str]], Any]:
-    def cast(values: list[str]) -> Any:
-        value = values[-1]
-        if param.explode and param.location in ("header", "path"):
-            pairs = [p.partition("=")[::2] for p in value.split(",") if p]
-        else:
-            parts = value.split(",")
-            pairs = list(zip(parts[::2], parts[1::2], strict=False))
-        return {k: casters.get(k, str)(v) for k, v in pairs}
-
-    return cast
-
-
-def deep_object(
-    query: Mapping[str, list[str]], name: str, casters: Mapping[str, Caster]
-) -> dict[str, Any] | None:
-    """``filter[status]=paid&filter[limit]=3`` → {"status": "paid", "limit": 3}."""
-    prefix = name + "["
-    found = {k[len(prefix) : -1]: v[-1] for k, v in query.items() if k.startswith(prefix) and k.endswith("]")}
-    if not found:
-        return None
-    return {k: casters.get(k, str)(v) for k, v in found.items()}
+        return raw

@@ -12,15 +12,25 @@ from dataclasses import dataclass
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
-from urllib.parse import parse_qsl
 
 import orjson
 
 from specmock.diagnostics import Diagnostic, Kind
-from specmock.pipeline.casting import SEPARATORS, compile_caster, deep_object, scalar_caster
+from specmock.pipeline.casting import Typed, compile_typed, json_or_text, properties_of, shape_of
 from specmock.pipeline.request import MockRequest
-from specmock.spec.model import MediaType, Operation, Parameter
-from specmock.spec.views import items_schema, merged_object, schema_types
+from specmock.pipeline.styles import (
+    MISSING,
+    Fields,
+    Reader,
+    Spelling,
+    cookie_fields,
+    field_reader,
+    fields_of,
+    form_pairs,
+    segment_reader,
+)
+from specmock.spec.model import Encoding, MediaType, Operation, Parameter
+from specmock.spec.views import items_schema, merged_object
 
 Check = Callable[[Any], list[tuple[str, str]]]
 CheckFactory = Callable[[dict[str, Any]], Check]  # schema → check, compiled for the request direction
@@ -30,12 +40,15 @@ NO_BODY: Any = object()
 FLOAT_HINT = re.compile(rb"[0-9][.eE]")
 
 
+ParamReader = Callable[[MockRequest, Mapping[str, str], "Cookies"], Any]  # → strings, or MISSING
+
+
 @dataclass(frozen=True, slots=True)
 class ParamCheck:
     param: Parameter
-    cast: Callable[[list[str]], Any]
+    read: ParamReader
+    cast: Typed
     check: Check
-    object_casters: Mapping[str, Callable[[str], Any]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +61,7 @@ class BodyCheck:
 class RequestValidator:
     def __init__(self, operation: Operation, document: Any, compile_check: CheckFactory) -> None:
         self.params = tuple(
-            _param_check(document, p, compile_check)
+            _param_check(document, p, operation.parameters, compile_check)
             for p in operation.parameters
             if not (p.location == "header" and p.name.lower() in IGNORED_HEADERS)
         )
@@ -58,8 +71,9 @@ class RequestValidator:
 
     def validate(self, request: MockRequest, path_values: Mapping[str, str]) -> tuple[list[Diagnostic], Any]:
         found: list[Diagnostic] = []
+        cookies = Cookies(request)
         for check in self.params:
-            _check_param(check, request, path_values, found)
+            _check_param(check, request, path_values, cookies, found)
         body = self._check_body(request, found) if self.bodies or request.body else NO_BODY
         return found, body
 
@@ -102,12 +116,32 @@ def match_media(declared: Mapping[str, Any], content_type: str) -> Any:
     return None
 
 
+class Cookies:
+    """The request's cookies as name → values, read once and only when a parameter asks."""
+
+    __slots__ = ("_fields", "_request")
+
+    def __init__(self, request: MockRequest) -> None:
+        self._request = request
+        self._fields: dict[str, list[str]] | None = None
+
+    @property
+    def fields(self) -> dict[str, list[str]]:
+        if self._fields is None:
+            self._fields = cookie_fields(self._request.headers.get("cookie", ""))
+        return self._fields
+
+
 def _check_param(
-    check: ParamCheck, request: MockRequest, path_values: Mapping[str, str], found: list[Diagnostic]
+    check: ParamCheck,
+    request: MockRequest,
+    path_values: Mapping[str, str],
+    cookies: Cookies,
+    found: list[Diagnostic],
 ) -> None:
     param = check.param
-    value = _raw_value(check, request, path_values)
-    if value is NO_BODY:
+    raw = check.read(request, path_values, cookies)
+    if raw is MISSING:
         if param.required:
             found.append(
                 Diagnostic(
@@ -118,38 +152,61 @@ def _check_param(
                 )
             )
         return
-    for path, message in check.check(value):
+    for path, message in check.check(check.cast(raw)):
         inner = path.strip("/")
         name = f"{param.name}.{inner.replace('/', '.')}" if inner else param.name
         found.append(Diagnostic(Kind.INVALID, message, param.location, name))
 
 
-def _raw_value(check: ParamCheck, request: MockRequest, path_values: Mapping[str, str]) -> Any:
-    param = check.param
-    if param.location == "query":
-        if param.style == "deepObject" and check.object_casters is not None:
-            obj = deep_object(request.query, param.name, check.object_casters)
-            return NO_BODY if obj is None else obj
-        values = request.query.get(param.name)
-        if values == [""] and param.allow_empty:
-            values = None  # `allowEmptyValue: true`: `?limit=` means "not given"
-    elif param.location == "path":
-        values = [path_values[param.name]] if param.name in path_values else None
-    elif param.location == "header":
-        header = request.headers.get(param.name.lower())
-        values = None if header is None else [header]
-    else:
-        cookie = request.cookies.get(param.name)
-        values = None if cookie is None else [cookie]
-    return NO_BODY if values is None else check.cast(values)
+def _param_check(
+    document: Any, param: Parameter, siblings: tuple[Parameter, ...], compile_check: CheckFactory
+) -> ParamCheck:
+    shape = "primitive" if param.content_type is not None else shape_of(document, param.schema)
+    properties, open_object = properties_of(document, param.schema) if shape == "object" else ((), False)
+    spelling = Spelling(
+        name=param.name,
+        location=param.location,
+        style=param.style,
+        explode=param.explode,
+        shape=shape,
+        allow_reserved=param.allow_reserved,
+        properties=properties,
+        open_object=open_object,
+        claimed=frozenset(p.name for p in siblings if p.location == param.location and p is not param),
+    )
+    cast = json_or_text_typed if param.content_type is not None else compile_typed(document, param.schema)
+    return ParamCheck(param, _reader(spelling, param.allow_empty), cast, compile_check(param.schema))
 
 
-def _param_check(document: Any, param: Parameter, compile_check: CheckFactory) -> ParamCheck:
-    casters = None
-    if param.style == "deepObject":
-        properties, _, _ = merged_object(document, param.schema)
-        casters = {n: scalar_caster(schema_types(document, s)) for n, s in properties.items()}
-    return ParamCheck(param, compile_caster(document, param), compile_check(param.schema), casters)
+def json_or_text_typed(value: Any) -> Any:
+    return json_or_text(value) if isinstance(value, str) else value
+
+
+def _reader(spelling: Spelling, allow_empty: bool) -> ParamReader:
+    location, name = spelling.location, spelling.name
+    if location in ("path", "header"):
+        segment = segment_reader(spelling)
+        lower = name.lower()
+
+        def read_segment(request: MockRequest, path_values: Mapping[str, str], _: Cookies) -> Any:
+            raw = path_values.get(name) if location == "path" else request.headers.get(lower)
+            return MISSING if raw is None else segment(raw)
+
+        return read_segment
+    fields = field_reader(spelling)
+    if location == "cookie":
+        return lambda _request, _path, cookies: fields(cookies.fields)
+    if spelling.allow_reserved:
+        # reserved characters arrive as they are: `+` is a plus, not a space
+        return lambda request, _path, _cookies: fields(
+            fields_of(form_pairs(request.raw_query, keep_plus=True))
+        )
+    if allow_empty and spelling.shape == "primitive":
+        # `allowEmptyValue: true`: `?limit=` means "not given"
+        return lambda request, _path, _cookies: (
+            MISSING if request.query.get(name) == [""] else fields(request.query)
+        )
+    return lambda request, _path, _cookies: fields(request.query)
 
 
 def _body_check(document: Any, media: MediaType, compile_check: CheckFactory) -> BodyCheck:
@@ -158,9 +215,9 @@ def _body_check(document: Any, media: MediaType, compile_check: CheckFactory) ->
     if name == "application/json" or name.endswith("+json") or name in ("*/*", "application/*"):
         parse: Parser = _parse_json
     elif name == "application/x-www-form-urlencoded":
-        parse = _form_parser(document, schema, media.field_styles)
+        parse = _form_parser(document, media)
     elif name.startswith("multipart/"):
-        parse = _multipart_parser(document, schema)
+        parse = _multipart_parser(document, media)
     elif name.startswith("text/"):
         parse = _parse_text
     else:
@@ -196,56 +253,97 @@ def _parse_text(raw: bytes, _: str) -> str:
         raise ValueError("not UTF-8 text") from exc
 
 
-def _form_fields(
-    document: Any, schema: dict[str, Any], styles: Mapping[str, tuple[str, bool]]
-) -> tuple[dict[str, Callable[[str], Any]], dict[str, str | None]]:
-    """(caster per field, separator per array field: None when each value is one item).
-
-    An array field's items are cast to the items' type. ``styles`` (a urlencoded body's `encoding`)
-    says which arrays come in one value (`explode: false`: ``tags=a,b``); the others repeat their name.
-    """
-    properties, _, _ = merged_object(document, schema)
-    casters: dict[str, Callable[[str], Any]] = {}
-    arrays: dict[str, str | None] = {}
-    for name, field_schema in properties.items():
-        types = schema_types(document, field_schema)
-        if "array" in types and not types & {"string", "object"}:
-            casters[name] = scalar_caster(schema_types(document, items_schema(document, field_schema)))
-            style, explode = styles.get(name, ("form", True))
-            arrays[name] = None if explode else SEPARATORS.get(style, ",")
-        else:
-            casters[name] = scalar_caster(types - {"array"})
-            if "array" in types:
-                arrays[name] = None
-    return casters, arrays
+JSON_PART = re.compile(r"^application/([\w.+-]+\+)?json$")
 
 
-def _collect(
-    pairs: list[tuple[str, str]],
-    casters: Mapping[str, Callable[[str], Any]],
-    arrays: Mapping[str, str | None],
-) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in pairs:
-        cast = casters.get(name, str)
-        if name not in arrays:
-            out[name] = cast(value)
-            continue
-        separator = arrays[name]
-        items = out.setdefault(name, [])
-        items.extend(cast(v) for v in (value.split(separator) if separator else [value]))
-    return out
+@dataclass(frozen=True, slots=True)
+class FormField:
+    read: Reader
+    cast: Typed
+    json: bool  # the value arrives as JSON text (a part's or the encoding's content type)
+    reserved: bool  # allowReserved: `+` is a plus
+    claims: Callable[[str], bool]  # the field names this property consumes
 
 
-def _form_parser(document: Any, schema: dict[str, Any], styles: Mapping[str, tuple[str, bool]]) -> Parser:
-    casters, arrays = _form_fields(document, schema, styles)
+class FormBody:
+    """A form body's fields (urlencoded or multipart) → the object its schema checks, each property read
+    per its ``encoding`` (style, explode, allowReserved, contentType)."""
+
+    def __init__(self, document: Any, media: MediaType, multipart: bool) -> None:
+        properties, _, _ = merged_object(document, media.schema or {})
+        names = frozenset(properties)
+        self.fields: dict[str, FormField] = {}
+        for name, schema in properties.items():
+            encoding = media.encoding.get(name, Encoding())
+            shape = shape_of(document, schema)
+            declared, open_object = properties_of(document, schema) if shape == "object" else ((), False)
+            spelling = Spelling(
+                name=name,
+                location="body",
+                style=encoding.style,
+                explode=encoding.explode,
+                shape=shape,
+                allow_reserved=encoding.allow_reserved,
+                properties=declared,
+                open_object=open_object,
+                claimed=names - {name},
+            )
+            structured = multipart and _structured(document, schema)
+            json = bool(JSON_PART.match(encoding.content_type or "")) or (
+                encoding.content_type is None and structured
+            )
+            exploded = shape == "object" and encoding.explode and encoding.style != "deepObject"
+            claims = _claims(name, declared if exploded else (), encoding.style == "deepObject" or exploded)
+            cast = compile_typed(document, schema)
+            self.fields[name] = FormField(field_reader(spelling), cast, json, encoding.allow_reserved, claims)
+        self.reserved = any(f.reserved for f in self.fields.values())
+
+    def value(self, text_fields: Fields, raw_text: str | None, json_parts: frozenset[str]) -> dict[str, Any]:
+        reserved = fields_of(form_pairs(raw_text, keep_plus=True)) if self.reserved and raw_text else None
+        out: dict[str, Any] = {}
+        consumed: set[str] = set()
+        for name, field in self.fields.items():
+            source = reserved if field.reserved and reserved is not None else text_fields
+            if field.json or name in json_parts:
+                values = source.get(name)
+                if values is not None:
+                    parsed = [json_or_text(v) for v in values]
+                    out[name] = parsed[-1] if len(parsed) == 1 or not isinstance(parsed[-1], str) else parsed
+                    consumed.add(name)
+                continue
+            raw = field.read(source)
+            if raw is not MISSING:
+                out[name] = field.cast(raw)
+                consumed.update(key for key in text_fields if field.claims(key))
+        for key, values in text_fields.items():
+            if key not in consumed and key not in self.fields:
+                out[key] = values[-1]
+        return out
+
+
+def _structured(document: Any, schema: Any) -> bool:
+    """A multipart part sent as JSON by default: an object, or an array of objects or arrays."""
+    shape = shape_of(document, schema)
+    if shape == "object":
+        return True
+    return shape == "array" and shape_of(document, items_schema(document, schema)) != "primitive"
+
+
+def _claims(name: str, properties: tuple[str, ...], bracketed: bool) -> Callable[[str], bool]:
+    own = frozenset((name, *properties))
+    prefix = name + "["
+    return lambda key: key in own or (bracketed and key.startswith(prefix)) or key.split("[", 1)[0] in own
+
+
+def _form_parser(document: Any, media: MediaType) -> Parser:
+    form = FormBody(document, media, multipart=False)
 
     def parse(raw: bytes, _: str) -> dict[str, Any]:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ValueError("not UTF-8 text") from exc
-        return _collect(parse_qsl(text, keep_blank_values=True), casters, arrays)
+        return form.value(fields_of(form_pairs(text)), text, frozenset())
 
     return parse
 
@@ -254,8 +352,8 @@ def _no_parts(raw: bytes, boundary: str | None) -> bool:
     return boundary is not None and raw.strip() == b"--" + boundary.encode("latin-1") + b"--"
 
 
-def _multipart_parser(document: Any, schema: dict[str, Any]) -> Parser:
-    casters, arrays = _form_fields(document, schema, {})  # 3.0 applies no `encoding` style to multipart
+def _multipart_parser(document: Any, media: MediaType) -> Parser:
+    form = FormBody(document, media, multipart=True)
 
     def parse(raw: bytes, content_type: str) -> dict[str, Any]:
         head = b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n"
@@ -264,13 +362,15 @@ def _multipart_parser(document: Any, schema: dict[str, Any]) -> Parser:
             if _no_parts(raw, message.get_boundary()):
                 return {}  # a form with no fields: only the closing delimiter (what httpx sends)
             raise ValueError("not a multipart body")
-        pairs = []
+        pairs, json_parts = [], set()
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
             payload = part.get_payload(decode=True)
             if isinstance(name, str):
                 text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
                 pairs.append((name, text))
-        return _collect(pairs, casters, arrays)
+                if JSON_PART.match(part.get_content_type()):
+                    json_parts.add(name)
+        return form.value(fields_of(pairs), None, frozenset(json_parts))
 
     return parse

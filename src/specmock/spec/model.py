@@ -29,6 +29,17 @@ class Parameter:
     explode: bool
     content_type: str | None = None  # parameters declared with `content` instead of `schema`
     allow_empty: bool = False  # `allowEmptyValue` (query only); otherwise `?name=` is checked as ""
+    allow_reserved: bool = False  # `allowReserved` (query only): reserved characters arrive unencoded
+
+
+@dataclass(frozen=True, slots=True)
+class Encoding:
+    """How one property of a form body (urlencoded or multipart) is written."""
+
+    style: str = "form"
+    explode: bool = True
+    allow_reserved: bool = False
+    content_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +48,7 @@ class MediaType:
     schema: dict[str, Any] | None
     example: Any = NO_EXAMPLE
     examples: Mapping[str, Any] = field(default_factory=dict)
-    # Form field name → its (style, explode) where the document gives an `encoding` (urlencoded forms)
-    field_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
+    encoding: Mapping[str, Encoding] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +225,7 @@ def _parameter(document: dict[str, Any], node: dict[str, Any]) -> Parameter:
         explode=bool(node.get("explode", style == "form")),
         content_type=content_type,
         allow_empty=bool(node.get("allowEmptyValue")),
+        allow_reserved=bool(node.get("allowReserved")),
     )
 
 
@@ -234,20 +245,27 @@ def _media(document: dict[str, Any], content: Any) -> tuple[MediaType, ...]:
                 schema=schema if isinstance(schema, dict) else None,
                 example=node.get("example", NO_EXAMPLE),
                 examples=examples,
-                field_styles=_field_styles(node.get("encoding")),
+                encoding=_encoding(document, node.get("encoding")),
             )
         )
     return tuple(out)
 
 
-def _field_styles(encoding: Any) -> dict[str, tuple[str, bool]]:
-    """(style, explode) of each form field the `encoding` map names; 3.0's defaults fill the gaps."""
-    styles: dict[str, tuple[str, bool]] = {}
-    for name, node in (encoding if isinstance(encoding, dict) else {}).items():
-        if isinstance(node, dict) and ("style" in node or "explode" in node):
-            style = str(node["style"]) if isinstance(node.get("style"), str) else "form"
-            styles[str(name)] = (style, bool(node.get("explode", style == "form")))
-    return styles
+def _encoding(document: dict[str, Any], raw: Any) -> dict[str, Encoding]:
+    out = {}
+    for name, node in (raw if isinstance(raw, dict) else {}).items():
+        node = deref(document, node)
+        if not isinstance(node, dict):
+            continue
+        style = str(node.get("style") or "form")
+        content_type = node.get("contentType")
+        out[str(name)] = Encoding(
+            style=style,
+            explode=bool(node.get("explode", style == "form")),
+            allow_reserved=bool(node.get("allowReserved")),
+            content_type=str(content_type).split(",")[0].strip().lower() if content_type else None,
+        )
+    return out
 
 
 def _request_body(document: dict[str, Any], raw: Any) -> RequestBody | None:
