@@ -26,8 +26,7 @@ from specmock.pipeline.request import MockRequest, header_items_to_dict, header_
 from specmock.pipeline.serialize import MockResponse, encode_pairs, header_text, wire_headers
 from specmock.problems import method_not_allowed, not_found, problem_response
 from specmock.runtime import Api
-from specmock.spec.model import Operation
-from specmock.spec.routing import routing_document, routing_key, specificity
+from specmock.spec.routing import RouteTable, routing_document, routing_key, variants
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -59,11 +58,13 @@ class SpecmockApp:
         # Connexion's routing decision depends only on (method, path): remember it, so a repeated
         # request skips the Starlette router walk.
         self._routes = Memo(ROUTE_MEMO_SIZE)  # (method, path) → routing key
-        self._targets: dict[str, tuple[Api, str, str]] = {}  # routing key → (api, operation key, label)
+        # routing key → (api, the keys of the operations answering it: one, or variants of one URL)
+        self._targets: dict[str, tuple[Api, tuple[str, ...]]] = {}
+        self._table = RouteTable([(api.base_path, api.operations) for api in self.apis])
         self.router = RoutingMiddleware(_routed)
         for index, api in enumerate(self.apis):
-            for key in api.operations:
-                self._targets[routing_key(index, key)] = (api, key, f"{api.name}:{key}")
+            for first, keys in variants(api.operations).items():
+                self._targets[routing_key(index, first)] = (api, keys)
             document = routing_document(index, api.name, api.operations)
             self.router.add_api(
                 Specification.from_dict(document), base_path=api.base_path, resolver=_OperationKeys()
@@ -118,10 +119,12 @@ class SpecmockApp:
         if isinstance(target, MockResponse):
             self.journal.record(MockRequest(method, path, query, headers, body, full_path), target, "")
             return target, self._extra(target, headers)
-        api, key, label = self._targets[target]
+        api, keys = self._targets[target]
         base = api.base_path
         relative = path[len(base) :] if base and path.startswith(base) else path
         request = MockRequest(method, relative, query, headers, body, full_path)
+        key = keys[0] if len(keys) == 1 else api.variant_for(keys, request)
+        label = f"{api.name}:{key}"
         try:
             response = flow.run(api, key, request)
         except Exception:
@@ -149,18 +152,24 @@ class SpecmockApp:
             await self.router(scope, _no_body, _nowhere)
         except HTTPException as exc:
             if exc.status_code == 405:
-                return method_not_allowed(path, self._allowed(path))
+                return method_not_allowed(path, self._table.allowed(path))
             return not_found(path)
         operation_id = scope["extensions"].get("connexion_routing", {}).get("operation_id")
+        if operation_id is None or self._templated(operation_id):
+            # The path's own template decides (OpenAPI matches concrete paths before templated ones):
+            # Starlette falls through to a templated sibling that has the method (HEAD on `/users/me`,
+            # which documents no GET, would be answered by GET `/users/{id}`), and its mount pattern
+            # (`.*`) stops at a newline (`/tokens/a%0Ab/`).
+            operation_id = self._table.route(method, path)
         if operation_id is None:
-            # Starlette's mount pattern (`.*`) stops at a newline (`/tokens/a%0Ab/`): the same
-            # templates, matched here in Connexion's order, settle what it could not.
-            operation_id = self._template_route(method, path)
-        if operation_id is None:
-            allowed = self._allowed(path)
+            allowed = self._table.allowed(path)
             return method_not_allowed(path, allowed) if allowed else not_found(path)
         self._routes.put((method, path), operation_id)
         return str(operation_id)
+
+    def _templated(self, target: str) -> bool:
+        api, keys = self._targets[target]
+        return "{" in api.operations[keys[0]].route
 
     def _extra(self, response: MockResponse, headers: dict[str, str]) -> tuple[tuple[str, str], ...]:
         extra: tuple[tuple[str, str], ...] = ()
@@ -174,22 +183,6 @@ class SpecmockApp:
         return any(
             api.base_path == "" and any(op.path == "/" for op in api.operations.values()) for api in self.apis
         )
-
-    def _matching(self, path: str) -> list[tuple[int, Operation]]:
-        """Operations whose template matches the path, most specific first (as they are routed)."""
-        found = []
-        for index, api in enumerate(self.apis):
-            if api.base_path and not path.startswith(api.base_path):
-                continue
-            relative = path[len(api.base_path) :]
-            found += [(index, op) for op in api.operations.values() if op.path_regex.match(relative)]
-        return sorted(found, key=lambda item: specificity(item[1].path))
-
-    def _allowed(self, path: str) -> list[str]:
-        return sorted({op.method for _, op in self._matching(path)})
-
-    def _template_route(self, method: str, path: str) -> str | None:
-        return next((routing_key(i, op.key) for i, op in self._matching(path) if op.method == method), None)
 
     def reset(self) -> None:
         """Every API back to its starting records (seeded, or the fixtures), and the journal cleared."""

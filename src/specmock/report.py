@@ -11,6 +11,7 @@ from specmock.runtime import Api, base_path_of
 from specmock.server import api_name, resolve_spec
 from specmock.spec.loader import Repair, load_spec, validation_findings
 from specmock.spec.model import NO_EXAMPLE, Operation
+from specmock.spec.routing import variants
 
 SHOWN_KINDS = (Kind.SECURITY, Kind.INVALID, Kind.NOT_FOUND)
 
@@ -37,6 +38,13 @@ def check_report(argument: str) -> str:
             f"\nExamples that break their own schema ({len(bad_examples)}; generated data is used instead):"
         )
         lines += [f"  {line}" for line in bad_examples]
+    ambiguous = ambiguities(api)
+    if ambiguous:
+        lines.append(
+            f"\nAmbiguous ({len(ambiguous)}; a request is answered by the first variant whose "
+            "parameters and body it satisfies):"
+        )
+        lines += [f"  {line}" for line in ambiguous]
     lines.append("\nOperations:")
     lines += [f"  {describe_operation(op)}" for op in api.operations.values()]
     resources = api.sandbox.describe()
@@ -54,6 +62,17 @@ def conversion_lines(source: str, lost: Sequence[Repair], name: str) -> list[str
         return [f"\nConverted from {source}: everything was carried over; {served}."]
     lines = [f"\nNot carried over from {source} ({len(lost)}; {served}):"]
     return lines + [f"  {f.pointer or '/'}: {f.message}" for f in lost]
+
+
+def ambiguities(api: Api) -> list[str]:
+    """Operations that answer the same method and URL."""
+    found = []
+    for keys in variants(api.operations).values():
+        if len(keys) > 1:
+            ops = [api.operations[key] for key in keys]
+            shown = ", ".join(f"{op.path} [{op.key}]" for op in ops)
+            found.append(f"{ops[0].method} {ops[0].route}: {len(ops)} operations: {shown}")
+    return found
 
 
 def invalid_examples(api: Api) -> list[str]:

@@ -19,6 +19,7 @@ from specmock.generation import Generator
 from specmock.memo import Memo
 from specmock.pipeline.casting import shape_of
 from specmock.pipeline.negotiate import Plan, success_plan
+from specmock.pipeline.request import MockRequest
 from specmock.pipeline.security import SecurityChecker
 from specmock.pipeline.styles import Spelling, path_text
 from specmock.pipeline.validate_request import Check, RequestValidator
@@ -127,7 +128,7 @@ class Api:
         return CompiledOperation(
             operation=operation,
             path_pattern=pattern,
-            path_names=tuple(template_names(operation.path)),
+            path_names=tuple(template_names(operation.route)),
             path_texts=_path_texts(operation, self.document),
             request=RequestValidator(operation, self.document, lambda s: self.check(s, "request")),
             security=SecurityChecker(operation.security, self.schemes, accepts),
@@ -137,6 +138,19 @@ class Api:
             refuses_unacceptable=self.config.strict_accept or "406" in operation.responses,
             declared_accept=_declared_accept(operation, lambda s: self.check(s, "request")),
         )
+
+    def variant_for(self, keys: tuple[str, ...], request: MockRequest) -> str:
+        """Of operations answering the same method and URL, the first whose parameters and body the
+        request satisfies (else the one it breaks least)."""
+        best, fewest = keys[0], None
+        for key in keys:
+            compiled = self.compiled(key)
+            found, _ = compiled.request.validate(request, compiled.path_values(request.path))
+            if not found:
+                return key
+            if fewest is None or len(found) < fewest:
+                best, fewest = key, len(found)
+        return best
 
     def version(self) -> tuple[int, int]:
         """Changes whenever stored data or accepted credentials change: part of every cache key."""

@@ -143,3 +143,34 @@ def test_index_journal_and_openapi(make_client: MakeClient) -> None:
     served = client.get(index["apis"][0]["openapi"]).json()
     assert "/things/{id}" in served["paths"]
     assert "swagger-ui" in client.get(index["apis"][0]["swagger_ui"]).text
+
+
+def test_a_content_key_that_is_no_media_type_is_never_a_content_type(make_client: MakeClient) -> None:
+    item = {"type": "object", "properties": {"id": {"type": "string", "readOnly": True}, "name": {}}}
+    created = {
+        "description": "ok",
+        "content": {"description": "created", "application/json": {"schema": item}},
+    }
+    listed = {"type": "array", "items": item}
+    document = spec(
+        {
+            "/things": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"description": "x", "application/json": {"schema": listed}},
+                        }
+                    }
+                },
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": item}}},
+                    "responses": {"201": created},
+                },
+            }
+        },
+        version="3.0.3",
+    )
+    client = make_client(document)
+    assert client.post("/things", json={"name": "x"}).headers["content-type"] == "application/json"
+    assert client.get("/things").headers["content-type"] == "application/json"

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
 from tests.conftest import MakeClient, spec
+
+from specmock.report import check_report
 
 PET = {
     "type": "object",
@@ -103,3 +108,65 @@ def test_an_id_beyond_64_bits_is_answered_not_a_500(make_client: MakeClient) -> 
     response = make_client(document).get(f"/pets/{huge}")
     assert response.status_code == 200
     assert response.json()["id"] == huge
+
+
+def test_head_on_a_path_without_get_is_405_with_allow(make_client: MakeClient) -> None:
+    document = spec(
+        {
+            "/users/me": {"post": {"responses": ok(PET)}},
+            "/users/{id}": {
+                "get": {
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": ok(PET),
+                }
+            },
+            "/pets": {"put": {"responses": ok(PET)}},
+        }
+    )
+    client = make_client(document)
+    for path, allow in (("/users/me", "POST"), ("/pets", "PUT")):
+        response = client.head(path)
+        assert response.status_code == 405, path
+        assert response.headers["allow"] == allow
+    # `/users/me` is its own path (OpenAPI matches concrete paths first): GET /users/{id} does not answer it
+    assert client.get("/users/me").status_code == 405
+    assert client.head("/users/7").status_code == 200
+    assert client.get("/users/7").status_code == 200
+
+
+VARIANT_BODY = {
+    "cats": {"type": "object", "required": ["meow"], "properties": {"meow": {"type": "boolean"}}},
+    "dogs": {"type": "object", "required": ["bark"], "properties": {"bark": {"type": "boolean"}}},
+}
+
+
+def variants_document() -> dict:
+    paths = {}
+    for name, body in VARIANT_BODY.items():
+        kind = {"type": "object", "required": ["kind"], "properties": {"kind": {"const": name}}}
+        paths[f"/pets#{name}"] = {
+            "post": {
+                "operationId": f"add_{name}",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+                "responses": {**ok(kind), "422": {"description": "invalid"}},
+            }
+        }
+    return spec(paths)
+
+
+def test_variants_of_one_url_answer_the_request_they_are_satisfied_by(make_client: MakeClient) -> None:
+    client = make_client(variants_document())
+    assert client.post("/pets", json={"bark": True}).json() == {"kind": "dogs"}
+    assert client.post("/pets", json={"meow": True}).json() == {"kind": "cats"}
+    assert client.post("/pets", json={"quack": True}).status_code == 422
+    journal = client.get("/__specmock/journal").json()
+    assert [entry["operation"].split(":")[-1] for entry in journal] == ["add_dogs", "add_cats", "add_cats"]
+
+
+def test_check_lists_the_variants_of_one_url(tmp_path: Path) -> None:
+    path = tmp_path / "variants.yaml"
+    path.write_text(yaml.safe_dump(variants_document(), sort_keys=False))
+    report = check_report(str(path))
+    assert "POST /pets: 2 operations: /pets#cats [add_cats], /pets#dogs [add_dogs]" in report

@@ -330,3 +330,31 @@ def test_a_204_with_a_body_is_served_without_one_and_shared_responses_stay_intac
     assert "content" not in responses["204"]
     assert spec.document["components"]["responses"]["Result"]["content"]
     assert "cannot carry a body" in messages(spec)["/paths/~1import/post/responses/204"]
+
+
+def test_a_content_key_that_is_no_media_type_is_dropped_and_reported(write: WriteFile) -> None:
+    spec = load(
+        write,
+        """
+        openapi: 3.0.3
+        info: {title: t, version: '1'}
+        paths:
+          /a:
+            get:
+              responses:
+                '200':
+                  description: ''
+                  content:
+                    description: the list
+                    application/json: {schema: {type: array}}
+                    text/plain; charset=utf-8: {schema: {type: string}}
+    """,
+    )
+    response = spec.document["paths"]["/a"]["get"]["responses"]["200"]
+    assert list(response["content"]) == ["application/json", "text/plain; charset=utf-8"]
+    assert response["description"] == "the list"
+    assert messages(spec) == {
+        "/paths/~1a/get/responses/200/content/description": (
+            "'description' is not a media type; dropped; its text is the description"
+        )
+    }

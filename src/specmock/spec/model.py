@@ -105,8 +105,23 @@ class Operation:
     deprecated: bool = False
 
     @property
+    def route(self) -> str:
+        """The URL template requests match: the path key without a ``#fragment`` (real documents key
+        variants of one URL as ``/pets#cats``, ``/pets#dogs``)."""
+        return route_of(self.path)
+
+    @property
     def path_regex(self) -> re.Pattern[str]:
-        return template_regex(self.path)
+        return template_regex(self.route)
+
+
+def route_of(path: str) -> str:
+    return path.split("#", 1)[0] or "/"
+
+
+def same_route(path: str) -> str:
+    """What two templates matching the same URLs share: ``/pets/{id}`` and ``/pets/{name}#v2``."""
+    return re.sub(r"\{[^}/]+\}", "{}", route_of(path))
 
 
 @functools.cache

@@ -169,6 +169,47 @@ def media_examples(document: Doc, version: str, index: DocumentIndex) -> list[Re
     return repairs
 
 
+MEDIA_TYPE = re.compile(r"^\s*[\w.+*-]+/[\w.+*-]+\s*(;.*)?$")
+
+
+def content_keys(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+    """A ``content`` key that is not a media type (``description: ok`` written one level too deep)
+    would become the answer's Content-Type: dropped, its text kept as the description if there is none."""
+    repairs = []
+    for pointer, owner in _content_owners(document):
+        content = owner.get("content")
+        if not isinstance(content, dict):
+            continue
+        for key in [k for k in content if not MEDIA_TYPE.match(str(k))]:
+            value = content.pop(key)
+            kept = ""
+            if str(key).lower() == "description" and isinstance(value, str) and not owner.get("description"):
+                owner["description"] = value
+                kept = "; its text is the description"
+            repairs.append(
+                Repair(f"{pointer}/content/{escape(str(key))}", f"{key!r} is not a media type; dropped{kept}")
+            )
+    return repairs
+
+
+def _content_owners(document: Doc) -> list[tuple[str, Doc]]:
+    """Request bodies, responses and parameters that may carry a ``content`` map."""
+    found = []
+    for op in operations(document):
+        owners = [(f"{op.pointer}/requestBody", op.node.get("requestBody"))]
+        owners += [(f"{op.pointer}/responses/{escape(str(k))}", v) for k, v in op.node["responses"].items()]
+        params = op.node.get("parameters")
+        owners += [
+            (f"{op.pointer}/parameters/{i}", p)
+            for i, p in enumerate(params if isinstance(params, list) else ())
+        ]
+        for pointer, raw in owners:
+            owner = deref(document, raw)
+            if isinstance(owner, dict):
+                found.append((pointer, owner))
+    return found
+
+
 def _media_types(document: Doc) -> list[tuple[str, Doc]]:
     found = []
     for op in operations(document):
@@ -189,6 +230,7 @@ PASSES: tuple[Pass, ...] = (
     missing_responses,
     response_keys,
     bodiless_statuses,
+    content_keys,
     operation_ids,
     normalize_params.reference_siblings,
     normalize_params.path_parameters,
