@@ -177,6 +177,12 @@ FORM_ROWS: list[tuple[dict[str, Any], dict[str, Any], str, bool]] = [
     ({"f": {"style": "deepObject", "explode": True}}, OBJECT, "f[R]=100&f[G]=200&f[B]=150", True),
     ({"f": {"style": "form", "explode": False}}, OBJECT, "f=R,100,G,200,B,150", True),
     ({"f": {"contentType": "application/json"}}, OBJECT, 'f={"R":100,"G":200,"B":150}', True),
+    # what text cannot spell arrives as JSON text (schemathesis, FormData + JSON.stringify)
+    ({}, OBJECT, 'f={"R":100,"G":200,"B":150}', True),
+    ({}, {"type": "array", "items": OBJECT}, 'f={"R":100,"G":200,"B":150}&f={"R":100,"G":200,"B":150}', True),
+    ({}, {"type": ["integer", "null"], "const": None}, "f=null", True),
+    ({}, {"type": ["string", "null"], "const": None}, "f=null", True),
+    ({}, OBJECT, "R=100&G=200&B=150", True),  # form, exploded: the members as fields of their own
 ]
 
 
@@ -221,3 +227,21 @@ def test_label_and_matrix_path_values_are_record_ids(make_client: MakeClient) ->
     response = client.get("/things/;id=abc")
     assert response.status_code == 200
     assert response.json()["id"] == "abc"
+
+
+def test_a_form_body_of_alternatives_types_every_field_a_branch_declares(make_client: MakeClient) -> None:
+    branches = [
+        {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer", "const": 5}}},
+        {
+            "type": "object",
+            "required": ["b"],
+            "properties": {"b": {"type": "boolean"}, "tags": {"type": "array", "items": {"type": "integer"}}},
+        },
+    ]
+    document = form_document({}, {}, FORM)
+    document["paths"]["/forms"]["post"]["requestBody"]["content"][FORM]["schema"] = {"oneOf": branches}
+    client = make_client(document)
+    headers = {"content-type": FORM}
+    assert client.post("/forms", content="a=5", headers=headers).status_code == 200
+    assert client.post("/forms", content="b=true&tags=1&tags=2", headers=headers).status_code == 200
+    assert client.post("/forms", content="b=maybe", headers=headers).status_code == 422

@@ -43,7 +43,8 @@ def cast_null(raw: str) -> Any:
 def scalar_caster(types: set[str]) -> Caster:
     """The caster for a schema of these types; strings stay strings when "string" is allowed."""
     if "string" in types or not types:
-        return str
+        # `null` is how a form spells null; a nullable string reads it as null
+        return _nullable(str) if "null" in types else str
     if "integer" in types and "number" not in types:
         caster: Caster = cast_integer
     elif "number" in types:
@@ -71,12 +72,34 @@ def shape_of(document: Any, schema: Any) -> str:
     return "primitive"
 
 
-def properties_of(document: Any, schema: Any) -> tuple[tuple[str, ...], bool]:
-    """An object schema's declared property names, and whether it admits others."""
-    properties, _, additional = merged_object(document, schema)
+def object_properties(document: Any, schema: Any, depth: int = 0) -> dict[str, Any]:
+    """The properties a value of this schema may hold: its own (``allOf`` merged) and those of every
+    ``oneOf``/``anyOf`` branch; a name two branches declare differently admits either."""
+    properties = dict(merged_object(document, schema)[0])
     node = deref(document, schema)
-    declared_open = isinstance(node, dict) and "additionalProperties" in node and additional is not False
-    return tuple(properties), declared_open
+    if not isinstance(node, dict) or depth > MAX_DEPTH:
+        return properties
+    for keyword in ("oneOf", "anyOf", "allOf"):
+        for branch in node.get(keyword) or ():
+            for name, sub in object_properties(document, branch, depth + 1).items():
+                known = properties.get(name)
+                if known is None:
+                    properties[name] = sub
+                elif known is not sub and known != sub:
+                    properties[name] = {"anyOf": [known, sub]}
+    return properties
+
+
+def properties_of(document: Any, schema: Any) -> tuple[tuple[str, ...], bool]:
+    """An object schema's property names, and whether fields nobody else claims are its members:
+    when it declares ``additionalProperties``, or is a free-form object (no properties anywhere)."""
+    properties = object_properties(document, schema)
+    node = deref(document, schema)
+    if not isinstance(node, dict):
+        return tuple(properties), False
+    additional = node.get("additionalProperties", True)
+    free_form = not properties and not any(node.get(k) for k in ("oneOf", "anyOf", "allOf"))
+    return tuple(properties), additional is not False and ("additionalProperties" in node or free_form)
 
 
 def compile_typed(document: Any, schema: Any, depth: int = 0) -> Typed:
@@ -86,9 +109,10 @@ def compile_typed(document: Any, schema: Any, depth: int = 0) -> Typed:
         return lambda value: value
     if shape == "array":
         item = compile_typed(document, items_schema(document, schema), depth + 1)
-        return lambda value: [item(v) for v in value] if isinstance(value, list) else value
+        return lambda value: [item(v) for v in (value if isinstance(value, list) else [value])]
     if shape == "object":
-        properties, _, additional = merged_object(document, schema)
+        properties = object_properties(document, schema)
+        additional = merged_object(document, schema)[2]
         casters = {n: compile_typed(document, s, depth + 1) for n, s in properties.items()}
         other = compile_typed(document, additional, depth + 1) if isinstance(additional, dict) else _text
 

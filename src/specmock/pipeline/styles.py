@@ -121,7 +121,9 @@ def _exploded_object(spelling: Spelling) -> Reader:
         if spelling.location == "cookie" and spelling.name in fields and spelling.name not in declared:
             return _key_value_pairs(fields[spelling.name][-1], ",")
         bracketed = _deep_object(fields, spelling.name)  # `name[a]=1` is read too
-        found = [(key, values[-1]) for key, values in fields.items() if mine(key)]
+        found = [
+            (key, values[-1] if len(values) == 1 else values) for key, values in fields.items() if mine(key)
+        ]
         if not found:
             return bracketed
         extracted = _nest(found)
@@ -138,7 +140,7 @@ def _deep_object(fields: Fields, name: str) -> Any:
     return _nest([(key[1:].replace("]", "", 1), value) for key, value in found])
 
 
-def _nest(pairs: Pairs) -> dict[str, Any]:
+def _nest(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """[("a", "1"), ("b[x]", "2"), ("b[y]", "3")] → {"a": "1", "b": {"x": "2", "y": "3"}} (strings)."""
     out: dict[str, Any] = {}
     for key, value in pairs:

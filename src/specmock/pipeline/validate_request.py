@@ -17,11 +17,10 @@ import orjson
 
 from specmock.diagnostics import Diagnostic, Kind
 from specmock.pipeline.casting import Typed, compile_typed, json_or_text, properties_of, shape_of
+from specmock.pipeline.forms import JSON_PART, FormBody
 from specmock.pipeline.request import MockRequest
 from specmock.pipeline.styles import (
     MISSING,
-    Fields,
-    Reader,
     Spelling,
     cookie_fields,
     field_reader,
@@ -29,8 +28,7 @@ from specmock.pipeline.styles import (
     form_pairs,
     segment_reader,
 )
-from specmock.spec.model import Encoding, MediaType, Operation, Parameter
-from specmock.spec.views import items_schema, merged_object
+from specmock.spec.model import MediaType, Operation, Parameter
 
 Check = Callable[[Any], list[tuple[str, str]]]
 CheckFactory = Callable[[dict[str, Any]], Check]  # schema → check, compiled for the request direction
@@ -251,88 +249,6 @@ def _parse_text(raw: bytes, _: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValueError("not UTF-8 text") from exc
-
-
-JSON_PART = re.compile(r"^application/([\w.+-]+\+)?json$")
-
-
-@dataclass(frozen=True, slots=True)
-class FormField:
-    read: Reader
-    cast: Typed
-    json: bool  # the value arrives as JSON text (a part's or the encoding's content type)
-    reserved: bool  # allowReserved: `+` is a plus
-    claims: Callable[[str], bool]  # the field names this property consumes
-
-
-class FormBody:
-    """A form body's fields (urlencoded or multipart) → the object its schema checks, each property read
-    per its ``encoding`` (style, explode, allowReserved, contentType)."""
-
-    def __init__(self, document: Any, media: MediaType, multipart: bool) -> None:
-        properties, _, _ = merged_object(document, media.schema or {})
-        names = frozenset(properties)
-        self.fields: dict[str, FormField] = {}
-        for name, schema in properties.items():
-            encoding = media.encoding.get(name, Encoding())
-            shape = shape_of(document, schema)
-            declared, open_object = properties_of(document, schema) if shape == "object" else ((), False)
-            spelling = Spelling(
-                name=name,
-                location="body",
-                style=encoding.style,
-                explode=encoding.explode,
-                shape=shape,
-                allow_reserved=encoding.allow_reserved,
-                properties=declared,
-                open_object=open_object,
-                claimed=names - {name},
-            )
-            structured = multipart and _structured(document, schema)
-            json = bool(JSON_PART.match(encoding.content_type or "")) or (
-                encoding.content_type is None and structured
-            )
-            exploded = shape == "object" and encoding.explode and encoding.style != "deepObject"
-            claims = _claims(name, declared if exploded else (), encoding.style == "deepObject" or exploded)
-            cast = compile_typed(document, schema)
-            self.fields[name] = FormField(field_reader(spelling), cast, json, encoding.allow_reserved, claims)
-        self.reserved = any(f.reserved for f in self.fields.values())
-
-    def value(self, text_fields: Fields, raw_text: str | None, json_parts: frozenset[str]) -> dict[str, Any]:
-        reserved = fields_of(form_pairs(raw_text, keep_plus=True)) if self.reserved and raw_text else None
-        out: dict[str, Any] = {}
-        consumed: set[str] = set()
-        for name, field in self.fields.items():
-            source = reserved if field.reserved and reserved is not None else text_fields
-            if field.json or name in json_parts:
-                values = source.get(name)
-                if values is not None:
-                    parsed = [json_or_text(v) for v in values]
-                    out[name] = parsed[-1] if len(parsed) == 1 or not isinstance(parsed[-1], str) else parsed
-                    consumed.add(name)
-                continue
-            raw = field.read(source)
-            if raw is not MISSING:
-                out[name] = field.cast(raw)
-                consumed.update(key for key in text_fields if field.claims(key))
-        for key, values in text_fields.items():
-            if key not in consumed and key not in self.fields:
-                out[key] = values[-1]
-        return out
-
-
-def _structured(document: Any, schema: Any) -> bool:
-    """A multipart part sent as JSON by default: an object, or an array of objects or arrays."""
-    shape = shape_of(document, schema)
-    if shape == "object":
-        return True
-    return shape == "array" and shape_of(document, items_schema(document, schema)) != "primitive"
-
-
-def _claims(name: str, properties: tuple[str, ...], bracketed: bool) -> Callable[[str], bool]:
-    own = frozenset((name, *properties))
-    prefix = name + "["
-    return lambda key: key in own or (bracketed and key.startswith(prefix)) or key.split("[", 1)[0] in own
 
 
 def _form_parser(document: Any, media: MediaType) -> Parser:
