@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.conftest import MakeClient, spec
@@ -174,3 +175,33 @@ def test_a_content_key_that_is_no_media_type_is_never_a_content_type(make_client
     client = make_client(document)
     assert client.post("/things", json={"name": "x"}).headers["content-type"] == "application/json"
     assert client.get("/things").headers["content-type"] == "application/json"
+
+
+def test_a_location_built_from_an_id_holding_percent_signs_is_a_valid_uri(make_client: MakeClient) -> None:
+    comment = {"type": "object", "properties": {"id": {"type": "string", "readOnly": True}, "text": {}}}
+    event = {"name": "event", "in": "path", "required": True, "schema": {"type": "string"}}
+    one = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    body = {"content": {"application/json": {"schema": comment}}}
+    created = {
+        "201": {
+            "description": "ok",
+            "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}},
+            "content": {"application/json": {"schema": comment}},
+        }
+    }
+    read = {"200": {"description": "ok", "content": {"application/json": {"schema": comment}}}}
+    document = spec(
+        {
+            "/events/{event}/comments": {
+                "post": {"parameters": [event], "requestBody": body, "responses": created}
+            },
+            "/events/{event}/comments/{id}": {"get": {"parameters": [event, one], "responses": read}},
+        }
+    )
+    client = make_client(document)
+    response = client.post("/events/50%25Goff/comments", json={"text": "x"})
+    assert response.status_code == 201
+    location = response.headers["location"]
+    assert re.fullmatch(r"([^%]|%[0-9A-Fa-f]{2})*", location), location
+    assert "/events/50%25Goff/comments/" in location
+    assert client.get(location).status_code == 200

@@ -31,8 +31,8 @@ from specmock.spec.model import MediaType, Operation, Response
 
 log = logging.getLogger("specmock")
 SAFE_METHODS = frozenset({"GET", "HEAD"})
-URL_SAFE = "/:@!$&'()*+,;=-._~%"
-URL_CLEAN = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~%-]*")  # what quote(…, URL_SAFE) leaves as it is
+URL_SAFE = "/:@!$&'()*+,;=-._~"  # not "%": stored paths hold decoded ids, so a "%" in one is data
+URL_CLEAN = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*")  # what quote(…, URL_SAFE) leaves as it is
 WIRE_MEDIA = {"*/*": "application/json", "application/*": "application/json"}  # what a wildcard sends
 LOCATIONS = frozenset({"location", "content-location"})
 HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
