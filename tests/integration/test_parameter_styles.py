@@ -245,3 +245,15 @@ def test_a_form_body_of_alternatives_types_every_field_a_branch_declares(make_cl
     assert client.post("/forms", content="a=5", headers=headers).status_code == 200
     assert client.post("/forms", content="b=true&tags=1&tags=2", headers=headers).status_code == 200
     assert client.post("/forms", content="b=maybe", headers=headers).status_code == 422
+
+
+def test_an_empty_urlencoded_form_is_an_object_without_fields(make_client: MakeClient) -> None:
+    optional = {"type": "string"}
+    client = make_client(form_document({}, optional))
+    assert client.post("/forms", content=b"", headers={"content-type": FORM}).status_code == 200
+    required = form_document({}, optional)
+    schema = required["paths"]["/forms"]["post"]["requestBody"]["content"][FORM]["schema"]
+    schema["required"] = ["f"]
+    refused = make_client(required).post("/forms", content=b"", headers={"content-type": FORM})
+    assert refused.status_code == 422
+    assert '"f" is a required property' in refused.headers["specmock-violations"]

@@ -35,6 +35,7 @@ CheckFactory = Callable[[dict[str, Any]], Check]  # schema → check, compiled f
 Parser = Callable[[bytes, str], Any]  # raw body, full Content-Type header → value
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 NO_BODY: Any = object()
+FORM = "application/x-www-form-urlencoded"
 FLOAT_HINT = re.compile(rb"[0-9][.eE]")
 
 
@@ -76,6 +77,8 @@ class RequestValidator:
         return found, body
 
     def _check_body(self, request: MockRequest, found: list[Diagnostic]) -> Any:
+        if not request.body and request.content_type == FORM and FORM in self.bodies:
+            return self._checked(self.bodies[FORM], {}, found)  # a form with no fields
         if not request.body:
             if self.body_required:
                 found.append(Diagnostic(Kind.INVALID, "a request body is required", "body"))
@@ -96,6 +99,9 @@ class RequestValidator:
                 Diagnostic(Kind.INVALID, f"the body cannot be parsed as {check.media.name}: {exc}", "body")
             )
             return NO_BODY
+        return self._checked(check, value, found)
+
+    def _checked(self, check: BodyCheck, value: Any, found: list[Diagnostic]) -> Any:
         problems = check.check(value)
         if problems:
             found.extend(Diagnostic(Kind.INVALID, msg, "body", path) for path, msg in problems)
