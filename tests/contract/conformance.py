@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -103,10 +104,11 @@ def run_positive(
     refusals: bool = False,
     schema: Any = None,
     checks: list[Any] = CHECKS,
+    sent: Counter[str] | None = None,
 ) -> list[Finding]:
     """Findings of ``checks`` over the operations of one part (``index % parts == part``) of the
     document the app serves (or ``schema``, already loaded); ``sample`` keeps every n-th of them (a
-    deterministic subset for bounded runs)."""
+    deterministic subset for bounded runs); ``sent`` counts the requests made per operation."""
     headers = credentials(app.apis[0].document)
     schema = load_schema(app, api_name) if schema is None else schema
     operations = [result.ok() for result in schema.get_all_operations()][part::parts]
@@ -114,7 +116,7 @@ def run_positive(
         operations = operations[::sample]
     findings: list[Finding] = []
     for operation in operations:
-        findings.extend(check_operation(operation, headers, max_examples, refusals, checks))
+        findings.extend(check_operation(operation, headers, max_examples, refusals, checks, sent))
     return findings
 
 
@@ -150,6 +152,7 @@ def check_operation(
     max_examples: int,
     refusals: bool = False,
     checks: list[Any] = CHECKS,
+    sent: Counter[str] | None = None,
 ) -> list[Finding]:
     """Findings of the five checks; with ``refusals``, also every request built from positive data
     that specmock refused as invalid (``Refused <status>``, with what it found)."""
@@ -168,6 +171,8 @@ def check_operation(
     def run(data: st.DataObject) -> None:
         case = data.draw(operation.as_strategy())
         response = case.call(headers=headers)
+        if sent is not None:
+            sent[label] += 1
         if refusals and response.status_code in REFUSALS:
             violations = "; ".join(response.headers.get("specmock-violations") or ())  # header → [values]
             # a unique field already taken is the store's answer, not a refusal of the request's form

@@ -15,7 +15,8 @@ import argparse
 import sys
 import time
 from collections import Counter, defaultdict
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
 from specmock.server import api_name, create_app
@@ -42,22 +43,42 @@ def default_documents() -> list[Path]:
     )
 
 
-def sweep_part(
-    document: str, part: int, parts: int, examples: int, refusals: bool
-) -> tuple[str, int, list[Finding], float]:
+@dataclass
+class Part:
+    """What one part of one document's sweep did: operations, requests sent, findings, time."""
+
+    document: str
+    operations: int
+    requests: int
+    findings: list[Finding]
+    seconds: float
+
+
+def sweep_part(document: str, part: int, parts: int, examples: int, refusals: bool) -> Part:
     started = time.monotonic()
     path = Path(document)
     app = create_app(path, seed=1)
     name = api_name(path)
     count = len(operations_of(app, name)[part::parts])
-    findings = run_positive(app, name, max_examples=examples, part=part, parts=parts, refusals=refusals)
-    return document, count, findings, time.monotonic() - started
+    sent: Counter[str] = Counter()
+    findings = run_positive(
+        app, name, max_examples=examples, part=part, parts=parts, refusals=refusals, sent=sent
+    )
+    return Part(document, count, sum(sent.values()), findings, time.monotonic() - started)
 
 
-def report(document: str, operations: int, findings: list[Finding], seconds: float) -> str:
-    lines = [f"== {document}: {operations} operations, {len(findings)} failures, {seconds:.0f} s"]
+def checked(findings: list[Finding]) -> int:
+    """Failures of the five checks (refusals and store conflicts are listed, not counted)."""
+    return sum(not f.kind.startswith(("Refused", "Conflict")) for f in findings)
+
+
+def report(done: Part) -> str:
+    lines = [
+        f"== {done.document}: {done.operations} operations, {done.requests} requests, "
+        f"{checked(done.findings)} failures, {done.seconds:.0f} s"
+    ]
     by_kind: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
+    for finding in done.findings:
         by_kind[finding.kind].append(finding)
     for kind, group in sorted(by_kind.items(), key=lambda item: -len(item[1])):
         ops = Counter(f.operation for f in group)
@@ -83,27 +104,28 @@ def main(argv: list[str] | None = None) -> int:
     documents = args.documents or default_documents()
     parts = args.parts or args.jobs
     started = time.monotonic()
-    results: dict[str, tuple[int, list[Finding], float]] = {}
-    work = [(str(d), p, parts, args.examples, args.refusals) for d in documents for p in range(parts)]
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        for document, count, findings, seconds in pool.map(sweep_part, *zip(*work, strict=True)):
-            before = results.get(document, (0, [], 0.0))
-            results[document] = (before[0] + count, before[1] + findings, before[2] + seconds)
-    total_ops = total_found = 0
+    totals = Counter[str]()
     classes: Counter[str] = Counter()
-    for document, (count, findings, seconds) in results.items():
-        print(report(document, count, findings, seconds))
-        total_ops += count
-        total_found += sum(not f.kind.startswith(("Refused", "Conflict")) for f in findings)
-        classes.update(f.kind for f in findings)
-    elapsed = time.monotonic() - started
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        futures = [
+            pool.submit(sweep_part, str(d), p, parts, args.examples, args.refusals)
+            for d in documents
+            for p in range(parts)
+        ]
+        # each part is printed as it ends, so a run stopped early still says how far it got
+        for future in as_completed(futures):
+            done = future.result()
+            print(report(done) + (f"  (part of {parts})" if parts > 1 else ""), flush=True)
+            totals.update(operations=done.operations, requests=done.requests, failures=checked(done.findings))
+            classes.update(f.kind for f in done.findings)
     print(
-        f"\n{len(results)} documents × {total_ops} operations × {args.examples} examples: "
-        f"{total_found} failures of the five checks in {elapsed:.0f} s wall"
+        f"\n{len(documents)} documents, {totals['operations']} operations, {totals['requests']} "
+        f"requests ({args.examples} examples per operation): {totals['failures']} failures of the "
+        f"five checks in {time.monotonic() - started:.0f} s wall"
     )
     for kind, count in classes.most_common():
         print(f"  {count:6d}  {kind}")
-    return 1 if total_found else 0
+    return 1 if totals["failures"] else 0
 
 
 if __name__ == "__main__":
