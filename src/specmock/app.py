@@ -8,14 +8,21 @@ security, validation and generation are precompiled pipeline stages of our own.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
-from connexion.middleware.routing import RoutingMiddleware
-from connexion.resolver import Resolution, Resolver
-from connexion.spec import Specification
-from starlette.exceptions import HTTPException
-from starlette.routing import Mount, Router
+with warnings.catch_warnings():
+    # Importing connexion warns about its own dependencies (starlette.testclient without httpx2,
+    # jsonschema's RefResolver). Nothing a user can act on, and fatal under `-W error`: users who run
+    # their suites with warnings as errors must still be able to use specmock.
+    warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette\.testclient`")
+    warnings.filterwarnings("ignore", message=r"jsonschema\.\S+ is deprecated", category=DeprecationWarning)
+    from connexion.middleware.routing import RoutingMiddleware
+    from connexion.resolver import Resolution, Resolver
+    from connexion.spec import Specification
+    from starlette.exceptions import HTTPException
+    from starlette.routing import Mount, Router
 
 from specmock import admin
 from specmock.config import MockConfig

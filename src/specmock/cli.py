@@ -6,7 +6,6 @@ import gc
 import logging
 import os
 import sys
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,8 +37,6 @@ def _fail(error: SpecmockError) -> None:
 @click.version_option(__version__, prog_name="specmock")
 def main() -> None:
     """A stateful, deterministic mock server and contract tester for OpenAPI 3.0 / 3.1 documents."""
-    # `import connexion` imports starlette.testclient, which warns about httpx on every start.
-    warnings.filterwarnings("ignore", message=r".*starlette\.testclient.*")
 
 
 @main.command()
