@@ -33,6 +33,15 @@ def _fail(error: SpecmockError) -> None:
     sys.exit(2)
 
 
+REF_ROOT = click.option(
+    "--ref-root",
+    "ref_roots",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Let $refs also read files under this folder (repeatable); default: the spec's folder tree only.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="specmock")
 def main() -> None:
@@ -70,6 +79,7 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Start with the records in these fixture files (see `specmock fixtures --help`).",
 )
+@REF_ROOT
 def serve(
     specs: tuple[str, ...],
     host: str,
@@ -82,6 +92,7 @@ def serve(
     workers: int,
     quiet: bool,
     fixtures_dir: Path | None,
+    ref_roots: tuple[Path, ...],
 ) -> None:
     """Serve SPECS (files, folders or bundled API names; all bundled APIs when none is given)."""
     from specmock import listener
@@ -100,6 +111,7 @@ def serve(
         quiet=quiet,
         workers=workers,
         fixtures=fixtures_dir,
+        ref_roots=ref_roots,
     )
     try:
         app = create_app(config=config)
@@ -161,6 +173,7 @@ def serve(
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar; default: when stderr is a terminal."
 )
+@REF_ROOT
 def fixtures(
     spec: str,
     out: Path,
@@ -170,6 +183,7 @@ def fixtures(
     schemas: tuple[str, ...],
     write_only: bool,
     progress: bool | None,
+    ref_roots: tuple[Path, ...],
 ) -> None:
     """Write the records the sandbox seeds for SPEC into files: realistic, reproducible test data.
 
@@ -197,6 +211,7 @@ def fixtures(
         schemas=schemas,
         write_only=write_only,
         progress=progress,
+        ref_roots=ref_roots,
     )
     started = time.perf_counter()
     try:
@@ -215,12 +230,13 @@ def fixtures(
 
 @main.command()
 @click.argument("spec")
-def check(spec: str) -> None:
+@REF_ROOT
+def check(spec: str, ref_roots: tuple[Path, ...]) -> None:
     """Load SPEC, report what was tolerated, and show what the engine will do for each operation."""
     from specmock.report import check_report
 
     try:
-        click.echo(check_report(spec))
+        click.echo(check_report(spec, ref_roots))
     except SpecmockError as error:
         _fail(error)
 

@@ -21,6 +21,7 @@ class MockConfig:
     quiet: bool = False
     workers: int = 1
     fixtures: Path | None = None
+    ref_roots: tuple[Path, ...] = ()  # folders besides each spec's own that its $refs may read
     extra: dict[str, Any] = field(default_factory=dict)
 
     def merge(self, **changes: Any) -> MockConfig:

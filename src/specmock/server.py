@@ -73,7 +73,7 @@ def build_apis(config: MockConfig) -> list[Api]:
         raise ConfigError("--base-path applies to a single spec; several specs are mounted under /<name>")
     apis = []
     for path in paths:
-        spec = load_spec(path)
+        spec = load_spec(path, ref_roots=config.ref_roots)
         name = api_name(path)
         own = base_path_of(spec.document)
         if len(paths) == 1:
@@ -118,6 +118,7 @@ def config_to_env(config: MockConfig) -> str:
             "api_keys": list(config.api_keys),
             "quiet": config.quiet,
             "fixtures": str(config.fixtures) if config.fixtures else None,
+            "ref_roots": [str(p) for p in config.ref_roots],
         }
     )
 
@@ -128,6 +129,7 @@ def app_from_environment() -> SpecmockApp:
     config = MockConfig(
         specs=tuple(Path(p) for p in raw.pop("specs")),
         api_keys=tuple(raw.pop("api_keys")),
+        ref_roots=tuple(Path(p) for p in raw.pop("ref_roots")),
         fixtures=Path(raw["fixtures"]) if raw.pop("fixtures") else None,
         **raw,
     )

@@ -20,9 +20,6 @@ from specmock.state.resources import Route
 from specmock.state.store import Bucket, Collection, Entry, Record, Scope, field_pattern
 
 REVIVING = frozenset({"PUT", "POST", "DELETE"})
-INT_MIN, UINT_MAX = -(2**63), 2**64 - 1
-MAX_DEPTH = 64
-PLAIN = frozenset({str, bool, float})
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs ~1 µs more to build, on every write
@@ -51,30 +48,16 @@ class Call:
 
 
 def writable(collection: Collection, body: Any) -> Record:
-    """The body's fields the client may set: not read-only, and serialisable (JSON encoders such as
-    orjson refuse integers beyond 64 bits, which a schema without bounds lets through)."""
+    """The body's fields the client may set: all but the read-only and hidden ones. Every value is
+    kept as sent (integers beyond 64 bits included: the store and the encoder keep them exactly)."""
     if not isinstance(body, dict):
         return {}
     read_only, hidden = collection.resource.read_only, collection.resource.hidden
     out = body.copy()
-    for name, value in body.items():  # copy and delete: cheaper than a comprehension for a few fields
-        if name in read_only or name in hidden or (type(value) not in PLAIN and not encodable(value)):
+    for name in body:  # copy and delete: cheaper than a comprehension for a few fields
+        if name in read_only or name in hidden:
             del out[name]
     return out
-
-
-def encodable(value: Any, depth: int = 0) -> bool:
-    if value is None or type(value) in PLAIN:
-        return True
-    if isinstance(value, int):
-        return INT_MIN <= value <= UINT_MAX
-    if depth > MAX_DEPTH:
-        return False
-    if isinstance(value, dict):
-        return all(encodable(v, depth + 1) for v in value.values())
-    if isinstance(value, list):
-        return all(encodable(v, depth + 1) for v in value)
-    return True
 
 
 def respond(
