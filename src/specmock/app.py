@@ -7,6 +7,7 @@ security, validation and generation are precompiled pipeline stages of our own.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import warnings
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
@@ -99,7 +100,11 @@ class SpecmockApp:
         and the server adds ``Content-Length`` and leaves out a HEAD answer's body itself."""
         if scope.proto != "http":
             return
-        body = await protocol()
+        try:
+            body = await protocol()
+        except RuntimeError:  # Granian's RSGIProtocolClosed: a malformed chunked body, or the client left
+            _unreadable_body(protocol)
+            return
         headers = header_pairs_to_dict(scope.headers.items())
         response, extra = await self.answer(scope.method, scope.path, scope.query_string, headers, body)
         text = response.text_headers()
@@ -232,6 +237,14 @@ async def _read_body(receive: Receive) -> bytes:
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
+
+
+def _unreadable_body(protocol: Any) -> None:
+    response = problem_response(
+        400, "the request body cannot be read: malformed chunked encoding, or the connection closed early"
+    )
+    with contextlib.suppress(RuntimeError):  # the client may be gone already
+        protocol.response_bytes(response.status, response.text_headers(), response.body)
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:
