@@ -293,6 +293,7 @@ def check(spec: str, ref_roots: tuple[Path, ...]) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write a JUnit XML report here.",
 )
+@REF_ROOT
 def verify(
     spec: str,
     base_url: str | None,
@@ -307,6 +308,7 @@ def verify(
     workers: int,
     request_timeout: float,
     junit_xml: Path | None,
+    ref_roots: tuple[Path, ...],
 ) -> None:
     """Check a running server (a real backend or specmock) against SPEC with schemathesis.
 
@@ -329,6 +331,7 @@ def verify(
         workers=workers,
         request_timeout=request_timeout,
         junit_xml=junit_xml,
+        ref_roots=ref_roots,
     )
     try:
         sys.exit(verify_command(invocation))

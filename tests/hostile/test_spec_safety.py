@@ -265,3 +265,15 @@ def test_legal_recursion_through_a_schema_keeps_working_over_the_wire(tmp_path: 
     assert answer.status_code == 200
     assert "specmock-violations" not in answer.headers
     assert isinstance(answer.json()["name"], str)
+
+
+def test_a_real_split_document_reaching_a_sibling_folder_needs_the_flag() -> None:
+    """The OAI petstore-separate example keeps Error.json in ../common: refused until it is allowed."""
+    from tests.corpus import CORPUS
+
+    spec = CORPUS / "swagger2-petstore-separate" / "spec" / "swagger.json"
+    with pytest.raises(SpecError) as caught:
+        load_spec(spec)
+    assert "../common/Error.json" in caught.value.reason
+    assert "outside the folder tree" in caught.value.reason
+    assert load_spec(spec, ref_roots=[spec.parents[1]]).document["components"]["schemas"]["Error"]

@@ -164,7 +164,7 @@ class Bundler:
 
     def _load(self, target: Path, pointer: str, ref: str) -> Any:
         if target not in self.files:
-            data = read_document(target, self.file, pointer, f"$ref {ref!r} names {target}, which")
+            data = read_document(target, self.file, pointer, f"$ref {ref!r} names a file that")
             self.files[target] = parse_document(data, str(target))
         return self.files[target]
 
