@@ -25,14 +25,15 @@ __all__ = ["MAX_DIGITS", "loads"]
 MAX_DIGITS = 4300  # Python's own bound on int <-> str conversion (CVE-2020-10735)
 EXACT_FLOAT = 2**53  # every integer up to this magnitude is exactly a double
 # Deeper values are refused: every later step (copies, encoders, the store) then stays far from
-# Python's recursion limit. Real payloads nest a few levels; a body needs as many brackets as its depth.
+# Python's recursion limit. Real payloads nest a few levels; a body needs two bytes per level of depth.
 MAX_DEPTH = 100
 # A number a double may not hold: a fraction or an exponent (needs a look at the values), 19 digits
 # or more (it may lie outside orjson's int64/uint64 range, which it reads as a double), or a
 # three-digit exponent (under- or overflow). The scan may match inside a string; then the body is
 # only read more carefully.
-_NEEDS_LOOK = re.compile(rb"[0-9][.eE]|[0-9]{19}")
-_NEEDS_EXACT = re.compile(rb"[0-9]{19}|[0-9][eE][+-]?[0-9]{3}")
+# (Each pattern starts with its one character class: an alternation at the top is four times slower.)
+_NEEDS_LOOK = re.compile(rb"[0-9](?:[.eE]|[0-9]{18})")
+_NEEDS_EXACT = re.compile(rb"[0-9](?:[0-9]{18}|[eE][+-]?[0-9]{3})")
 
 
 class _Inexact(Exception):
@@ -47,7 +48,8 @@ def loads(raw: bytes | str) -> Any:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise ValueError(str(exc).split(":")[0]) from exc
-    if data.count(b"[") + data.count(b"{") > MAX_DEPTH and _depth(value) > MAX_DEPTH:
+    deep = len(data) > 2 * MAX_DEPTH and data.count(b"[") + data.count(b"{") > MAX_DEPTH
+    if deep and _depth(value) > MAX_DEPTH:
         raise ValueError(f"the JSON is nested more than {MAX_DEPTH} levels deep")
     if not _NEEDS_LOOK.search(data):
         return value

@@ -260,3 +260,11 @@ def test_fixture_files_keep_big_integers(tmp_path: Path) -> None:
         assert integer(exact(httpx.get(server.url + "/entries/1"))["amount"]) == 10**30 + 7
     dumped = create_app(spec, fixtures=tmp_path / "fixtures").apis[0].sandbox.dump("entries")
     assert integer(dumped[0]["amount"]) == 10**30 + 7
+
+
+def test_json_nested_beyond_the_bound_is_refused_in_the_spec_shape(ledger: Running) -> None:
+    with httpx.Client(base_url=ledger.url) as client:
+        deep = '{"amount": 1, "nested": ' + "[" * 150 + "]" * 150 + "}"
+        refused = post_raw(client, "/entries", deep)
+        assert refused.status_code == 422, refused.text
+        assert "nested more than 100 levels" in exact(refused)["message"] + json.dumps(exact(refused))

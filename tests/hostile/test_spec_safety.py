@@ -191,7 +191,8 @@ def test_an_oversized_document_is_refused_before_it_is_parsed(tmp_path: Path) ->
     with pytest.raises(SpecError) as caught:
         load_spec(spec)
     assert "MiB" in caught.value.reason
-    assert_one_paragraph_refusal(run_command(["check", str(spec)]), str(spec), "MiB")
+    for done in (run_command(["check", str(spec)]), serve_command(spec)):
+        assert_one_paragraph_refusal(done, str(spec), "MiB")
 
 
 def test_a_referenced_file_that_is_not_a_regular_file_is_refused(tree: Path) -> None:
