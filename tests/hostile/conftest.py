@@ -42,7 +42,7 @@ def items_spec(*error_statuses: str) -> dict[str, Any]:
                     "requestBody": {"required": True, "content": {"application/json": {"schema": item_ref}}},
                     "responses": {
                         "201": {"description": "made", "content": {"application/json": {"schema": item_ref}}},
-                        **{status: error for status in error_statuses},
+                        **dict.fromkeys(error_statuses, error),
                     },
                 },
             },

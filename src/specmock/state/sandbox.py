@@ -12,7 +12,7 @@ from typing import Any
 from specmock.generation import Generator
 from specmock.spec.model import Operation
 from specmock.state import actions, crud, listing
-from specmock.state.engine import Engine
+from specmock.state.engine import DEFAULT_MAX_RECORDS, Engine
 from specmock.state.listing import ListPlan
 from specmock.state.outcome import Outcome
 from specmock.state.planning import Plan, make_plan
@@ -22,10 +22,12 @@ from specmock.state.store import Collection, Scope
 
 
 class Sandbox:
-    def __init__(self, document: dict[str, Any], plan: Plan, seeder: Seeder, records: int) -> None:
+    def __init__(
+        self, document: dict[str, Any], plan: Plan, seeder: Seeder, records: int, max_records: int
+    ) -> None:
         self.document = document
         self.plan = plan
-        self.engine = Engine(plan, seeder, records)
+        self.engine = Engine(plan, seeder, records, max_records)
         self._lists: dict[str, ListPlan] = {}
         self._expiring = any(r.expires is not None for r in plan.resources.values())
 
@@ -38,8 +40,10 @@ class Sandbox:
         *,
         seed: int,
         records: int,
+        max_records: int = DEFAULT_MAX_RECORDS,
     ) -> Sandbox:
-        return cls(document, make_plan(document, operations), Seeder(generator, seed, document), records)
+        seeder = Seeder(generator, seed, document)
+        return cls(document, make_plan(document, operations), seeder, records, max_records)
 
     @property
     def version(self) -> int:

@@ -104,7 +104,9 @@ class Bucket:
 
     def __init__(self) -> None:
         self.entries: dict[str, Entry] = {}
-        self.deleted: set[str] = set()  # tombstones: these never materialise again
+        # Tombstones, oldest first: these never materialise again (the oldest are forgotten beyond
+        # the collection's record limit, so create-and-delete loops stay bounded).
+        self.deleted: dict[str, None] = {}
         self.next_int = 1
         self.creates: random.Random | None = None  # the source created records draw from
 
@@ -186,7 +188,7 @@ def _unchanged(stored: Record) -> Record:
 
 def instant(value: Any) -> float | None:
     """An RFC 3339 date-time as POSIX seconds (naive ones read as UTC); None for anything else."""
-    if not isinstance(value, str) or len(value) < 10:
+    if not isinstance(value, str) or not 10 <= len(value) <= 64:  # RFC 3339 stamps are short
         return None
     return _instant(value)
 
