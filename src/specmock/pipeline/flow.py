@@ -122,7 +122,8 @@ def _success(
     status, value = plan.status, None
     stateful = compiled.stateful and prefs.code is None and prefs.example is None and prefs.dynamic
     if stateful:
-        origin = origin_of(request.headers.get("host", ""), api.base_path)
+        host = request.headers.get("host", "")
+        origin = origin_of(host if len(host) <= MAX_HOST else "", api.base_path)
         outcome = api.sandbox.handle(
             op, path_values, request.query, None if body is NO_BODY else body, origin
         )
@@ -154,14 +155,11 @@ def _success(
     return _finish(api, op, op.responses.get(plan.key or str(status)), status, media, value, [], parts)
 
 
+@functools.lru_cache(maxsize=256)
 def origin_of(host: str, base_path: str) -> str:
     """Where the API is mounted, as the client reached it (``http://host:port/base``); a Host header
-    that is not a plain host[:port] reads as ``localhost``, so links stay valid URIs."""
-    return _origin_of(host if len(host) <= MAX_HOST else "", base_path)  # the memo keeps short keys only
-
-
-@functools.lru_cache(maxsize=256)
-def _origin_of(host: str, base_path: str) -> str:
+    that is not a plain host[:port] reads as ``localhost``, so links stay valid URIs. Callers pass
+    hosts of at most ``MAX_HOST`` characters: the memo keeps short keys only."""
     return f"http://{host if HOST.fullmatch(host) else 'localhost'}{quote(base_path, safe=URL_SAFE)}"
 
 

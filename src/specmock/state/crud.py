@@ -134,8 +134,8 @@ def create(call: Call, body: Any, location: str) -> Outcome | None:
     engine, collection, scope = call.engine, call.collection, call.scope
     resource = collection.resource
     bucket = engine.bucket(collection, scope)
-    if engine.full(collection, scope, bucket):
-        return storage_full(resource.name, engine.max_records)
+    if len(bucket.entries) >= engine.max_records or (scope and engine.full(collection, scope, bucket)):
+        return storage_full(resource.name, engine.max_records)  # (the top-level bucket is always kept)
     incoming = writable(collection, body)
     counter = engine.counter_value()
     rng = engine.create_stream(collection, bucket, scope)
