@@ -31,12 +31,15 @@ def items_spec(*error_statuses: str) -> dict[str, Any]:
         "paths": {
             "/items": {
                 "get": {
+                    "parameters": [
+                        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}}
+                    ],
                     "responses": {
                         "200": {
                             "description": "ok",
                             "content": {"application/json": {"schema": {"type": "array", "items": item_ref}}},
                         }
-                    }
+                    },
                 },
                 "post": {
                     "requestBody": {"required": True, "content": {"application/json": {"schema": item_ref}}},

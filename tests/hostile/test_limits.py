@@ -110,6 +110,23 @@ def test_the_response_cache_is_bounded_by_bytes(tmp_path: Path) -> None:
         assert api.responses.bytes <= budget
 
 
+def test_cached_list_pages_are_bounded_by_bytes(tmp_path: Path) -> None:
+    """Every distinct page size is a new list page: pages of large records must not be kept once
+    per query."""
+    from specmock.state.store import CACHE_BYTES
+
+    spec = write_spec(tmp_path, items_spec())
+    with serve(spec, records=0, max_cache=1024 * 1024) as server, httpx.Client(base_url=server.url) as client:
+        for n in range(10):
+            assert client.post("/items", json={"name": f"n{n}", "note": "n" * 100_000}).status_code == 201
+        for limit in range(1, 80):
+            assert client.get(f"/items?limit={limit + 10}").status_code == 200
+        [api] = server.app.apis
+        pages = api.sandbox.engine.collections["items"].cache.values()
+        held = sum(len(orjson.dumps(page.body)) for page in pages)  # about a third of their memory
+        assert 0 < held <= CACHE_BYTES // 3
+
+
 @pytest.mark.parametrize(
     ("documented", "status", "media"),
     [

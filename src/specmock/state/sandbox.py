@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
+import orjson
+
 from specmock.generation import Generator
 from specmock.spec.model import Operation
 from specmock.state import actions, crud, listing
@@ -19,6 +21,16 @@ from specmock.state.planning import Plan, make_plan
 from specmock.state.resources import Route
 from specmock.state.seeding import Seeder
 from specmock.state.store import Collection, Scope
+
+PAGE_OVERHEAD = 3  # a decoded record takes about three times its JSON size
+
+
+def page_weight(body: Any) -> int:
+    """About the memory a cached list page holds (a write drops the cache, a miss recomputes the page)."""
+    try:
+        return PAGE_OVERHEAD * len(orjson.dumps(body))
+    except TypeError:  # integers beyond 64 bits: count them as a kilobyte a record
+        return PAGE_OVERHEAD * 1024 * len(body if isinstance(body, list) else [])
 
 
 class Sandbox:
@@ -154,7 +166,7 @@ class Sandbox:
             if outcome.error is not None:
                 return outcome
             found = Outcome(outcome.status, outcome.body, outcome.headers, cache_key=key)
-            collection.remember(key, found)
+            collection.remember(key, found, page_weight(outcome.body))
         return found
 
     def reset(self) -> None:

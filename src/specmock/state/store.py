@@ -21,12 +21,14 @@ from typing import Any
 
 import orjson
 
+from specmock.memo import key_bytes
 from specmock.state.identity import key_of
 from specmock.state.resources import Resource
 
 Record = dict[str, Any]
 Scope = tuple[str, ...]
 CACHE_LIMIT = 512
+CACHE_BYTES = 16 * 1024 * 1024  # per collection: list pages are Python objects, ~3× their JSON size
 
 
 class Entry:
@@ -119,6 +121,7 @@ class Collection:
         self.clock = clock
         self.buckets: dict[Scope, Bucket] = {}
         self.cache: dict[tuple[Any, ...], Any] = {}
+        self.cache_bytes = 0  # about what ``cache`` holds: keys (a client's query values) and pages
         self.version = clock.tick()
         self.loaded = False  # True after load(): no lazy seeding any more
         self.scheduled: float | None = None  # the expiry instant last given to the clock
@@ -136,6 +139,7 @@ class Collection:
         self.version = clock.now
         if self.cache:
             self.cache = {}
+            self.cache_bytes = 0
 
     def entry(self, stored: Record, seeded: bool = False) -> Entry:
         expiry = self.resource.expires
@@ -151,10 +155,16 @@ class Collection:
             return key_of(stored[field])
         return fallback
 
-    def remember(self, key: tuple[Any, ...], value: Any) -> None:
-        if len(self.cache) >= CACHE_LIMIT:
+    def remember(self, key: tuple[Any, ...], value: Any, weight: int = 0) -> None:
+        """Cache ``value`` (bounded in entries and bytes: ``weight`` is about what it holds)."""
+        cost = key_bytes(key) + weight
+        if cost > CACHE_BYTES:
+            return
+        if len(self.cache) >= CACHE_LIMIT or self.cache_bytes + cost > CACHE_BYTES:
             self.cache = {}
+            self.cache_bytes = 0
         self.cache[key] = value
+        self.cache_bytes += cost
 
 
 class Clock:
