@@ -10,6 +10,9 @@
 | GET `/__specmock/apis/{api}/state/{collection}` | the stored records of a resource |
 | PUT `/__specmock/apis/{api}/state/{collection}` | replace them with the JSON array in the body |
 | GET `/__specmock/ui/{api}` | Swagger UI for that API |
+
+Who may call it is decided before ``handle`` (``browser.admin_refusal``): the sandbox's own Host
+names, no other origin's web page, JSON bodies only; its answers carry no CORS headers.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from specmock.problems import problem_response
 from specmock.runtime import Api
 
 PREFIX = "/__specmock"
+READS = ("GET", "HEAD")
 
 
 class Served(Protocol):
@@ -48,9 +52,13 @@ def handle(app: Served, request: MockRequest) -> MockResponse:
         if method == "DELETE":
             app.journal.clear()
             return MockResponse(204)
+        if method not in READS:
+            return _not_allowed(request, "GET, HEAD, DELETE")
         limit = (request.query.get("limit") or [""])[-1]
-        return _json(app.journal.entries(int(limit) if limit.isdigit() else None))
-    if parts == ["reset"] and method == "POST":
+        return _json(app.journal.entries(int(limit) if limit.isascii() and limit.isdigit() else None))
+    if parts == ["reset"]:
+        if method != "POST":
+            return _not_allowed(request, "POST")
         app.reset()
         return MockResponse(204)
     named: Api | None = next((a for a in app.apis if len(parts) > 1 and a.name == parts[1]), None)
@@ -71,6 +79,8 @@ def _api_admin(api: Api, rest: list[str], request: MockRequest) -> MockResponse:
         collection = rest[1]
         if collection not in api.sandbox.collections():
             return problem_response(404, f"{api.name} has no inferred resource named {collection!r}")
+        if request.method not in ("PUT", *READS):
+            return _not_allowed(request, "GET, HEAD, PUT")
         if request.method == "PUT":
             try:
                 records = orjson.loads(request.body)
@@ -85,6 +95,10 @@ def _api_admin(api: Api, rest: list[str], request: MockRequest) -> MockResponse:
             return MockResponse(204)
         return _json(api.sandbox.dump(collection))
     return problem_response(404, f"no admin endpoint at {request.path}")
+
+
+def _not_allowed(request: MockRequest, allowed: str) -> MockResponse:
+    return problem_response(405, f"{request.path} takes {allowed}", {"Allow": allowed})
 
 
 def local_servers(document: dict[str, Any], url: str) -> dict[str, Any]:
