@@ -10,6 +10,9 @@
 | GET `/__specmock/apis/{api}/state/{collection}` | the stored records of a resource |
 | PUT `/__specmock/apis/{api}/state/{collection}` | replace them with the JSON array (422 when one misfits) |
 | GET `/__specmock/ui/{api}` | Swagger UI for that API |
+
+Who may call it is decided before ``handle`` (``browser.admin_refusal``): the sandbox's own Host
+names, no other origin's web page, JSON bodies only; its answers carry no CORS headers.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from specmock.text_numbers import ascii_int
 
 PREFIX = "/__specmock"
 MAX_LISTED = 200  # violations listed in one answer (the detail counts the records)
+READS = ("GET", "HEAD")
 
 
 class Served(Protocol):
@@ -50,9 +54,13 @@ def handle(app: Served, request: MockRequest) -> MockResponse:
         if method == "DELETE":
             app.journal.clear()
             return MockResponse(204)
+        if method not in READS:
+            return _not_allowed(request, "GET, HEAD, DELETE")
         limit = ascii_int((request.query.get("limit") or [""])[-1])
         return _json(app.journal.entries(limit if limit is not None and limit >= 0 else None))
-    if parts == ["reset"] and method == "POST":
+    if parts == ["reset"]:
+        if method != "POST":
+            return _not_allowed(request, "POST")
         app.reset()
         return MockResponse(204)
     named: Api | None = next((a for a in app.apis if len(parts) > 1 and a.name == parts[1]), None)
@@ -73,6 +81,8 @@ def _api_admin(api: Api, rest: list[str], request: MockRequest) -> MockResponse:
         collection = rest[1]
         if collection not in api.sandbox.collections():
             return problem_response(404, f"{api.name} has no inferred resource named {collection!r}")
+        if request.method not in ("PUT", *READS):
+            return _not_allowed(request, "GET, HEAD, PUT")
         if request.method == "PUT":
             return _replace_state(api, collection, request.body)
         return _json(api.sandbox.dump(collection))
@@ -102,6 +112,10 @@ def _replace_state(api: Api, collection: str, body: bytes) -> MockResponse:
     except ValueError as exc:  # duplicate ids, a parent that does not exist
         return problem_response(422, f"records not loaded: {exc}; nothing replaced")
     return MockResponse(204)
+
+
+def _not_allowed(request: MockRequest, allowed: str) -> MockResponse:
+    return problem_response(405, f"{request.path} takes {allowed}", {"Allow": allowed})
 
 
 def local_servers(document: dict[str, Any], url: str) -> dict[str, Any]:

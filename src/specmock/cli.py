@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from specmock import __version__
-from specmock.config import MockConfig
+from specmock.config import MockConfig, parse_size
 from specmock.errors import SpecmockError
 
 if TYPE_CHECKING:
@@ -26,6 +26,27 @@ def _converted(spec: LoadedSpec) -> str:
     lost = len(spec.not_carried_over)
     note = f"; {lost} not carried over (`specmock check` lists them)" if lost else ""
     return f", converted from {spec.converted_from}{note}"
+
+
+DEFAULTS = MockConfig()
+
+
+class _Size(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
+    """A byte count: ``8MiB``, ``512KiB``, ``1MB`` or plain bytes."""
+
+    name = "SIZE"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+def _mib(size: int) -> str:
+    return f"{size // (1024 * 1024)}MiB"
 
 
 def _fail(error: SpecmockError) -> None:
@@ -57,7 +78,63 @@ def main() -> None:
     "--records", default=20, show_default=True, type=int, help="Seeded records per inferred collection."
 )
 @click.option("--base-path", default=None, help="Mount point (single spec); default: the path of servers[0].")
-@click.option("--cors/--no-cors", default=True, show_default=True)
+@click.option("--cors/--no-cors", default=True, show_default=True, help="CORS headers on API answers.")
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Only this origin may read the API from a browser (repeatable); default: any origin.",
+)
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Host name the admin API also answers to (repeatable); loopback names and IPs always.",
+)
+@click.option(
+    "--max-body",
+    type=_Size(),
+    default=_mib(DEFAULTS.max_body),
+    show_default=True,
+    help="Largest request body; larger ones get 413 unread.",
+)
+@click.option(
+    "--max-records",
+    type=click.IntRange(min=1),
+    default=DEFAULTS.max_records,
+    show_default=True,
+    help="Stored records per collection; a create beyond gets 507 (or a documented 409).",
+)
+@click.option(
+    "--max-cache",
+    type=_Size(),
+    default=_mib(DEFAULTS.max_cache),
+    show_default=True,
+    help="Bytes of cached answers per API.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=DEFAULTS.max_connections,
+    show_default=True,
+    help="Connections served at once, per worker (idle keep-alive ones count).",
+)
+@click.option(
+    "--backlog",
+    type=click.IntRange(min=128),
+    default=DEFAULTS.backlog,
+    show_default=True,
+    help="Connections the kernel queues beyond --max-connections.",
+)
+@click.option(
+    "--idle-timeout",
+    type=click.FloatRange(min=0.001, max=60),
+    default=DEFAULTS.idle_timeout,
+    show_default=True,
+    help="Seconds a keep-alive connection may wait for its next request.",
+)
 @click.option(
     "--api-key",
     "api_keys",
@@ -88,6 +165,14 @@ def serve(
     records: int,
     base_path: str | None,
     cors: bool,
+    cors_origins: tuple[str, ...],
+    allowed_hosts: tuple[str, ...],
+    max_body: int,
+    max_records: int,
+    max_cache: int,
+    max_connections: int,
+    backlog: int,
+    idle_timeout: float,
     api_keys: tuple[str, ...],
     workers: int,
     quiet: bool,
@@ -107,6 +192,14 @@ def serve(
         records=records,
         base_path=base_path,
         cors=cors,
+        cors_origins=cors_origins,
+        allowed_hosts=allowed_hosts,
+        max_body=max_body,
+        max_records=max_records,
+        max_cache=max_cache,
+        max_connections=max_connections,
+        backlog=backlog,
+        idle_timeout=idle_timeout,
         api_keys=api_keys,
         quiet=quiet,
         workers=workers,
@@ -129,7 +222,7 @@ def serve(
         os.environ[CONFIG_ENV] = config_to_env(config)
         del app  # built here only to refuse a broken spec early; the workers build their own
         gc.collect()
-        listener.run_workers("specmock.server:app_from_environment", host, port, workers, not quiet)
+        listener.run_workers("specmock.server:app_from_environment", config, not quiet)
     else:
         # The loaded documents and compiled validators live as long as the process: keep them out
         # of the garbage collector's generations, which shortens its pauses (p99 latency).

@@ -14,7 +14,7 @@ from specmock.spec.model import Operation
 from specmock.spec.views import merged_object
 from specmock.state.engine import SINGLETON_KEY, Engine
 from specmock.state.identity import key_of
-from specmock.state.outcome import NO_CONTENT, Outcome, conflict, not_found
+from specmock.state.outcome import NO_CONTENT, Outcome, conflict, not_found, storage_full
 from specmock.state.repair import conform
 from specmock.state.resources import Route
 from specmock.state.store import Bucket, Collection, Entry, Record, Scope, field_pattern
@@ -117,6 +117,8 @@ def create(call: Call, body: Any, location: str) -> Outcome | None:
     engine, collection, scope = call.engine, call.collection, call.scope
     resource = collection.resource
     bucket = engine.bucket(collection, scope)
+    if len(bucket.entries) >= engine.max_records or (scope and engine.full(collection, scope, bucket)):
+        return storage_full(resource.name, engine.max_records)  # (the top-level bucket is always kept)
     incoming = writable(collection, body)
     counter = engine.counter_value()
     rng = engine.create_stream(collection, bucket, scope)
@@ -133,7 +135,7 @@ def create(call: Call, body: Any, location: str) -> Outcome | None:
             return problem
     key = engine.assign_id(collection, bucket, scope, record, given, "create", counter, rng=rng)
     bucket.entries[key] = collection.entry(record)
-    bucket.deleted.discard(key)
+    bucket.deleted.pop(key, None)
     collection.touch()
     headers = {"Location": f"{location.rstrip('/')}/{key}"} if engine.sends_location(call.operation) else None
     return respond(call, (201, 200), collection.public(record), headers)
@@ -155,6 +157,8 @@ def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
     if entry is None:
         return call.missing(key)
     bucket = engine.bucket(collection, scope)
+    if bucket.entries.get(key) is not entry and engine.full(collection, scope, bucket):
+        return storage_full(resource.name, engine.max_records)  # a PUT that would add a record
     old = entry.stored
     record = replaced(engine, collection, old, writable(collection, body), merge)
     record = engine.finish(resource, record, (*scope, key))
