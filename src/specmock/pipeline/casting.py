@@ -6,30 +6,27 @@ schema validator reports it with the parameter's name. ``styles`` decides which 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
-import orjson
-
+from specmock import json_exact
 from specmock.spec.refs import deref
 from specmock.spec.views import items_schema, merged_object, schema_types
+from specmock.text_numbers import ascii_int, ascii_number
 
 Caster = Callable[[str], Any]
 Typed = Callable[[Any], Any]  # str | list[str] | pairs | nested dict of strings → the typed value
-INTEGER = re.compile(r"^[+-]?\d+$")
-NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 MAX_DEPTH = 8
 
 
 def cast_integer(raw: str) -> Any:
-    return int(raw) if INTEGER.match(raw) else raw
+    value = ascii_int(raw)
+    return raw if value is None else value
 
 
 def cast_number(raw: str) -> Any:
-    if INTEGER.match(raw):
-        return int(raw)
-    return float(raw) if NUMBER.match(raw) else raw
+    value = ascii_number(raw)
+    return raw if value is None else value
 
 
 def cast_boolean(raw: str) -> Any:
@@ -135,6 +132,6 @@ def _text(value: Any) -> Any:
 def json_or_text(raw: str) -> Any:
     """A value sent as JSON (``content: {application/json: …}`` parameters, JSON form parts)."""
     try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
+        return json_exact.loads(raw)
+    except ValueError:
         return raw

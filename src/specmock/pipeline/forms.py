@@ -15,8 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
+from specmock import json_exact
 from specmock.pipeline.casting import Typed, compile_typed, object_properties, properties_of, shape_of
 from specmock.pipeline.styles import MISSING, Fields, Reader, Spelling, field_reader, fields_of, form_pairs
 from specmock.spec.model import Encoding, MediaType
@@ -115,8 +114,8 @@ def _json_values(values: list[str], shape: str) -> Any:
     decoded = []
     for text in values:
         try:
-            decoded.append(orjson.loads(text))
-        except orjson.JSONDecodeError:
+            decoded.append(json_exact.loads(text))
+        except ValueError:
             return NOT_JSON
     if len(decoded) == 1 and (decoded[0] is None or isinstance(decoded[0], dict | list)):
         return decoded[0]

@@ -6,15 +6,13 @@ only runs the closures. All violations are collected, never only the first.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
-import orjson
-
+from specmock import json_exact
 from specmock.diagnostics import Diagnostic, Kind
 from specmock.pipeline.casting import Typed, compile_typed, json_or_text, properties_of, shape_of
 from specmock.pipeline.forms import JSON_PART, FormBody
@@ -36,7 +34,6 @@ Parser = Callable[[bytes, str], Any]  # raw body, full Content-Type header → v
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 NO_BODY: Any = object()
 FORM = "application/x-www-form-urlencoded"
-FLOAT_HINT = re.compile(rb"[0-9][.eE]")
 
 
 ParamReader = Callable[[MockRequest, Mapping[str, str], "Cookies"], Any]  # → strings, or MISSING
@@ -230,24 +227,8 @@ def _body_check(document: Any, media: MediaType, compile_check: CheckFactory) ->
 
 
 def _parse_json(raw: bytes, _: str) -> Any:
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise ValueError(str(exc).split(":")[0]) from exc
-    # A number with a fraction or an exponent has a digit before its "." or "e"; without one the
-    # body holds no floats and needs no walk.
-    return _integral(value) if FLOAT_HINT.search(raw) else value
-
-
-def _integral(value: Any) -> Any:
-    """1e30 in a body is an integer to JSON Schema; store and echo it as one."""
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else value
-    if isinstance(value, dict):
-        return {k: _integral(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_integral(v) for v in value]
-    return value
+    """Every number exactly (1e30 is the integer 10**30), or ValueError: see ``json_exact``."""
+    return json_exact.loads(raw)
 
 
 def _parse_text(raw: bytes, _: str) -> str:
