@@ -10,6 +10,7 @@ from specmock.diagnostics import Kind
 from specmock.pipeline.negotiate import error_plan, success_plan
 from specmock.runtime import Api, base_path_of
 from specmock.server import api_name, resolve_spec
+from specmock.spec.contradictions import discriminator_gaps
 from specmock.spec.loader import Repair, load_spec, validation_findings
 from specmock.spec.model import NO_EXAMPLE, Operation
 from specmock.spec.routing import variants
@@ -46,6 +47,10 @@ def check_report(argument: str, ref_roots: tuple[Path, ...] = ()) -> str:
             "parameters and body it satisfies):"
         )
         lines += [f"  {line}" for line in ambiguous]
+    gaps = discriminator_gaps(spec.document)
+    if gaps:
+        lines.append(f"\nContradictions worked around ({len(gaps)}):")
+        lines += [f"  {gap}" for gap in gaps]
     lines.append("\nOperations:")
     lines += [f"  {describe_operation(op)}" for op in api.operations.values()]
     resources = api.sandbox.describe()
