@@ -7,12 +7,13 @@ from pathlib import Path
 
 from specmock.config import MockConfig
 from specmock.diagnostics import Kind
-from specmock.pipeline.negotiate import error_plan, success_plan
+from specmock.pipeline.negotiate import choose_media, error_plan, success_plan
 from specmock.runtime import Api, base_path_of
 from specmock.server import api_name, resolve_spec
 from specmock.spec.contradictions import discriminator_gaps
 from specmock.spec.loader import Repair, load_spec, validation_findings
 from specmock.spec.model import NO_EXAMPLE, Operation
+from specmock.spec.refs import deref
 from specmock.spec.routing import variants
 
 SHOWN_KINDS = (Kind.SECURITY, Kind.INVALID, Kind.NOT_FOUND)
@@ -47,10 +48,10 @@ def check_report(argument: str, ref_roots: tuple[Path, ...] = ()) -> str:
             "parameters and body it satisfies):"
         )
         lines += [f"  {line}" for line in ambiguous]
-    gaps = discriminator_gaps(spec.document)
-    if gaps:
-        lines.append(f"\nContradictions worked around ({len(gaps)}):")
-        lines += [f"  {gap}" for gap in gaps]
+    contradictions = [str(gap) for gap in discriminator_gaps(spec.document)] + accept_contradictions(api)
+    if contradictions:
+        lines.append(f"\nContradictions worked around ({len(contradictions)}):")
+        lines += [f"  {line}" for line in contradictions]
     lines.append("\nOperations:")
     lines += [f"  {describe_operation(op)}" for op in api.operations.values()]
     resources = api.sandbox.describe()
@@ -79,6 +80,40 @@ def ambiguities(api: Api) -> list[str]:
             shown = ", ".join(f"{op.path} [{op.key}]" for op in ops)
             found.append(f"{ops[0].method} {ops[0].route}: {len(ops)} operations: {shown}")
     return found
+
+
+def accept_contradictions(api: Api) -> list[str]:
+    """Operations whose own Accept header parameter admits only media types their success response
+    does not document: answered with the documented one (RFC 9110 lets a server disregard Accept)."""
+    grouped: dict[tuple[tuple[str, ...], str], list[str]] = {}
+    for op in api.operations.values():
+        admitted = _admitted_accept(api, op)
+        success = success_plan(op)
+        response = op.responses.get(success.key) if success.key else None
+        if not admitted or response is None or not response.media:
+            continue
+        if not any(choose_media(response, value)[1] for value in admitted):
+            grouped.setdefault((admitted, response.media[0].name), []).append(f"{op.method} {op.path}")
+    lines = []
+    for (admitted, documented), ops in grouped.items():
+        shown = ", ".join(ops[:3]) + (f" and {len(ops) - 3} more" if len(ops) > 3 else "")
+        lines.append(
+            f"{shown}: the Accept parameter admits {', '.join(admitted)}, which the success response "
+            f"does not document; such a request is answered with {documented}, never refused"
+        )
+    return lines
+
+
+def _admitted_accept(api: Api, op: Operation) -> tuple[str, ...]:
+    """The media types an operation's Accept header parameter admits (enum, const, default)."""
+    for param in op.parameters:
+        if param.location == "header" and param.name.lower() == "accept":
+            schema = deref(api.document, param.schema)
+            if not isinstance(schema, dict):
+                return ()
+            values = [*(schema.get("enum") or ()), schema.get("const"), schema.get("default")]
+            return tuple(dict.fromkeys(v for v in values if isinstance(v, str)))
+    return ()
 
 
 def invalid_examples(api: Api) -> list[str]:

@@ -4,11 +4,15 @@ documented media type whatever the client asks for; 406 only where it is documen
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import MakeClient, spec
+
+from specmock.report import check_report
 
 VENDOR = "application/vnd.acme+json;version=2"
 ITEM = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}
@@ -67,3 +71,24 @@ def test_any_accept_gets_a_documented_status_and_media_type(make_client: MakeCli
     response = client.get("/things", headers={"Accept": accept})
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
+
+
+def test_check_reports_an_accept_parameter_no_response_documents(tmp_path: Path) -> None:
+    path = tmp_path / "vendor.json"
+    other = {**ACCEPT_PARAM, "schema": {"type": "string", "enum": ["application/json"]}}
+    path.write_text(
+        json.dumps(
+            spec(
+                {
+                    "/things": {"get": {"responses": OK, "parameters": [ACCEPT_PARAM]}},
+                    "/others": {"get": {"responses": OK, "parameters": [other]}},
+                }
+            )
+        )
+    )
+    report = check_report(str(path))
+    assert "Contradictions worked around (1):" in report
+    assert (
+        f"GET /things: the Accept parameter admits {VENDOR}, which the success response does not "
+        "document; such a request is answered with application/json, never refused"
+    ) in report
