@@ -10,7 +10,7 @@ from specmock.diagnostics import Kind
 from specmock.pipeline.negotiate import choose_media, error_plan, success_plan
 from specmock.runtime import Api, base_path_of
 from specmock.server import api_name, resolve_spec
-from specmock.spec.contradictions import discriminator_gaps
+from specmock.spec.discriminator_gaps import discriminator_gaps
 from specmock.spec.loader import Repair, load_spec, validation_findings
 from specmock.spec.model import NO_EXAMPLE, Operation
 from specmock.spec.refs import deref

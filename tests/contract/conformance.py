@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from specmock.app import SpecmockApp
-from specmock.spec.contradictions import discriminator_gaps
+from specmock.spec.discriminator_gaps import discriminator_gaps
 
 # Schemas no value can satisfy under plain JSON Schema, so every server fails schemathesis on them.
 # authentik's ChallengeTypes: EmailChallenge, OAuthDeviceCodeChallenge and OAuthDeviceCodeFinishChallenge
@@ -39,7 +39,7 @@ UNSATISFIABLE_ONE_OF = ("/components/schemas/ChallengeTypes",)
 # A discriminator value the document's own schema admits but its mapping does not name (Rebilly's
 # RuleAction: 30 action names in the enum, 26 in the mapping). schemathesis generates such a value as
 # valid data, specmock keeps it as sent, and schemathesis then refuses it in the answer. `specmock
-# check` reports each of these (spec/contradictions.py); only those exact (property, value) pairs are
+# check` reports each of these (spec/discriminator_gaps.py); only those exact (property, value) pairs are
 # excused.
 UNNAMED_DISCRIMINATOR = re.compile(
     r"discriminator property '([^']*)' with value '([^']*)', which does not match"

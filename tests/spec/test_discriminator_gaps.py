@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from specmock.report import check_report
 from specmock.server import api_name, create_app
-from specmock.spec.contradictions import discriminator_gaps
+from specmock.spec.discriminator_gaps import discriminator_gaps
 from tests.contract.conformance import run_positive
 
 REF = "#/components/schemas/"

@@ -1,4 +1,4 @@
-"""Where a document contradicts itself in a way specmock works around, for ``specmock check`` to say.
+"""Discriminator values a document admits but cannot select by name, for ``specmock check`` to say.
 
 A discriminator names the branch a value selects: by its mapping, else by the branch's schema name.
 Real documents admit values in the discriminator property that neither selects (an ``enum`` longer
