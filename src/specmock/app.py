@@ -71,13 +71,14 @@ class SpecmockApp:
         # Connexion's routing decision depends only on (method, path): remember it, so a repeated
         # request skips the Starlette router walk.
         self._routes = Memo(ROUTE_MEMO_SIZE)  # (method, path) → routing key
-        # routing key → (api, the keys of the operations answering it: one, or variants of one URL)
-        self._targets: dict[str, tuple[Api, tuple[str, ...]]] = {}
+        # routing key → (api, the keys of the operations answering it: one, or variants of one URL,
+        # whether there are variants to pick from, the journal label of the first)
+        self._targets: dict[str, tuple[Api, tuple[str, ...], bool, str]] = {}
         self._table = RouteTable([(api.base_path, api.operations) for api in self.apis])
         self.router = RoutingMiddleware(_routed)
         for index, api in enumerate(self.apis):
             for first, keys in variants(api.operations).items():
-                self._targets[routing_key(index, first)] = (api, keys)
+                self._targets[routing_key(index, first)] = (api, keys, len(keys) > 1, f"{api.name}:{first}")
             document = routing_document(index, api.name, api.operations)
             self.router.add_api(
                 Specification.from_dict(document), base_path=api.base_path, resolver=_OperationKeys()
@@ -157,12 +158,14 @@ class SpecmockApp:
         if isinstance(target, MockResponse):
             self.journal.record(MockRequest(method, path, query, headers, b"", full_path), target, "")
             return target, self._extra(target, headers)
-        api, keys = self._targets[target]
+        api, keys, several, label = self._targets[target]
         base = api.base_path
         relative = path[len(base) :] if base and path.startswith(base) else path
         request = MockRequest(method, relative, query, headers, body or b"", full_path)
-        key = keys[0] if len(keys) == 1 else api.variant_for(keys, request)
-        label = f"{api.name}:{key}"
+        key = keys[0]
+        if several:
+            key = api.variant_for(keys, request)
+            label = f"{api.name}:{key}"
         try:
             if body is None:
                 response = flow.refuse(api, key, request, self._too_large())
@@ -209,7 +212,7 @@ class SpecmockApp:
         return str(operation_id)
 
     def _templated(self, target: str) -> bool:
-        api, keys = self._targets[target]
+        api, keys, _, _ = self._targets[target]
         return "{" in api.operations[keys[0]].route
 
     def _admin(self, request: MockRequest, too_large: bool, server_host: str) -> MockResponse:
@@ -233,7 +236,7 @@ class SpecmockApp:
         documented: set[str] = set()
         for route in routes:
             for first in route.methods.values():
-                api, keys = self._targets[routing_key(route.api_index, first)]
+                api, keys, _, _ = self._targets[routing_key(route.api_index, first)]
                 for key in keys:
                     documented.update(api.compiled(key).fingerprint_headers)
         methods = {method for route in routes for method in route.methods}
