@@ -52,11 +52,14 @@ def writable(collection: Collection, body: Any) -> Record:
     kept as sent (integers beyond 64 bits included: the store and the encoder keep them exactly)."""
     if not isinstance(body, dict):
         return {}
-    read_only, hidden = collection.resource.read_only, collection.resource.hidden
+    resource = collection.resource
+    read_only, hidden = resource.read_only, resource.hidden
     out = body.copy()
     for name in body:  # copy and delete: cheaper than a comprehension for a few fields
         if name in read_only or name in hidden:
             del out[name]
+    if resource.taken is not None:  # readOnly values below the top level (a signer's id)
+        return resource.taken.apply(out)  # type: ignore[no-any-return]
     return out
 
 
