@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.resolver import Resolution, Resolver
@@ -36,6 +36,15 @@ Send = Callable[[Message], Awaitable[None]]
 log = logging.getLogger("specmock")
 ADMIN_PREFIX = admin.PREFIX
 ROUTE_MEMO_SIZE = 8192
+
+
+class Target(NamedTuple):
+    """Where a request is routed: the API, the operation key, its journal label, the path inside the API."""
+
+    api: Api
+    key: str
+    label: str
+    path: str
 
 
 class _OperationKeys(Resolver):  # type: ignore[misc]  # connexion ships no type hints
@@ -129,6 +138,19 @@ class SpecmockApp:
             response = problem_response(500, "specmock failed to answer this request; see the server log")
         self.journal.record(request, response, label)
         return response, self._extra(response, headers)
+
+    async def resolve(self, method: str, path: str) -> Target | MockResponse:
+        """Which operation answers (method, path), as the mock routes it (for the proxy): the API,
+        the operation key, its journal label and the path inside the API; or the 404 / 405 answer
+        for a path or a method no served document has."""
+        target = self._routes.get((method, path))
+        if target is None:
+            target = await self._route(method, path)
+        if isinstance(target, MockResponse):
+            return target
+        api, key, label = self._targets[target]
+        base = api.base_path
+        return Target(api, key, label, path[len(base) :] if base and path.startswith(base) else path)
 
     async def _route(self, method: str, path: str) -> str | MockResponse:
         """Connexion's routing decision for (method, path): the operation's routing key (remembered),

@@ -132,6 +132,116 @@ def serve(
 @main.command()
 @click.argument("spec")
 @click.option(
+    "--upstream",
+    "-u",
+    required=True,
+    metavar="URL",
+    help="The real backend (http://host:port[/prefix]); the request path is appended to it.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", "-p", default=4010, show_default=True, type=int)
+@click.option(
+    "--errors",
+    is_flag=True,
+    help="Refuse an invalid request with the spec-shaped 4xx (not forwarded); answer 502 naming the "
+    "violations when the upstream's answer breaks the spec. Default: relay, and report.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse paths and methods the spec does not document (404 / 405); default: forward and report.",
+)
+@click.option(
+    "--fallback",
+    type=click.Choice(["none", "mock"]),
+    default="none",
+    show_default=True,
+    help="mock: the mock answers when the upstream answers 501, or a 404 / 405 that fits no documented "
+    "response (an operation it does not implement yet).",
+)
+@click.option(
+    "--record",
+    "record_dir",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the upstream's answers into this folder as fixture files (load them with "
+    "`specmock serve SPEC --fixtures DIR`); secrets and writeOnly fields left out.",
+)
+@click.option("--base-path", default=None, help="Mount point; default: the path of servers[0].")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the mock's answers.")
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds to wait for the upstream (to connect, and between two reads); then 504.",
+)
+@click.option(
+    "--check-limit",
+    default=1 << 20,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Bytes of an answer held back to check its body; a larger body is streamed unchecked.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No per-request log (violations are still logged).")
+def proxy(
+    spec: str,
+    upstream: str,
+    host: str,
+    port: int,
+    errors: bool,
+    strict: bool,
+    fallback: str,
+    record_dir: Path | None,
+    base_path: str | None,
+    seed: int,
+    timeout: float,
+    check_limit: int,
+    quiet: bool,
+) -> None:
+    """Put SPEC between clients and a real backend: forward every request to the upstream, check the
+    request and the answer against SPEC, and relay the answer unchanged.
+
+    \b
+    Violations (each naming the operation, the place and the rule) go to the log,
+    the Specmock-Violations header and the journal (GET /__specmock/journal).
+    """
+    from specmock import listener
+    from specmock.proxy import ProxyConfig, create_proxy
+
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(levelname)s %(message)s")
+    config = ProxyConfig(
+        spec=spec,
+        upstream=upstream,
+        errors=errors,
+        strict=strict,
+        fallback="mock" if fallback == "mock" else "none",
+        record=record_dir,
+        base_path=base_path,
+        seed=seed,
+        timeout=timeout,
+        check_limit=check_limit,
+        quiet=quiet,
+    )
+    try:
+        app = create_proxy(config)
+    except SpecmockError as error:
+        _fail(error)
+        return
+    api = app.proxy.mock.apis[0]
+    click.echo(
+        f"specmock: proxy for {api.name} ({len(api.operations)} operations) at "
+        f"http://{host}:{port}{api.base_path}/ → {app.proxy.upstream.base}",
+        err=True,
+    )
+    gc.collect()
+    gc.freeze()
+    listener.run(app, host, port, access_log=not quiet)
+
+
+@main.command()
+@click.argument("spec")
+@click.option(
     "--out",
     "-o",
     required=True,

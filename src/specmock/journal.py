@@ -29,6 +29,12 @@ class Journal:
             (time.time(), request.method, request.full_path, response.status, operation, response.violations)
         )
 
+    def add(
+        self, method: str, full_path: str, status: int, operation: str, violations: tuple[str, ...]
+    ) -> None:
+        """An entry for an answer that is not a MockResponse (the proxy's relayed answers)."""
+        self._entries.append((time.time(), method, full_path, status, operation, violations))
+
     def entries(self, limit: int | None = None) -> list[dict[str, Any]]:
         items = list(self._entries)
         if limit is not None:

@@ -13,15 +13,19 @@ import asyncio
 import logging
 import signal
 import threading
-from typing import Any
+from typing import Any, Protocol
 
 from granian import Granian
 from granian.constants import Interfaces
 from granian.server.embed import Server
 
-from specmock.app import SpecmockApp
-
 log = logging.getLogger("specmock")
+
+
+class RsgiApp(Protocol):
+    """What Granian serves: the mock (``SpecmockApp``) or the proxy (``proxy.ProxyApp``)."""
+
+    async def __rsgi__(self, scope: Any, protocol: Any) -> None: ...
 
 
 class _QuietEmbedded(logging.Filter):
@@ -31,7 +35,7 @@ class _QuietEmbedded(logging.Filter):
         return "experimental" not in record.getMessage()
 
 
-def _server(app: SpecmockApp, host: str, port: int, access_log: bool) -> Server:
+def _server(app: RsgiApp, host: str, port: int, access_log: bool) -> Server:
     logger = logging.getLogger("_granian")
     if not any(isinstance(f, _QuietEmbedded) for f in logger.filters):
         logger.addFilter(_QuietEmbedded())
@@ -46,7 +50,7 @@ def _server(app: SpecmockApp, host: str, port: int, access_log: bool) -> Server:
     )
 
 
-def run(app: SpecmockApp, host: str, port: int, access_log: bool) -> None:
+def run(app: RsgiApp, host: str, port: int, access_log: bool) -> None:
     """Serve ``app`` in this process until SIGINT or SIGTERM."""
     server = _server(app, host, port, access_log)
 
@@ -78,7 +82,7 @@ def run_workers(factory: str, host: str, port: int, workers: int, access_log: bo
 class Background:
     """``app`` served from a thread of this process (tests, the pytest plugin); ``stop()`` ends it."""
 
-    def __init__(self, app: SpecmockApp, host: str, port: int) -> None:
+    def __init__(self, app: RsgiApp, host: str, port: int) -> None:
         self._server = _server(app, host, port, access_log=False)
         self._loop = _new_loop()
         self._thread = threading.Thread(target=self._run, name=f"specmock:{port}", daemon=True)
