@@ -68,11 +68,9 @@ class ResponseContract:
         response: Response = self.operation.responses[key]
         findings = self._header_findings(key, headers)
         content_type = headers.get("content-type")
-        has_body = (
-            method != "HEAD" and status not in NO_CONTENT_STATUSES and headers.get("content-length") != "0"
-        )
+        has_body = method != "HEAD" and status not in NO_CONTENT_STATUSES
         if not response.media:
-            if content_type and has_body:
+            if content_type and has_body and headers.get("content-length") != "0":
                 message = f"{content_type!r} sent, but {key} documents no body"
                 findings.append(Finding(self.name, "response.header.content-type", "content-type", message))
             return findings, Expected(key, None, None)

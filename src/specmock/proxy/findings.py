@@ -31,7 +31,7 @@ class Finding:
 def request_findings(operation: str, diagnostics: Iterable[Diagnostic]) -> list[Finding]:
     found = []
     for diagnostic in diagnostics:
-        where = diagnostic.where
+        where = diagnostic.where or ("security" if diagnostic.kind is Kind.SECURITY else "")
         place = f"request.{where}" if where else "request"
         found.append(
             Finding(operation, place, REQUEST_RULES.get(diagnostic.kind, "schema"), diagnostic.message)

@@ -28,6 +28,7 @@ from specmock.generation import rng_for
 from specmock.runtime import Api
 from specmock.spec.model import Operation
 from specmock.spec.refs import deref
+from specmock.spec.views import merged_object
 from specmock.state.identity import key_of
 from specmock.state.naming import shape_of
 from specmock.state.resources import Resource, Route
@@ -51,6 +52,9 @@ class Recorder:
         self.changed: set[str] = set()
         self._lists: dict[str, ListShape | None] = {}
         self._leave_out = {name: _left_out(api.document, r) for name, r in self.plan.resources.items()}
+        self._required = {
+            name: merged_object(api.document, r.entity)[1] for name, r in self.plan.resources.items()
+        }
         folder.mkdir(parents=True, exist_ok=True)
         self._read_existing()
 
@@ -141,7 +145,8 @@ class Recorder:
         left_out = self._leave_out[resource.name]
         record = {k: v for k, v in item.items() if k not in left_out}
         if check(record):
-            removed = [k for k in item if k in left_out and k in resource.properties]
+            required = self._required[resource.name]
+            removed = [k for k in item if k in left_out and k in required and k in resource.properties]
             record = {**record, **self._placeholders(resource, removed, where)}
         problems = check(record)
         if problems:

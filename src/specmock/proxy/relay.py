@@ -7,14 +7,14 @@ admin? → route (as the mock routes) → undocumented: forward (or refuse with 
       → its body held back up to the check limit and checked (a larger body is streamed unchecked)
       → 501, or a 404 / 405 that fits no documented response, with --fallback mock: the mock answers
       → a violation and --errors: 502 naming it; otherwise the answer as the upstream sent it
-      → after it is sent: recorded (--record)
+      → recorded (--record) before it is sent: once a client has an answer, the files hold it
 """
 
 from __future__ import annotations
 
 import logging
 import zlib
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,7 +69,6 @@ class Relayed:
 class Answer:
     response: MockResponse | Relayed
     extra: Pairs = field(default_factory=list)  # headers specmock adds (Specmock-Violations)
-    after: Callable[[], None] | None = None  # run once the answer is sent (recording)
 
 
 class Proxy:
@@ -105,13 +104,12 @@ class Proxy:
             # The mock's own answer to this request: the documented 4xx, filled with the violations.
             return self._made(incoming, flow.run(api, key, request), label, findings)
         try:
-            upstream = await self._forward(incoming)
+            upstream, body, rest = await self._exchange(incoming)
         except httpx.HTTPError as error:
             return self._unreachable(incoming, label, key, findings, error)
         contract = self._contract(api, key)
         headers = upstream.headers
         found, expected = contract.head(method, upstream.status_code, headers)
-        body, rest = await self._start(upstream, method)
         value: Any = None
         if rest is None and expected is not None:
             decoded = _decoded(body, headers.get("content-encoding"), self.config.check_limit)
@@ -139,22 +137,19 @@ class Proxy:
             await upstream.aclose()
             return self._bad_gateway(incoming, label, found)
         relayed = Relayed(status, response_headers(upstream.headers.raw), body, rest, upstream)
-        after = self._recording(api, key, path_values, status, value) if not found else None
-        return self._relayed(incoming, relayed, label, [*findings, *found], after)
+        if self.recorder is not None:
+            self._record(api, key, path_values, status, value)
+        return self._relayed(incoming, relayed, label, [*findings, *found])
 
-    def _recording(
-        self, api: Api, key: str, path_values: dict[str, str], status: int, value: Any
-    ) -> Callable[[], None] | None:
+    def _record(self, api: Api, key: str, path_values: dict[str, str], status: int, value: Any) -> None:
         recorder = self.recorder
-        if recorder is None or value is None:
-            return None
-        operation = api.operations[key]
-
-        def record() -> None:
-            recorder.observe(operation, path_values, status, value)
+        if recorder is None:
+            return
+        try:
+            recorder.observe(api.operations[key], path_values, status, value)
             recorder.flush()
-
-        return record
+        except OSError as error:  # a full disk or a folder removed: the answer still goes out
+            log.error("--record %s: %s", recorder.folder, error)
 
     async def _undocumented(self, incoming: Incoming, refusal: MockResponse) -> Answer:
         what = "method" if refusal.status == 405 else "path"
@@ -167,18 +162,26 @@ class Proxy:
         if self.config.strict:
             return self._made(incoming, refusal, "", [finding])
         try:
-            upstream = await self._forward(incoming)
+            upstream, body, rest = await self._exchange(incoming)
         except httpx.HTTPError as error:
             return self._unreachable(incoming, "", UNROUTED, [finding], error)
-        body, rest = await self._start(upstream, incoming.method)
         relayed = Relayed(upstream.status_code, response_headers(upstream.headers.raw), body, rest, upstream)
-        return self._relayed(incoming, relayed, "", [finding], None)
+        return self._relayed(incoming, relayed, "", [finding])
 
-    async def _forward(self, incoming: Incoming) -> httpx.Response:
+    async def _exchange(
+        self, incoming: Incoming
+    ) -> tuple[httpx.Response, bytes, AsyncIterator[bytes] | None]:
+        """The request forwarded; the upstream's answer with its body (or the start of a large one)."""
         headers = request_headers(
             incoming.pairs, incoming.client, incoming.headers.get("host"), incoming.scheme
         )
-        return await self.upstream.send(incoming.method, incoming.full_path, headers, incoming.body)
+        upstream = await self.upstream.send(incoming.method, incoming.full_path, headers, incoming.body)
+        try:
+            body, rest = await self._start(upstream, incoming.method)
+        except BaseException:
+            await upstream.aclose()
+            raise
+        return upstream, body, rest
 
     async def _start(
         self, upstream: httpx.Response, method: str
@@ -219,11 +222,10 @@ class Proxy:
         relayed: Relayed,
         label: str,
         findings: Sequence[Finding],
-        after: Callable[[], None] | None,
     ) -> Answer:
         violations = describe_all(findings)
         self._report(incoming, relayed.status, label, violations)
-        return Answer(relayed, _violations_header(violations), after)
+        return Answer(relayed, _violations_header(violations))
 
     def _bad_gateway(self, incoming: Incoming, label: str, findings: Sequence[Finding]) -> Answer:
         violations = describe_all(findings)

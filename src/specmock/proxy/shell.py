@@ -52,11 +52,6 @@ class ProxyApp:
                 problem_response(500, "specmock failed to relay this request; see the server log")
             )
         await _send(protocol, answer)
-        if answer.after is not None:
-            try:
-                answer.after()
-            except Exception:
-                log.exception("%s %s: recording failed", incoming.method, incoming.full_path)
 
 
 async def _send(protocol: Any, answer: Answer) -> None:
