@@ -18,8 +18,6 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from specmock import admin
 from specmock.app import SpecmockApp
 from specmock.pipeline import flow
@@ -30,7 +28,7 @@ from specmock.proxy.config import ProxyConfig
 from specmock.proxy.contract import ResponseContract
 from specmock.proxy.findings import SHAPE_RULES, UNROUTED, Finding, describe_all, request_findings
 from specmock.proxy.record import Recorder
-from specmock.proxy.upstream import Pairs, Upstream, request_headers, response_headers
+from specmock.proxy.upstream import Pairs, Reply, Upstream, UpstreamError, request_headers
 from specmock.runtime import Api
 
 log = logging.getLogger("specmock")
@@ -62,7 +60,7 @@ class Relayed:
     headers: Pairs
     body: bytes
     rest: AsyncIterator[bytes] | None
-    upstream: httpx.Response
+    upstream: Reply
 
 
 @dataclass(slots=True)
@@ -105,11 +103,11 @@ class Proxy:
             return self._made(incoming, flow.run(api, key, request), label, findings)
         try:
             upstream, body, rest = await self._exchange(incoming)
-        except httpx.HTTPError as error:
+        except UpstreamError as error:
             return self._unreachable(incoming, label, key, findings, error)
         contract = self._contract(api, key)
         headers = upstream.headers
-        found, expected = contract.head(method, upstream.status_code, headers)
+        found, expected = contract.head(method, upstream.status, headers)
         value: Any = None
         if rest is None and expected is not None:
             decoded = _decoded(body, headers.get("content-encoding"), self.config.check_limit)
@@ -123,9 +121,9 @@ class Proxy:
                 incoming.full_path,
                 self.config.check_limit,
             )
-        status = upstream.status_code
+        status = upstream.status
         if self.config.fallback == "mock" and _not_implemented(status, found):
-            await upstream.aclose()
+            await upstream.close()
             gap = Finding(
                 key,
                 "response.status",
@@ -134,9 +132,9 @@ class Proxy:
             )
             return self._made(incoming, flow.run(api, key, request), label, [*findings, gap])
         if found and self.config.errors:
-            await upstream.aclose()
+            await upstream.close()
             return self._bad_gateway(incoming, label, found)
-        relayed = Relayed(status, response_headers(upstream.headers.raw), body, rest, upstream)
+        relayed = Relayed(status, upstream.raw, body, rest, upstream)
         if self.recorder is not None:
             self._record(api, key, path_values, status, value)
         return self._relayed(incoming, relayed, label, [*findings, *found])
@@ -163,14 +161,12 @@ class Proxy:
             return self._made(incoming, refusal, "", [finding])
         try:
             upstream, body, rest = await self._exchange(incoming)
-        except httpx.HTTPError as error:
+        except UpstreamError as error:
             return self._unreachable(incoming, "", UNROUTED, [finding], error)
-        relayed = Relayed(upstream.status_code, response_headers(upstream.headers.raw), body, rest, upstream)
+        relayed = Relayed(upstream.status, upstream.raw, body, rest, upstream)
         return self._relayed(incoming, relayed, "", [finding])
 
-    async def _exchange(
-        self, incoming: Incoming
-    ) -> tuple[httpx.Response, bytes, AsyncIterator[bytes] | None]:
+    async def _exchange(self, incoming: Incoming) -> tuple[Reply, bytes, AsyncIterator[bytes] | None]:
         """The request forwarded; the upstream's answer with its body (or the start of a large one)."""
         headers = request_headers(
             incoming.pairs, incoming.client, incoming.headers.get("host"), incoming.scheme
@@ -179,16 +175,14 @@ class Proxy:
         try:
             body, rest = await self._start(upstream, incoming.method)
         except BaseException:
-            await upstream.aclose()
+            await upstream.close()
             raise
         return upstream, body, rest
 
-    async def _start(
-        self, upstream: httpx.Response, method: str
-    ) -> tuple[bytes, AsyncIterator[bytes] | None]:
+    async def _start(self, upstream: Reply, method: str) -> tuple[bytes, AsyncIterator[bytes] | None]:
         """The body when it fits the check limit (then ``None`` follows); else its start and the rest."""
         limit = self.config.check_limit
-        stream = upstream.aiter_raw()
+        stream = upstream.chunks()
         length = upstream.headers.get("content-length", "")
         if method != "HEAD" and length.isdigit() and int(length) > limit:
             return b"", stream  # stream at once: holding back part of it would only add latency
@@ -239,12 +233,11 @@ class Proxy:
         label: str,
         operation: str,
         findings: Sequence[Finding],
-        error: httpx.HTTPError,
+        error: UpstreamError,
     ) -> Answer:
-        timeout = isinstance(error, httpx.TimeoutException)
+        timeout = error.timeout
         status = 504 if timeout else 502
-        reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-        detail = f"the upstream {self.upstream.base} did not answer ({reason})"
+        detail = f"the upstream {self.upstream.base} did not answer ({error})"
         finding = Finding(operation, "upstream", "timeout" if timeout else "unreachable", detail)
         return self._made(
             incoming,

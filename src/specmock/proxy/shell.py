@@ -65,7 +65,7 @@ async def _send(protocol: Any, answer: Answer) -> None:
 async def _relay(protocol: Any, relayed: Relayed, extra: list[tuple[str, str]]) -> None:
     headers = relayed.headers + extra
     if relayed.rest is None:
-        await relayed.upstream.aclose()
+        await relayed.upstream.close()
         protocol.response_bytes(relayed.status, headers, relayed.body)
         return
     transport = protocol.response_stream(relayed.status, headers)
@@ -77,7 +77,7 @@ async def _relay(protocol: Any, relayed: Relayed, extra: list[tuple[str, str]]) 
     except Exception as error:  # the client left, or the upstream broke off: nothing more can be said
         log.warning("streaming %s bytes broke off: %s", relayed.status, error)
     finally:
-        await relayed.upstream.aclose()
+        await relayed.upstream.close()
 
 
 def create_proxy(config: ProxyConfig) -> ProxyApp:

@@ -7,7 +7,8 @@ else, bytes included, passes unchanged. The body is relayed as the upstream sent
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
@@ -76,6 +77,34 @@ def response_headers(raw: list[tuple[bytes, bytes]]) -> Pairs:
     return [(n, v) for n, v in pairs if n not in HOP_BY_HOP and n not in named]
 
 
+class UpstreamError(Exception):
+    """The upstream did not answer (refused, reset, timed out) or broke off its answer."""
+
+    def __init__(self, error: Exception, timeout: bool) -> None:
+        super().__init__(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
+        self.timeout = timeout
+
+
+@dataclass(slots=True)
+class Reply:
+    """The upstream's answer, its body still to be read (``chunks``, as sent: no decompression)."""
+
+    status: int
+    headers: Mapping[str, str]  # case-insensitive; repeated headers joined with ", " (for checking)
+    raw: Pairs  # as relayed: in order, repeats kept, hop-by-hop ones dropped
+    _response: httpx.Response
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.aiter_raw():
+                yield chunk
+        except httpx.HTTPError as error:
+            raise UpstreamError(error, isinstance(error, httpx.TimeoutException)) from error
+
+    async def close(self) -> None:
+        await self._response.aclose()
+
+
 class Upstream:
     """A pooled client for the upstream, created on first use inside the serving event loop."""
 
@@ -98,10 +127,14 @@ class Upstream:
             self._client = client
         return self._client
 
-    async def send(self, method: str, target: str, headers: Pairs, body: bytes) -> httpx.Response:
-        """The upstream's answer to ``target`` (path and query as received); its body not read yet."""
+    async def send(self, method: str, target: str, headers: Pairs, body: bytes) -> Reply:
+        """The upstream's answer to ``target`` (path and query as received); UpstreamError when none."""
         request = self.client.build_request(method, self.base + target, headers=headers, content=body)
-        return await self.client.send(request, stream=True)
+        try:
+            response = await self.client.send(request, stream=True)
+        except httpx.HTTPError as error:
+            raise UpstreamError(error, isinstance(error, httpx.TimeoutException)) from error
+        return Reply(response.status_code, response.headers, response_headers(response.headers.raw), response)
 
     async def close(self) -> None:
         if self._client is not None:
