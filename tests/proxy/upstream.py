@@ -5,6 +5,7 @@
 | GET /api/pets | 200, the pets, X-Total-Count, two Set-Cookie headers |
 | GET /api/pets?break=header | 200 without the required X-Total-Count |
 | GET /api/pets?break=body | 200 with a pet whose id is a string |
+| GET /api/pets?gzip=1 | the same answers, gzip-encoded (Content-Encoding: gzip) |
 | GET /api/pets/{id} | 200 the pet, or the documented 404 {code, message} |
 | POST /api/pets, DELETE /api/pets/{id} | create (201) / delete (204) |
 | GET, POST /api/pets/{id}/visits | the pet's visits |
@@ -24,6 +25,7 @@ Every answer but the export's carries Content-Length (also for HEAD, whose body 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import threading
 import time
@@ -127,6 +129,12 @@ class Shop:
                 pets = [{"id": "x", "name": "Bad"}]
             if query.get("break") != "header":
                 headers.append((b"x-total-count", str(len(pets)).encode()))
+            if query.get("gzip"):
+                return (
+                    200,
+                    [*headers, (b"content-encoding", b"gzip")],
+                    gzip.compress(json.dumps(pets).encode()),
+                )
             return 200, headers, json.dumps(pets).encode()
         pet_id = int(rest[0]) if rest[0].isdigit() else -1
         if pet_id not in self.pets:
