@@ -90,14 +90,13 @@ class Proxy:
         if isinstance(target, MockResponse):
             return await self._undocumented(incoming, target)
         api, key, label, relative = target
-        compiled = api.compiled(key)
         request = MockRequest(
             method, relative, incoming.query, incoming.headers, incoming.body, incoming.full_path
         )
+        compiled = api.compiled(key)
         path_values = compiled.path_values(relative)
         diagnostics, _ = compiled.request.validate(request, path_values)
-        diagnostics += compiled.security.check(request)
-        findings = request_findings(key, diagnostics)
+        findings = request_findings(key, diagnostics + compiled.security.check(request))
         if findings and self.config.errors:
             # The mock's own answer to this request: the documented 4xx, filled with the violations.
             return self._made(incoming, flow.run(api, key, request), label, findings)
@@ -105,39 +104,44 @@ class Proxy:
             upstream, body, rest = await self._exchange(incoming)
         except UpstreamError as error:
             return self._unreachable(incoming, label, key, findings, error)
-        contract = self._contract(api, key)
-        headers = upstream.headers
-        found, expected = contract.head(method, upstream.status, headers)
-        value: Any = None
-        if rest is None and expected is not None:
-            decoded = _decoded(body, headers.get("content-encoding"), self.config.check_limit)
-            if decoded is not None:
-                body_findings, value = contract.body(expected, decoded)
-                found += body_findings
-        elif rest is not None:
-            log.info(
-                "%s %s: a body over %d bytes is streamed unchecked",
-                method,
-                incoming.full_path,
-                self.config.check_limit,
-            )
+        found, value = self._check_answer(self._contract(api, key), incoming, upstream, body, rest)
         status = upstream.status
         if self.config.fallback == "mock" and _not_implemented(status, found):
             await upstream.close()
-            gap = Finding(
-                key,
-                "response.status",
-                "not-implemented",
-                f"the upstream answered {status}; the mock answered",
-            )
+            message = f"the upstream answered {status}; the mock answered"
+            gap = Finding(key, "response.status", "not-implemented", message)
             return self._made(incoming, flow.run(api, key, request), label, [*findings, gap])
         if found and self.config.errors:
             await upstream.close()
             return self._bad_gateway(incoming, label, found)
-        relayed = Relayed(status, upstream.raw, body, rest, upstream)
         if self.recorder is not None:
             self._record(api, key, path_values, status, value)
+        relayed = Relayed(status, upstream.raw, body, rest, upstream)
         return self._relayed(incoming, relayed, label, [*findings, *found])
+
+    def _check_answer(
+        self,
+        contract: ResponseContract,
+        incoming: Incoming,
+        upstream: Reply,
+        body: bytes,
+        rest: AsyncIterator[bytes] | None,
+    ) -> tuple[list[Finding], Any]:
+        """What is wrong with the upstream's answer, and its parsed body (None when not parsed)."""
+        found, expected = contract.head(incoming.method, upstream.status, upstream.headers)
+        if rest is not None:
+            limit = self.config.check_limit
+            log.info(
+                "%s %s: a body over %d bytes streamed unchecked", incoming.method, incoming.full_path, limit
+            )
+            return found, None
+        if expected is None:
+            return found, None
+        decoded = _decoded(body, upstream.headers.get("content-encoding"), self.config.check_limit)
+        if decoded is None:
+            return found, None
+        body_findings, value = contract.body(expected, decoded)
+        return found + body_findings, value
 
     def _record(self, api: Api, key: str, path_values: dict[str, str], status: int, value: Any) -> None:
         recorder = self.recorder
