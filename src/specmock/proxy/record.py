@@ -113,7 +113,10 @@ class Recorder:
             shape = self._list_shape(operation)
             if shape is None:
                 return []
-            items = value if shape.array_property is None else (value or {}).get(shape.array_property)
+            if shape.array_property is None:
+                items = value
+            else:
+                items = value.get(shape.array_property) if isinstance(value, dict) else None
             return [(item, True) for item in items] if isinstance(items, list) else []
         if route.role not in RECORD_ROLES or route.view.kind == "generate":
             return []

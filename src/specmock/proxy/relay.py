@@ -152,6 +152,8 @@ class Proxy:
             recorder.flush()
         except OSError as error:  # a full disk or a folder removed: the answer still goes out
             log.error("--record %s: %s", recorder.folder, error)
+        except Exception:  # a bug in recording must not cost the client its answer
+            log.exception("--record %s: this answer was not recorded", recorder.folder)
 
     async def _undocumented(self, incoming: Incoming, refusal: MockResponse) -> Answer:
         what = "method" if refusal.status == 405 else "path"
