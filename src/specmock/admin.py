@@ -29,8 +29,10 @@ PREFIX = "/__specmock"
 
 
 class Served(Protocol):
-    apis: list[Api]
     journal: Journal
+
+    @property
+    def apis(self) -> list[Api]: ...
 
     def reset(self) -> None: ...
 

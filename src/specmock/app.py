@@ -7,8 +7,10 @@ security, validation and generation are precompiled pipeline stages of our own.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, MutableMapping, Sequence
 from typing import Any
 
 from connexion.middleware.routing import RoutingMiddleware
@@ -19,6 +21,8 @@ from starlette.routing import Mount, Router
 
 from specmock import admin
 from specmock.config import MockConfig
+from specmock.devloop.connections import drop_connection, parse_address
+from specmock.devloop.disruption import CHAOS, Injection, chaos_status, disruptor_for, truncated
 from specmock.journal import Journal
 from specmock.memo import Memo
 from specmock.pipeline import flow
@@ -49,88 +53,40 @@ def _unreachable(*_: Any) -> None:
     raise AssertionError("specmock routes with Connexion but never calls view functions")
 
 
-class SpecmockApp:
-    """The application serving one or more APIs: an ASGI app, and an RSGI one for Granian."""
+class Mounted:
+    """The APIs being served and how a request reaches them. A reload builds a new one and swaps it
+    in with one assignment: a request reads it once, so it sees the old documents or the new ones,
+    never a mix."""
 
     def __init__(self, apis: Sequence[Api], config: MockConfig) -> None:
         self.apis = list(apis)
-        self.config = config
-        self.journal = Journal()
+        self.disruptor = disruptor_for(config, self.apis)
+        self.disrupting = self.disruptor.active  # any request may be disrupted without asking
+        self.claims_root = any(
+            api.base_path == "" and any(op.path == "/" for op in api.operations.values()) for api in self.apis
+        )
         # Connexion's routing decision depends only on (method, path): remember it, so a repeated
         # request skips the Starlette router walk.
-        self._routes = Memo(ROUTE_MEMO_SIZE)  # (method, path) → routing key
-        self._targets: dict[str, tuple[Api, str, str]] = {}  # routing key → (api, operation key, label)
+        self.routes = Memo(ROUTE_MEMO_SIZE)  # (method, path) → routing key
+        self.targets: dict[str, tuple[Api, str, str]] = {}  # routing key → (api, operation key, label)
         self.router = RoutingMiddleware(_routed)
         for index, api in enumerate(self.apis):
             for key in api.operations:
-                self._targets[routing_key(index, key)] = (api, key, f"{api.name}:{key}")
+                self.targets[routing_key(index, key)] = (api, key, f"{api.name}:{key}")
             document = routing_document(index, api.name, api.operations)
             self.router.add_api(
                 Specification.from_dict(document), base_path=api.base_path, resolver=_OperationKeys()
             )
         _no_slash_redirects(self.router.router)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """ASGI: in-process clients (httpx's ASGITransport, the pytest plugin) and ASGI servers."""
-        if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
-            return
-        if scope["type"] != "http":
-            return
-        method: str = scope["method"]
-        query = scope.get("query_string", b"").decode("latin-1")
-        headers = header_items_to_dict(scope.get("headers", []))
-        response, extra = await self.answer(method, scope["path"], query, headers, await _read_body(receive))
-        raw = response.raw_headers()
-        if extra:
-            raw.extend(encode_pairs(extra))
-        await send({"type": "http.response.start", "status": response.status, "headers": raw})
-        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else response.body})
-
-    async def __rsgi__(self, scope: Any, protocol: Any) -> None:
-        """RSGI, Granian's own interface (what ``specmock serve`` runs): no per-request message dicts,
-        and the server adds ``Content-Length`` and leaves out a HEAD answer's body itself."""
-        if scope.proto != "http":
-            return
-        body = await protocol()
-        headers = header_pairs_to_dict(scope.headers.items())
-        response, extra = await self.answer(scope.method, scope.path, scope.query_string, headers, body)
-        text = response.text_headers()
-        protocol.response_bytes(response.status, text + list(extra) if extra else text, response.body)
-
-    async def answer(
-        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
-    ) -> tuple[MockResponse, tuple[tuple[str, str], ...]]:
-        """The answer to one request, and the header pairs the shell adds to it (CORS, violations)."""
-        full_path = path + "?" + query if query else path
-        if path.startswith(ADMIN_PREFIX) or (
-            path == "/" and method in ("GET", "HEAD") and not self._claims_root()
-        ):
-            # Admin calls stay out of the journal.
-            response = admin.handle(self, MockRequest(method, path, query, headers, body, full_path))
-            return response, self._extra(response, headers)
-        if method == "OPTIONS" and self.config.cors and "access-control-request-method" in headers:
-            response = _preflight(headers)
-            return response, self._extra(response, headers)
-        target = self._routes.get((method, path))
+    async def target(self, method: str, path: str) -> str | MockResponse:
+        """The routing key of the operation answering (method, path), or the 404 / 405 answer."""
+        target = self.routes.get((method, path))
         if target is None:
-            target = await self._route(method, path)
-        if isinstance(target, MockResponse):
-            self.journal.record(MockRequest(method, path, query, headers, body, full_path), target, "")
-            return target, self._extra(target, headers)
-        api, key, label = self._targets[target]
-        base = api.base_path
-        relative = path[len(base) :] if base and path.startswith(base) else path
-        request = MockRequest(method, relative, query, headers, body, full_path)
-        try:
-            response = flow.run(api, key, request)
-        except Exception:
-            log.exception("%s %s: internal error in specmock", method, full_path)
-            response = problem_response(500, "specmock failed to answer this request; see the server log")
-        self.journal.record(request, response, label)
-        return response, self._extra(response, headers)
+            target = await self.route(method, path)
+        return target  # type: ignore[no-any-return]
 
-    async def _route(self, method: str, path: str) -> str | MockResponse:
+    async def route(self, method: str, path: str) -> str | MockResponse:
         """Connexion's routing decision for (method, path): the operation's routing key (remembered),
         or the 404 or 405 answer."""
         # Starlette raises HTTPException(405) with "app" in the scope instead of answering in plain
@@ -159,21 +115,8 @@ class SpecmockApp:
         if operation_id is None:
             allowed = self._allowed(path)
             return method_not_allowed(path, allowed) if allowed else not_found(path)
-        self._routes.put((method, path), operation_id)
+        self.routes.put((method, path), operation_id)
         return str(operation_id)
-
-    def _extra(self, response: MockResponse, headers: dict[str, str]) -> tuple[tuple[str, str], ...]:
-        extra: tuple[tuple[str, str], ...] = ()
-        if response.violations:
-            extra = (("specmock-violations", header_text("; ".join(response.violations)[:2000])),)
-        if self.config.cors:
-            extra += _cors_headers(headers.get("origin"))
-        return extra
-
-    def _claims_root(self) -> bool:
-        return any(
-            api.base_path == "" and any(op.path == "/" for op in api.operations.values()) for api in self.apis
-        )
 
     def _matching(self, path: str) -> list[tuple[int, Operation]]:
         """Operations whose template matches the path, most specific first (as they are routed)."""
@@ -191,11 +134,192 @@ class SpecmockApp:
     def _template_route(self, method: str, path: str) -> str | None:
         return next((routing_key(i, op.key) for i, op in self._matching(path) if op.method == method), None)
 
+
+class Dropped(Exception):  # not an error: the shell's signal to answer nothing
+    """Raised by ``answer`` when the request gets no answer at all (``fault=reset`` / ``timeout``):
+    the shell waits ``wait`` seconds for the client to give up, then closes the connection."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__("no answer (injected fault)")
+        self.wait = wait
+
+
+NO_ANSWER = MockResponse(0)  # what the journal records for a request that got no answer
+
+
+class SpecmockApp:
+    """The application serving one or more APIs: an ASGI app, and an RSGI one for Granian."""
+
+    def __init__(self, apis: Sequence[Api], config: MockConfig) -> None:
+        self.config = config
+        self.journal = Journal()
+        self.mounted = Mounted(apis, config)
+        self.reload_status: dict[str, Any] | None = None  # the last reload's outcome (devloop.reload)
+        # Started in the server's event loop when it starts (the file watcher of --watch).
+        self.on_start: list[Callable[[SpecmockApp], Coroutine[Any, Any, None]]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def apis(self) -> list[Api]:
+        return self.mounted.apis
+
+    def __rsgi_init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Granian calls this in each worker's loop before the first request."""
+        self._tasks = [loop.create_task(start(self)) for start in self.on_start]
+
+    def __rsgi_del__(self, loop: asyncio.AbstractEventLoop) -> None:
+        for task in self._tasks:
+            task.cancel()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """ASGI: in-process clients (httpx's ASGITransport, the pytest plugin) and ASGI servers."""
+        if scope["type"] == "lifespan":
+            await _lifespan(self, receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        method: str = scope["method"]
+        query = scope.get("query_string", b"").decode("latin-1")
+        headers = header_items_to_dict(scope.get("headers", []))
+        body = await _read_body(receive)
+        try:
+            response, extra = await self.answer(method, scope["path"], query, headers, body)
+        except Dropped as dropped:
+            await _drop_asgi(scope, receive, dropped.wait)
+            return
+        raw = response.raw_headers()
+        if extra:
+            raw.extend(encode_pairs(extra))
+        await send({"type": "http.response.start", "status": response.status, "headers": raw})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else response.body})
+
+    async def __rsgi__(self, scope: Any, protocol: Any) -> None:
+        """RSGI, Granian's own interface (what ``specmock serve`` runs): no per-request message dicts,
+        and the server adds ``Content-Length`` and leaves out a HEAD answer's body itself."""
+        if scope.proto != "http":
+            return
+        body = await protocol()
+        headers = header_pairs_to_dict(scope.headers.items())
+        try:
+            response, extra = await self.answer(scope.method, scope.path, scope.query_string, headers, body)
+        except Dropped as dropped:
+            await _drop_rsgi(scope, protocol, dropped.wait)
+            return
+        text = response.text_headers()
+        protocol.response_bytes(response.status, text + list(extra) if extra else text, response.body)
+
+    async def answer(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> tuple[MockResponse, tuple[tuple[str, str], ...]]:
+        """The answer to one request, and the header pairs the shell adds to it (CORS, violations).
+        Raises ``Dropped`` when the request is to get no answer (an injected fault)."""
+        mounted = self.mounted
+        full_path = path + "?" + query if query else path
+        if path.startswith(ADMIN_PREFIX) or (
+            path == "/" and method in ("GET", "HEAD") and not mounted.claims_root
+        ):
+            # Admin calls stay out of the journal.
+            response = admin.handle(self, MockRequest(method, path, query, headers, body, full_path))
+            return response, self._extra(response, headers)
+        if method == "OPTIONS" and self.config.cors and "access-control-request-method" in headers:
+            response = _preflight(headers)
+            return response, self._extra(response, headers)
+        target = mounted.routes.get((method, path))
+        if target is None:
+            target = await mounted.route(method, path)
+        if isinstance(target, MockResponse):
+            self.journal.record(MockRequest(method, path, query, headers, body, full_path), target, "")
+            return target, self._extra(target, headers)
+        api, key, label = mounted.targets[target]
+        if mounted.disrupting or "prefer" in headers:
+            injection = mounted.disruptor.decide(method, full_path, label, headers.get("prefer"))
+            if injection is not None:
+                return await self._injected(injection, method, path, query, headers, body)
+        base = api.base_path
+        relative = path[len(base) :] if base and path.startswith(base) else path
+        request = MockRequest(method, relative, query, headers, body, full_path)
+        try:
+            response = flow.run(api, key, request)
+        except Exception:
+            log.exception("%s %s: internal error in specmock", method, full_path)
+            response = problem_response(500, "specmock failed to answer this request; see the server log")
+        self.journal.record(request, response, label)
+        return response, self._extra(response, headers)
+
+    async def _injected(
+        self, injection: Injection, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> tuple[MockResponse, tuple[tuple[str, str], ...]]:
+        """``answer`` with latency or a fault injected (devloop.disruption decided which)."""
+        if injection.delay > 0:
+            await asyncio.sleep(injection.delay)  # other requests go on meanwhile
+        mounted = self.mounted  # read again: a reload may have swapped it while this one waited
+        full_path = path + "?" + query if query else path
+        target = await mounted.target(method, path)
+        noted = injection.as_json()
+        if isinstance(target, MockResponse):
+            self.journal.record(MockRequest(method, path, query, headers, body, full_path), target, "", noted)
+            return target, self._extra(target, headers)
+        api, key, label = mounted.targets[target]
+        base = api.base_path
+        relative = path[len(base) :] if base and path.startswith(base) else path
+        request = MockRequest(method, relative, query, headers, body, full_path)
+        fault = injection.fault
+        if fault in ("reset", "timeout"):
+            # Nothing runs: a request that gets no answer changes nothing.
+            self.journal.record(request, NO_ANSWER, label, noted)
+            raise Dropped(self.config.max_delay if fault == "timeout" else 0.0)
+        if fault == CHAOS:
+            response = _chaos_answer(api, key, request)
+        else:
+            try:
+                response = flow.run(api, key, request)
+            except Exception:
+                log.exception("%s %s: internal error in specmock", method, full_path)
+                response = problem_response(500, "specmock failed to answer this request; see the server log")
+            if fault == "empty":
+                response = MockResponse(200)
+            elif fault == "malformed":
+                response = MockResponse(
+                    response.status, truncated(response.body), response.media_type, response.headers
+                )
+        self.journal.record(request, response, label, noted)
+        return response, self._extra(response, headers)
+
+    def _extra(self, response: MockResponse, headers: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        extra: tuple[tuple[str, str], ...] = ()
+        if response.violations:
+            extra = (("specmock-violations", header_text("; ".join(response.violations)[:2000])),)
+        if self.config.cors:
+            extra += _cors_headers(headers.get("origin"))
+        return extra
+
     def reset(self) -> None:
         """Every API back to its starting records (seeded, or the fixtures), and the journal cleared."""
         for api in self.apis:
             api.reset()
         self.journal.clear()
+
+
+def _chaos_answer(api: Api, key: str, request: MockRequest) -> MockResponse:
+    """The answer of an unlucky request under ``--chaos``: the operation's documented 5xx in its
+    documented shape (asked of the pipeline as ``Prefer: code=5xx``), else a 503 problem. Nothing
+    is stored or changed."""
+    status = chaos_status(api.operations[key].responses)
+    if status is None:
+        return problem_response(503, "injected by --chaos: the sandbox plays an unavailable server")
+    asked = MockRequest(
+        request.method,
+        request.path,
+        request.raw_query,
+        {**request.headers, "prefer": f"code={status}"},
+        request.body,
+        request.full_path,
+    )
+    try:
+        return flow.run(api, key, asked)
+    except Exception:
+        log.exception("%s %s: internal error in specmock", request.method, request.full_path)
+        return problem_response(500, "specmock failed to answer this request; see the server log")
 
 
 async def _routed(scope: Scope, receive: Receive, send: Send) -> None:
@@ -227,14 +351,55 @@ async def _read_body(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
+async def _lifespan(app: SpecmockApp, receive: Receive, send: Send) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            app.__rsgi_init__(asyncio.get_running_loop())
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            app.__rsgi_del__(asyncio.get_running_loop())
             await send({"type": "lifespan.shutdown.complete"})
             return
+
+
+async def _drop_rsgi(scope: Any, protocol: Any, wait: float) -> None:
+    """No answer: wait (at most ``wait`` seconds) for the client to give up, then close its
+    connection (devloop.connections: RSGI has no call for it)."""
+    if wait > 0:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(protocol.client_disconnect(), wait)
+    if drop_connection(parse_address(scope.server), parse_address(scope.client)):
+        with contextlib.suppress(Exception):  # the connection is gone: nothing is sent
+            protocol.response_empty(200, [])
+        return
+    refused = _undroppable()
+    protocol.response_bytes(refused.status, refused.text_headers(), refused.body)
+
+
+async def _drop_asgi(scope: Scope, receive: Receive, wait: float) -> None:
+    """As ``_drop_rsgi``; an in-process client (no socket) gets ``ConnectionResetError`` instead."""
+    if wait > 0:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(_disconnected(receive), wait)
+    if not drop_connection(_asgi_address(scope.get("server")), _asgi_address(scope.get("client"))):
+        raise ConnectionResetError("specmock: connection closed without an answer (injected fault)")
+
+
+def _asgi_address(value: Any) -> tuple[str, int] | None:
+    if isinstance(value, list | tuple) and len(value) == 2 and isinstance(value[1], int):
+        return str(value[0]), value[1]
+    return None
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+def _undroppable() -> MockResponse:
+    log.warning("specmock: this platform does not let the connection be closed; answering 503 instead")
+    return problem_response(503, "injected fault: the connection could not be closed on this platform")
 
 
 async def _no_body() -> Message:

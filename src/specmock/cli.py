@@ -42,16 +42,44 @@ def main() -> None:
     warnings.filterwarnings("ignore", message=r".*starlette\.testclient.*")
 
 
+def _latency_option(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
+    from specmock.devloop.disruption import parse_latency
+
+    if value is not None:
+        try:
+            parse_latency(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def _duration_option(context: click.Context, parameter: click.Parameter, value: str) -> float:
+    from specmock.devloop.disruption import parse_duration
+
+    try:
+        seconds = parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if seconds <= 0:
+        raise click.BadParameter(f"{value!r}: give a bound longer than 0")
+    return seconds
+
+
 @main.command()
 @click.argument("specs", nargs=-1)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
-@click.option("--port", "-p", default=4010, show_default=True, type=int)
+@click.option("--port", "-p", default=4010, show_default=True, type=int, help="Port to listen on.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for every generated value.")
 @click.option(
     "--records", default=20, show_default=True, type=int, help="Seeded records per inferred collection."
 )
 @click.option("--base-path", default=None, help="Mount point (single spec); default: the path of servers[0].")
-@click.option("--cors/--no-cors", default=True, show_default=True)
+@click.option(
+    "--cors/--no-cors",
+    default=True,
+    show_default=True,
+    help="Send CORS headers, so browser apps on other origins can call the APIs.",
+)
 @click.option(
     "--api-key",
     "api_keys",
@@ -73,6 +101,33 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Start with the records in these fixture files (see `specmock fixtures --help`).",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Reload a document (and its $ref'd files) when it changes; unchanged resources keep their records.",
+)
+@click.option(
+    "--latency",
+    default=None,
+    metavar="DURATION[..DURATION]",
+    callback=_latency_option,
+    help="Delay every answer: 200ms, 1s, or a range 50ms..400ms drawn from the seed.",
+)
+@click.option(
+    "--chaos",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Share of requests answered with a documented 5xx (else a 503 problem), drawn from the seed.",
+)
+@click.option(
+    "--max-delay",
+    default="60s",
+    show_default=True,
+    metavar="DURATION",
+    callback=_duration_option,
+    help="Upper bound of any injected delay, and how long Prefer: fault=timeout holds a request.",
+)
 def serve(
     specs: tuple[str, ...],
     host: str,
@@ -85,8 +140,17 @@ def serve(
     workers: int,
     quiet: bool,
     fixtures_dir: Path | None,
+    watch: bool,
+    latency: str | None,
+    chaos: float,
+    max_delay: float,
 ) -> None:
-    """Serve SPECS (files, folders or bundled API names; all bundled APIs when none is given)."""
+    """Serve SPECS (files, folders or bundled API names; all bundled APIs when none is given).
+
+    The dashboard is at http://HOST:PORT/__specmock/ (requests live, records, settings). A request
+    may ask for latency or a fault: `Prefer: delay=300` (milliseconds), `Prefer: fault=reset`
+    (closed without an answer), `fault=timeout`, `fault=empty` (200, no body), `fault=malformed`.
+    """
     from specmock import listener
     from specmock.server import CONFIG_ENV, config_to_env, create_app
 
@@ -103,6 +167,10 @@ def serve(
         quiet=quiet,
         workers=workers,
         fixtures=fixtures_dir,
+        watch=watch,
+        latency=latency,
+        chaos=chaos,
+        max_delay=max_delay,
     )
     try:
         app = create_app(config=config)
@@ -115,6 +183,7 @@ def serve(
             f"at http://{host}:{port}{api.base_path}/",
             err=True,
         )
+    click.echo(f"specmock: dashboard at http://{host}:{port}/__specmock/", err=True)
     if workers > 1:
         # Each worker process holds its own copy of the state: right for stateless load, not for CRUD flows.
         os.environ[CONFIG_ENV] = config_to_env(config)

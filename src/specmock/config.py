@@ -21,6 +21,11 @@ class MockConfig:
     quiet: bool = False
     workers: int = 1
     fixtures: Path | None = None
+    # The frontend developer's loop (specmock.devloop): hot reload, injected latency and faults.
+    watch: bool = False  # reload the documents (and their $ref'd files) when they change on disk
+    latency: str | None = None  # "200ms" or "50ms..400ms": every answer waits that long (seeded)
+    chaos: float = 0.0  # this share of requests answers a documented 5xx (or a 503 problem)
+    max_delay: float = 60.0  # seconds: the bound of any injected delay and of fault=timeout
     extra: dict[str, Any] = field(default_factory=dict)
 
     def merge(self, **changes: Any) -> MockConfig:

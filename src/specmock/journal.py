@@ -1,4 +1,5 @@
-"""The request journal: the last N requests with status, matched operation and violations."""
+"""The request journal: the last N requests with status, matched operation, violations, what was
+injected (latency, faults) and enough of the request to send it again (a curl line)."""
 
 from __future__ import annotations
 
@@ -6,34 +7,74 @@ import time
 from collections import deque
 from typing import Any, NamedTuple
 
+from specmock.devloop.curl import curl_line
 from specmock.pipeline.request import MockRequest
 from specmock.pipeline.serialize import MockResponse
+
+BODY_KEPT = 64 * 1024  # bytes of a request body kept for its curl line
 
 
 class Entry(NamedTuple):
     at: float
     method: str
     path: str
-    status: int
+    status: int  # 0: no answer was sent (an injected reset or timeout)
     operation: str
     violations: tuple[str, ...]
+    injected: dict[str, Any] | None
 
 
 class Journal:
     def __init__(self, size: int = 1000) -> None:
-        # Plain tuples in Entry's field order (recorded on every request: no NamedTuple call there).
-        self._entries: deque[tuple[float, str, str, int, str, tuple[str, ...]]] = deque(maxlen=size)
+        # Plain tuples: Entry's fields, then the request's headers and body (recorded on every
+        # request: no NamedTuple call there, and references only, no copies).
+        self._entries: deque[tuple[Any, ...]] = deque(maxlen=size)
+        self.recorded = 0  # requests ever recorded: the id of the newest entry
 
-    def record(self, request: MockRequest, response: MockResponse, operation: str) -> None:
+    def record(
+        self,
+        request: MockRequest,
+        response: MockResponse,
+        operation: str,
+        injected: dict[str, Any] | None = None,
+    ) -> None:
+        self.recorded += 1
         self._entries.append(
-            (time.time(), request.method, request.full_path, response.status, operation, response.violations)
+            (
+                time.time(),
+                request.method,
+                request.full_path,
+                response.status,
+                operation,
+                response.violations,
+                injected,
+                request.headers,
+                request.body,
+            )
         )
 
-    def entries(self, limit: int | None = None) -> list[dict[str, Any]]:
+    def entries(self, limit: int | None = None, after: int | None = None) -> list[dict[str, Any]]:
+        """The last ``limit`` entries (oldest first), only those newer than the id ``after``; each
+        with its ``id`` and a ``curl`` line that sends the request again."""
         items = list(self._entries)
+        first_id = self.recorded - len(items) + 1
+        numbered = list(enumerate(items, start=first_id))
+        if after is not None:
+            numbered = numbered[max(0, after - first_id + 1) :]
         if limit is not None:
-            items = items[-limit:] if limit > 0 else []
-        return [Entry._make(e)._asdict() for e in items]
+            numbered = numbered[-limit:] if limit > 0 else []
+        return [_as_dict(number, item) for number, item in numbered]
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+def _as_dict(number: int, item: tuple[Any, ...]) -> dict[str, Any]:
+    entry = Entry._make(item[:7])
+    headers, body = item[7], item[8]
+    kept = body[:BODY_KEPT]
+    return {
+        "id": number,
+        **entry._asdict(),
+        "curl": curl_line(entry.method, entry.path, headers, kept, len(kept) < len(body)),
+    }

@@ -118,6 +118,10 @@ def config_to_env(config: MockConfig) -> str:
             "api_keys": list(config.api_keys),
             "quiet": config.quiet,
             "fixtures": str(config.fixtures) if config.fixtures else None,
+            "watch": config.watch,
+            "latency": config.latency,
+            "chaos": config.chaos,
+            "max_delay": config.max_delay,
         }
     )
 
