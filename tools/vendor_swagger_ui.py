@@ -30,7 +30,9 @@ FILES = (
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("version", help="swagger-ui-dist version, e.g. 5.35.0")
     version = parser.parse_args().version
     with tempfile.TemporaryDirectory() as scratch:
@@ -43,8 +45,9 @@ def main() -> None:
     manifest = {
         "package": "swagger-ui-dist",
         "version": version,
-        "licence": "Apache-2.0 (LICENSE, NOTICE); bundled third-party licences in swagger-ui-bundle.js.LICENSE.txt",
-        "source": f"the npm registry: swagger-ui-dist@{version}, files copied unchanged from its package/ folder",
+        "licence": "Apache-2.0 (LICENSE, NOTICE); bundled third-party licences in "
+        "swagger-ui-bundle.js.LICENSE.txt",
+        "source": f"the npm registry: swagger-ui-dist@{version}, files copied unchanged from package/",
         "refresh": "python tools/vendor_swagger_ui.py VERSION",
         "sha256": {name: hashlib.sha256((TARGET / name).read_bytes()).hexdigest() for name in sorted(FILES)},
     }
