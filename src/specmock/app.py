@@ -163,6 +163,11 @@ class SpecmockApp:
     def apis(self) -> list[Api]:
         return self.mounted.apis
 
+    def mount(self, apis: list[Api]) -> Mounted:
+        """What serving ``apis`` takes (routing, injection decisions); a reload builds it off the
+        event loop and swaps it in with one assignment to ``mounted``."""
+        return Mounted(apis, self.config)
+
     def __rsgi_init__(self, loop: asyncio.AbstractEventLoop) -> None:
         """Granian calls this in each worker's loop before the first request."""
         self._tasks = [loop.create_task(start(self)) for start in self.on_start]

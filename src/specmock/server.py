@@ -86,6 +86,8 @@ def build_apis(config: MockConfig) -> list[Api]:
         from specmock.fixtures import load_fixtures
 
         load_fixtures(apis, config.fixtures)
+    for api in apis:
+        _ = api.sandbox  # infer the resources (their records are seeded on first use)
     return apis
 
 
@@ -98,9 +100,14 @@ def create_app(*specs: str | Path, config: MockConfig | None = None, **options: 
     if specs:
         config = config.merge(specs=tuple(Path(s) if Path(s).exists() else Path(str(s)) for s in specs))
     apis = build_apis(config)
-    for api in apis:
-        _ = api.sandbox  # seed the store before the first request
-    return SpecmockApp(apis, config)
+    app = SpecmockApp(apis, config)
+    if config.watch:
+        # Issue 17: reload the documents when they change (in the server's event loop).
+        from specmock.devloop.reload import Reloader
+        from specmock.devloop.watch import watcher
+
+        app.on_start.append(watcher(Reloader(app, build_apis)))
+    return app
 
 
 CONFIG_ENV = "SPECMOCK_CONFIG"

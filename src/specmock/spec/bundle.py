@@ -211,12 +211,18 @@ def _unique(base: str, area: dict[str, Any]) -> str:
     return name
 
 
-def bundle(document: dict[str, Any], path: Path, index: DocumentIndex, places: Places | None = None) -> None:
-    """Rewrite every external ``$ref`` of ``document`` (in place), adding what they name.
+def bundle(
+    document: dict[str, Any], path: Path, index: DocumentIndex, places: Places | None = None
+) -> tuple[Path, ...]:
+    """Rewrite every external ``$ref`` of ``document`` (in place), adding what they name; the files
+    read for it (the document's own first, resolved).
 
     ``places`` overrides where each kind of node goes (a Swagger 2.0 document keeps schemas under
     ``definitions``); by default under ``components``.
     """
     if any(not holder["$ref"].startswith("#") for _, holder in index.refs) or index.discriminators:
         # discriminator mappings are plain strings, so they may name files without any $ref doing so
-        Bundler(document, path, index, places).run()
+        bundler = Bundler(document, path, index, places)
+        bundler.run()
+        return tuple(bundler.files)
+    return (path.resolve(),)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from specmock.generation import rng_for
@@ -103,6 +103,23 @@ class Engine:
             out.append(self.collections[child])
             out += self._descendants(child)
         return out
+
+    def adopt(self, earlier: Engine, names: Iterable[str]) -> None:
+        """``earlier``'s records of ``names`` become this engine's (see ``Sandbox.adopt``)."""
+        self.creates = max(self.creates, earlier.creates)
+        for name in names:
+            old, fresh = earlier.collections[name], self.collections[name]
+            fresh.buckets = old.buckets
+            fresh.loaded = old.loaded
+            instants = {
+                entry.expires_at
+                for bucket in fresh.buckets.values()
+                for entry in bucket.entries.values()
+                if entry.expires_at is not None
+            }
+            for at in sorted(instants):
+                self.clock.schedule(at, fresh)
+            fresh.touch()
 
     def reset(self) -> None:
         self.creates = 0
