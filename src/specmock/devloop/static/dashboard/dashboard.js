@@ -115,7 +115,8 @@ function apiCard(api) {
       el("td", { class: "method", text: op.method }),
       el("td", { class: "path", text: op.path }),
       el("td", { text: op.role ? `${op.role} ${op.resource}` : "generated" }),
-      el("td", { text: (op.latency ? `⏱ ${op.latency} ` : "") + (op.summary || op.key) }),
+      el("td", {}, op.latency ? el("span", { class: "badge", title: "x-specmock-latency", text: `+${op.latency}` }) : null,
+        ` ${op.summary || op.key}`),
     ))));
   const resources = api.resources.map((resource) => el("div", { class: "resource" },
     el("button", {
@@ -178,7 +179,8 @@ function addEntry(entry) {
   el("td", { text: new Date(entry.at * 1000).toLocaleTimeString() }),
   el("td", { class: "method", text: entry.method }),
   el("td", { class: "path", text: entry.path }),
-  el("td", { class: `code status-${String(entry.status)[0]}`, text: status + (entry.violations.length ? " ⚠" : "") }),
+  el("td", { class: `code status-${String(entry.status)[0]}`, text: status },
+    entry.violations.length ? el("span", { class: "badge", text: `${entry.violations.length} violation(s)` }) : null),
   el("td", { text: entry.operation || "—" }),
   el("td", {}, entry.injected ? el("span", { class: "badge", text: injectedText(entry.injected) }) : null),
   );
