@@ -23,7 +23,8 @@ LEFT_OUT = frozenset(
 
 
 def curl_line(method: str, full_path: str, headers: Mapping[str, str], body: bytes, truncated: bool) -> str:
-    """``curl -X POST 'http://host/path?q' -H 'name: value' --data-raw '...'`` for one request."""
+    """``curl -X POST 'http://host/path?q' -H 'name: value' --data-binary '...'`` for one request; a
+    body that is not printable text is piped in by ``printf`` (octal escapes carry any byte)."""
     host = headers.get("host") or "localhost"
     parts = ["curl"]
     if method == "HEAD":
@@ -34,25 +35,31 @@ def curl_line(method: str, full_path: str, headers: Mapping[str, str], body: byt
     for name, value in headers.items():
         if name not in LEFT_OUT:
             parts += ["-H", shlex.quote(f"{name}: {value}")]
+    pipe = ""
     if body:
-        parts += ["--data-binary", _quoted_bytes(body)]
-    line = " ".join(parts)
+        text = _printable(body)
+        if text is not None:
+            parts += ["--data-binary", shlex.quote(text)]
+        else:
+            pipe = f"printf '{_octal(body)}' | "
+            parts += ["--data-binary", "@-"]
+    line = pipe + " ".join(parts)
     return line + "  # body cut: only its start was recorded" if truncated else line
 
 
-def _quoted_bytes(body: bytes) -> str:
-    """Single-quoted text when the body is printable UTF-8, else bash's ``$'...'`` with escapes."""
+def _printable(body: bytes) -> str | None:
+    """The body as text when it is UTF-8 whose lines are printable (tabs allowed), else None."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        text = None
-    if text is not None and _printable_lines(text):
-        return shlex.quote(text)
-    escaped = "".join(
-        chr(byte) if 0x20 <= byte < 0x7F and byte not in (0x27, 0x5C) else f"\\x{byte:02x}" for byte in body
+        return None
+    lines = text.replace("\t", " ").split("\n")
+    return text if all(line.isprintable() for line in lines) else None
+
+
+def _octal(body: bytes) -> str:
+    """``printf`` format text giving exactly ``body``: printable ASCII as it is, the rest octal."""
+    return "".join(
+        chr(byte) if 0x20 <= byte < 0x7F and byte not in (0x25, 0x27, 0x5C) else f"\\{byte:03o}"
+        for byte in body
     )
-    return f"$'{escaped}'"
-
-
-def _printable_lines(text: str) -> bool:
-    return all(line.isprintable() for line in text.replace("\t", " ").splitlines())

@@ -34,8 +34,8 @@ FAULTS = ("reset", "timeout", "empty", "malformed")
 CHAOS = "chaos"
 EXTENSION = "x-specmock-latency"
 SEEN_LIMIT = 50_000  # distinct (method, path) pairs remembered for seeding; then counting restarts
-_DURATION = re.compile(r"(\d{1,9}(?:\.\d{1,6})?)\s*(ms|s)?", re.IGNORECASE)
-_DELAY = re.compile(r"\d{1,9}")  # Prefer: delay= takes milliseconds as plain ASCII digits
+_DURATION = re.compile(r"([0-9]{1,9}(?:\.[0-9]{1,6})?)\s*(ms|s)?", re.IGNORECASE)
+_DELAY = re.compile(r"[0-9]{1,9}")  # Prefer: delay= takes milliseconds as plain ASCII digits
 
 
 @dataclass(frozen=True, slots=True)
