@@ -26,8 +26,8 @@ class Entry(NamedTuple):
 
 class Journal:
     def __init__(self, size: int = 1000) -> None:
-        # Plain tuples: Entry's fields, then the request's headers and body (recorded on every
-        # request: no NamedTuple call there, and references only, no copies).
+        # Plain tuples: Entry's fields, then the request's headers, the start of its body and the
+        # body's length (recorded on every request: no NamedTuple call there, no copies).
         self._entries: deque[tuple[Any, ...]] = deque(maxlen=size)
         self.recorded = 0  # requests ever recorded: the id of the newest entry
 
@@ -39,6 +39,7 @@ class Journal:
         injected: dict[str, Any] | None = None,
     ) -> None:
         self.recorded += 1
+        body = request.body
         self._entries.append(
             (
                 time.time(),
@@ -49,7 +50,8 @@ class Journal:
                 response.violations,
                 injected,
                 request.headers,
-                request.body,
+                body[:BODY_KEPT],  # the body itself (no copy) unless it is longer
+                len(body),
             )
         )
 
@@ -71,10 +73,9 @@ class Journal:
 
 def _as_dict(number: int, item: tuple[Any, ...]) -> dict[str, Any]:
     entry = Entry._make(item[:7])
-    headers, body = item[7], item[8]
-    kept = body[:BODY_KEPT]
+    headers, kept, length = item[7], item[8], item[9]
     return {
         "id": number,
         **entry._asdict(),
-        "curl": curl_line(entry.method, entry.path, headers, kept, len(kept) < len(body)),
+        "curl": curl_line(entry.method, entry.path, headers, kept, len(kept) < length),
     }

@@ -25,6 +25,7 @@ from specmock.devloop.disruption import (
     parse_latency,
     truncated,
 )
+from specmock.journal import BODY_KEPT as JOURNAL_BODY_KEPT
 from specmock.journal import Journal
 from specmock.pipeline.request import MockRequest
 from specmock.pipeline.serialize import MockResponse
@@ -169,3 +170,12 @@ def test_the_index_negotiates_json_or_the_dashboard() -> None:
     assert [r["name"] for r in described["resources"]] == ["authentications"]
     assert described["operations"][0]["role"] == "list"
     assert client.get("/__specmock/settings").json()["latency"] is None
+
+
+def test_the_journal_keeps_only_the_start_of_a_large_body() -> None:
+    journal = Journal()
+    body = b"x" * (JOURNAL_BODY_KEPT + 10)
+    journal.record(MockRequest("POST", "/big", "", {}, body, "/big"), MockResponse(201), "op")
+    [entry] = journal.entries()
+    assert entry["curl"].endswith("# body cut: only its start was recorded")
+    assert " " + "x" * JOURNAL_BODY_KEPT + "  #" in entry["curl"]

@@ -28,6 +28,12 @@ def watcher(reloader: Reloader) -> Callable[[Any], Coroutine[Any, Any, None]]:
     """The coroutine the app starts in its event loop (``SpecmockApp.on_start``)."""
 
     async def watch(_app: Any) -> None:
+        try:
+            await _watch()
+        except Exception:  # the server goes on serving the version it has
+            log.exception("specmock: the file watcher stopped; restart to reload again")
+
+    async def _watch() -> None:
         loop = asyncio.get_running_loop()
         while True:
             folders = reloader.folders()
