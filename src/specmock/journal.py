@@ -26,8 +26,8 @@ class Entry(NamedTuple):
 
 class Journal:
     def __init__(self, size: int = 1000) -> None:
-        # Plain tuples: Entry's fields, then the request's headers, the start of its body and the
-        # body's length (recorded on every request: no NamedTuple call there, no copies).
+        # Plain tuples: Entry's fields, then the request's headers and body, one byte more than
+        # BODY_KEPT at most (recorded on every request: no NamedTuple call there, no copies).
         self._entries: deque[tuple[Any, ...]] = deque(maxlen=size)
         self.recorded = 0  # requests ever recorded: the id of the newest entry
 
@@ -40,6 +40,8 @@ class Journal:
     ) -> None:
         self.recorded += 1
         body = request.body
+        if body and len(body) > 65537:  # BODY_KEPT + 1: kept that long, it was cut (no global lookups)
+            body = body[:65537]
         self._entries.append(
             (
                 time.time(),
@@ -50,8 +52,7 @@ class Journal:
                 response.violations,
                 injected,
                 request.headers,
-                body[:BODY_KEPT],  # the body itself (no copy) unless it is longer
-                len(body),
+                body,
             )
         )
 
@@ -73,9 +74,9 @@ class Journal:
 
 def _as_dict(number: int, item: tuple[Any, ...]) -> dict[str, Any]:
     entry = Entry._make(item[:7])
-    headers, kept, length = item[7], item[8], item[9]
+    headers, kept = item[7], item[8]
     return {
         "id": number,
         **entry._asdict(),
-        "curl": curl_line(entry.method, entry.path, headers, kept, len(kept) < length),
+        "curl": curl_line(entry.method, entry.path, headers, kept[:BODY_KEPT], len(kept) > BODY_KEPT),
     }
