@@ -58,8 +58,9 @@ def _printable(body: bytes) -> str | None:
 
 
 def _octal(body: bytes) -> str:
-    """``printf`` format text giving exactly ``body``: printable ASCII as it is, the rest octal."""
+    """``printf`` format text giving exactly ``body``: printable ASCII as it is, the rest octal
+    (``%``, ``'`` and ``\\`` too, and ``-``, which printf would read as an option at the start)."""
     return "".join(
-        chr(byte) if 0x20 <= byte < 0x7F and byte not in (0x25, 0x27, 0x5C) else f"\\{byte:03o}"
+        chr(byte) if 0x20 <= byte < 0x7F and byte not in (0x25, 0x27, 0x2D, 0x5C) else f"\\{byte:03o}"
         for byte in body
     )
