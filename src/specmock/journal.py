@@ -26,8 +26,8 @@ class Entry(NamedTuple):
 
 class Journal:
     def __init__(self, size: int = 1000) -> None:
-        # Plain tuples: Entry's fields, then the request's headers and body, one byte more than
-        # BODY_KEPT at most (recorded on every request: no NamedTuple call there, no copies).
+        # Plain tuples (recorded on every request: no NamedTuple call there, no copies): the time,
+        # the request itself (its body cut to BODY_KEPT + 1 bytes at most), then Entry's fields.
         self._entries: deque[tuple[Any, ...]] = deque(maxlen=size)
         self.recorded = 0  # requests ever recorded: the id of the newest entry
 
@@ -41,19 +41,16 @@ class Journal:
         self.recorded += 1
         body = request.body
         if body and len(body) > 65537:  # BODY_KEPT + 1: kept that long, it was cut (no global lookups)
-            body = body[:65537]
-        self._entries.append(
-            (
-                time.time(),
+            request = MockRequest(
                 request.method,
-                request.full_path,
-                response.status,
-                operation,
-                response.violations,
-                injected,
+                request.path,
+                request.raw_query,
                 request.headers,
-                body,
+                body[:65537],
+                request.full_path,
             )
+        self._entries.append(
+            (time.time(), request, response.status, operation, response.violations, injected)
         )
 
     def entries(self, limit: int | None = None, after: int | None = None) -> list[dict[str, Any]]:
@@ -73,10 +70,11 @@ class Journal:
 
 
 def _as_dict(number: int, item: tuple[Any, ...]) -> dict[str, Any]:
-    entry = Entry._make(item[:7])
-    headers, kept = item[7], item[8]
+    at, request, status, operation, violations, injected = item
+    entry = Entry(at, request.method, request.full_path, status, operation, violations, injected)
+    kept = request.body
     return {
         "id": number,
         **entry._asdict(),
-        "curl": curl_line(entry.method, entry.path, headers, kept[:BODY_KEPT], len(kept) > BODY_KEPT),
+        "curl": curl_line(entry.method, entry.path, request.headers, kept[:BODY_KEPT], len(kept) > BODY_KEPT),
     }
