@@ -146,8 +146,8 @@ def _success(
             op, path_values, request.query, None if body is NO_BODY else body, origin
         )
         if outcome is not None and outcome.error is not None:
-            # The store names the field a CONFLICT is about; NOT_FOUND is about the item itself.
-            location = "body" if outcome.field else ""
+            # The store names the body field a CONFLICT is about, the path parameter of a NOT_FOUND.
+            location = ("path" if outcome.error is Kind.NOT_FOUND else "body") if outcome.field else ""
             diagnostic = Diagnostic(outcome.error, outcome.message, location, outcome.field)
             plan_error = error_plan(op, outcome.error, [diagnostic])
             if plan_error.key is not None:

@@ -53,6 +53,24 @@ LIST_FIELDS = {
     "causes",
     "messages",
 }
+# The text field that carries the whole description, best first; other text fields beside it get the
+# short reason phrase, so no answer repeats a long text.
+LEAD_TEXT = (
+    "message",
+    "detail",
+    "description",
+    "errormessage",
+    "errordescription",
+    "details",
+    "msg",
+    "errormsg",
+    "error",
+    "reason",
+)
+# A list whose items have one of each is a violation list, whatever the list is called.
+NAME_LIKE = {"name", "field", "path", "pointer", "parameter", "param", "location"}
+MESSAGE_LIKE = {"message", "reason", "description", "detail", "msg"}
+LOCATION_FIELDS = {"location", "in", "loc"}  # beside a name field: the parameter's location only
 WHERE_FIELDS = {
     "path",
     "field",
@@ -126,7 +144,8 @@ class ErrorContext:
     def summary(self) -> str:
         if not self.diagnostics:
             return self.title
-        return "; ".join(d.describe() for d in self.diagnostics)
+        # A NOT_FOUND message names what is missing itself; other findings need their place.
+        return "; ".join(d.message if d.kind is Kind.NOT_FOUND else d.describe() for d in self.diagnostics)
 
     @property
     def classifier(self) -> str:
@@ -159,14 +178,15 @@ def _fill_object(document: Any, node: dict[str, Any], ctx: ErrorContext, depth: 
         return _fill_drf(document, properties, required, ctx, depth)
     out: dict[str, Any] = {}
     listed = False
+    lead = _lead(document, node)
     for prop, prop_schema in properties.items():
-        value = _known_field(document, prop, prop_schema, ctx, depth)
+        value = _known_field(document, prop, prop_schema, ctx, depth, prop == lead)
         if value is not _UNKNOWN:
             out[prop] = value
             listed = listed or isinstance(value, list)
         elif prop in required:
             out[prop] = _fill(document, prop_schema, ctx, prop, depth + 1)
-    if not listed and additional is not False and _drf_style(document, additional):
+    if not listed and _declares_additional(document, node) and _drf_style(document, additional):
         for diagnostic in ctx.diagnostics:
             if diagnostic.name and diagnostic.name not in out:
                 out[diagnostic.name] = [diagnostic.message]
@@ -184,7 +204,7 @@ def _fill_drf(
     for prop, prop_schema in properties.items():
         key = _norm(prop)
         if key == "nonfielderrors" and (rest.diagnostics or not named):
-            out[prop] = _known_field(document, prop, prop_schema, rest, depth)
+            out[prop] = _known_field(document, prop, prop_schema, rest, depth, True)
         elif prop in required and key != "nonfielderrors":
             out[prop] = _fill(document, prop_schema, ctx, prop, depth + 1)
     for diagnostic in named:
@@ -202,20 +222,58 @@ def _drf_style(document: Any, additional: Any) -> bool:
     return False
 
 
+def _string_properties(document: Any, node: Any) -> list[str]:
+    properties, _, _ = _merged(document, node)
+    return [p for p, sub in properties.items() if not _types(document, sub) - {"string", "null"}]
+
+
+def _lead_of(document: Any, node: Any) -> str | None:
+    """The text property that carries the whole description (``message`` before ``error`` …)."""
+    by_key = {_norm(p): p for p in _string_properties(document, node)}
+    return next((by_key[key] for key in LEAD_TEXT if key in by_key), None)
+
+
+def _lead_item_of(document: Any, node: Any) -> str | None:
+    by_key = {_norm(p): p for p in _string_properties(document, node)}
+    return next((by_key[key] for key in (*LEAD_TEXT, *MESSAGE_LIKE) if key in by_key), None)
+
+
+def _violation_shaped(document: Any, node: Any) -> bool:
+    """Objects with a name-like and a message-like text property: one violation per item."""
+    keys = {_norm(p) for p in _string_properties(document, node)}
+    return "object" in _types(document, node) and bool(keys & NAME_LIKE) and bool(keys & MESSAGE_LIKE)
+
+
+def _declares_additional_of(document: Any, node: Any) -> bool:
+    """``additionalProperties`` written in the schema (or an ``allOf`` part), not merely allowed."""
+    node = deref(document, node)
+    if not isinstance(node, dict):
+        return False
+    return "additionalProperties" in node or any(
+        _declares_additional_of(document, sub) for sub in node.get("allOf") or ()
+    )
+
+
+_lead: _PerSchema[str | None] = _PerSchema(_lead_of)
+_lead_item: _PerSchema[str | None] = _PerSchema(_lead_item_of)
+_shaped: _PerSchema[bool] = _PerSchema(_violation_shaped)
+_declares_additional: _PerSchema[bool] = _PerSchema(_declares_additional_of)
 _UNKNOWN: Any = object()
 
 
-def _known_field(document: Any, prop: str, schema: Any, ctx: ErrorContext, depth: int) -> Any:
+def _known_field(
+    document: Any, prop: str, schema: Any, ctx: ErrorContext, depth: int, lead: bool = False
+) -> Any:
     key = _norm(prop)
     types = _types(document, schema)
     node = _deref(document, schema)
     if key in STATUS_FIELDS and types & {"integer", "number"}:
         return ctx.status
     if "string" in types or not types:
-        text = _text_field(key, node, ctx)
+        text = _text_field(key, node, ctx, lead)
         if text is not None:
             return _fit_string(text, node)
-    if key in LIST_FIELDS and "array" in types:
+    if "array" in types and (key in LIST_FIELDS or _shaped(document, _items(document, node))):
         return [_violation_item(document, _items(document, node), d, ctx, depth) for d in _entries(ctx)]
     if "object" in types and key in {"error", "errors", "problem", "fault"}:
         return _fill_object(document, node, ctx, depth + 1)
@@ -226,11 +284,11 @@ def _entries(ctx: ErrorContext) -> tuple[Diagnostic, ...]:
     return ctx.diagnostics or (Diagnostic(ctx.kind or Kind.INVALID, ctx.summary),)
 
 
-def _text_field(key: str, node: Any, ctx: ErrorContext) -> str | None:
+def _text_field(key: str, node: Any, ctx: ErrorContext, lead: bool) -> str | None:
     if key == "title":
         return ctx.title
-    if key in TEXT_FIELDS:
-        return ctx.summary
+    if key in TEXT_FIELDS and (lead or key not in CLASSIFIER_FIELDS):
+        return ctx.summary if lead else ctx.title
     if key in CLASSIFIER_FIELDS:
         return _enum_pick(node, ctx.classifier)
     if key == "type":
@@ -272,16 +330,32 @@ def _violation_item(document: Any, schema: Any, diagnostic: Diagnostic, ctx: Err
             else ctx.generate(node, "")
         )
     properties, required, _ = _merged(document, node)
+    keys = {_norm(p) for p in properties}
+    split = bool(keys & LOCATION_FIELDS) and bool(keys & (WHERE_FIELDS - LOCATION_FIELDS))
+    lead = _lead_item(document, node)
     item: dict[str, Any] = {}
     for prop, prop_schema in properties.items():
         key = _norm(prop)
         prop_node = _deref(document, prop_schema)
-        if key in WHERE_FIELDS and "string" in _types(document, prop_node):
-            item[prop] = _fit_string(diagnostic.where, prop_node)
-        elif key in TEXT_FIELDS and "string" in _types(document, prop_node):
-            item[prop] = _fit_string(diagnostic.message, prop_node)
+        text = "string" in _types(document, prop_node)
+        if key in WHERE_FIELDS and text and prop != lead:
+            where = _where(diagnostic, key, split)
+            if where or prop in required:
+                item[prop] = _fit_string(where or ctx.instance, prop_node)
+        elif key in (TEXT_FIELDS | MESSAGE_LIKE) and text:
+            item[prop] = _fit_string(diagnostic.message if prop == lead else ctx.title, prop_node)
         elif key in STATUS_FIELDS and _types(document, prop_node) & {"integer", "number"}:
             item[prop] = ctx.status
         elif prop in required:
             item[prop] = _fill(document, prop_schema, ctx, prop, depth + 1)
     return item
+
+
+def _where(diagnostic: Diagnostic, key: str, split: bool) -> str:
+    """What a where-field says: the whole ``query.limit``, or (beside a name field) the location and
+    the name apart, as RFC 9457's ``{location, name}`` do; empty when the violation is about no field."""
+    if not split:
+        return diagnostic.where
+    if key in LOCATION_FIELDS:
+        return diagnostic.location
+    return diagnostic.name or diagnostic.where

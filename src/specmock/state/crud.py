@@ -40,7 +40,8 @@ class Call:
         return self.collection.resource.name
 
     def missing(self, key: str) -> Outcome:
-        return not_found(self.name, key, self.collection.resource.messages.get("not-found"))
+        messages = self.collection.resource.messages
+        return not_found(self.name, key, messages.get("not-found"), self.route.item_param or "")
 
     def find(self, key: str) -> Entry | None:
         """The item; with an operation that cannot say "not found" an unknown id materialises, and
