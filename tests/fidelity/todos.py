@@ -33,7 +33,11 @@ ERROR = {
 }
 SIGNER = {
     "type": "object",
-    "properties": {"name": {"type": "string"}, "password": {"type": "string", "writeOnly": True}},
+    "properties": {
+        "name": {"type": "string"},
+        "password": {"type": "string", "writeOnly": True},
+        "signedAt": {"type": "string", "format": "date-time", "readOnly": True},
+    },
 }
 TODO = {
     "type": "object",

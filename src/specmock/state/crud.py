@@ -56,11 +56,14 @@ def writable(collection: Collection, body: Any) -> Record:
     orjson refuse integers beyond 64 bits, which a schema without bounds lets through)."""
     if not isinstance(body, dict):
         return {}
-    read_only, hidden = collection.resource.read_only, collection.resource.hidden
+    resource = collection.resource
+    read_only, hidden = resource.read_only, resource.hidden
     out = body.copy()
     for name, value in body.items():  # copy and delete: cheaper than a comprehension for a few fields
         if name in read_only or name in hidden or (type(value) not in PLAIN and not encodable(value)):
             del out[name]
+    if resource.taken is not None:  # readOnly values below the top level (a signer's id)
+        return resource.taken.apply(out)  # type: ignore[no-any-return]
     return out
 
 

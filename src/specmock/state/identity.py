@@ -60,6 +60,11 @@ def _flag(document: Any, schema: Any, flag: str, depth: int = 0) -> bool:
     return any(_flag(document, sub, flag, depth + 1) for sub in node.get("allOf") or ())
 
 
+def has_flag(document: Any, schema: Any, flag: str) -> bool:
+    """``flag`` (readOnly, writeOnly) set on the schema, beside its ``$ref`` or in an ``allOf`` part."""
+    return _flag(document, schema, flag)
+
+
 def is_read_only(document: Any, schema: Any) -> bool:
     return _flag(document, schema, "readOnly")
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from specmock.state.answers import ENTITY, View
+from specmock.state.projection import Strip
 
 Schema = dict[str, Any]
 ROLES = (
@@ -66,6 +67,8 @@ class Resource:
     read_only: frozenset[str] = frozenset()
     write_only: frozenset[str] = frozenset()
     closed: bool = False  # additionalProperties: false: undeclared keys never leave the store
+    shown: Strip | None = None  # writeOnly values below the top level, never shown
+    taken: Strip | None = None  # readOnly values below the top level, never taken from a request
     unique: tuple[str, ...] = ()
     records: int | None = None  # x-specmock-resource.records
     parent_ref: str | None = None  # a field that holds the parent's id (``bookId`` on a loan)

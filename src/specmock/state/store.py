@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from specmock.state.identity import key_of
+from specmock.state.projection import Strip
 from specmock.state.resources import Resource
 
 Record = dict[str, Any]
@@ -77,25 +78,32 @@ def field_pattern(name: str, value: Any) -> bytes | None:
 
 
 class Projection:
-    """Hides writeOnly and ``x-specmock-hidden`` fields, and undeclared ones of a closed schema."""
+    """Hides writeOnly and ``x-specmock-hidden`` fields, undeclared ones of a closed schema, and
+    writeOnly values below the top level (``signers[].password``)."""
 
-    __slots__ = ("allowed", "hidden")
+    __slots__ = ("allowed", "hidden", "inner")
 
-    def __init__(self, hidden: frozenset[str], allowed: frozenset[str] | None) -> None:
+    def __init__(
+        self, hidden: frozenset[str], allowed: frozenset[str] | None, inner: Strip | None = None
+    ) -> None:
         self.hidden = hidden
         self.allowed = allowed
+        self.inner = inner
 
     def public(self, stored: Record) -> Record:
         """``stored`` itself when nothing is to hide, else a copy without the hidden fields."""
         allowed, hidden = self.allowed, self.hidden
         if allowed is not None and not allowed.issuperset(stored):
-            return {k: v for k, v in stored.items() if k in allowed and k not in hidden}
-        out = None
-        for name in hidden:  # a few names: copying and deleting is ~4× cheaper than a comprehension
-            if name in stored:
-                if out is None:
-                    out = stored.copy()
-                del out[name]
+            out: Record | None = {k: v for k, v in stored.items() if k in allowed and k not in hidden}
+        else:
+            out = None
+            for name in hidden:  # a few names: copying and deleting is ~4× cheaper than a comprehension
+                if name in stored:
+                    if out is None:
+                        out = stored.copy()
+                    del out[name]
+        if self.inner is not None:
+            return self.inner.apply(stored if out is None else out)  # type: ignore[no-any-return]
         return stored if out is None else out
 
 
@@ -122,7 +130,9 @@ class Collection:
         self.scheduled: float | None = None  # the expiry instant last given to the clock
         hidden = resource.write_only | frozenset(resource.hidden)
         allowed = frozenset(resource.properties) if resource.closed else None
-        self.projection = Projection(hidden, allowed) if hidden or resource.closed else None
+        inner = resource.shown
+        needed = hidden or resource.closed or inner is not None
+        self.projection = Projection(hidden, allowed, inner) if needed else None
         # What responses show of a stored record (the projection's own bound method: no extra call).
         self.public: Callable[[Record], Record] = (
             _unchanged if self.projection is None else self.projection.public
