@@ -73,6 +73,13 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Start with the records in these fixture files (see `specmock fixtures --help`).",
 )
+@click.option(
+    "--clock",
+    default=None,
+    callback=lambda _ctx, _param, value: None if value is None else _instant_option(value),
+    help="Freeze the sandbox clock at this instant (RFC 3339 or POSIX seconds): created/updated "
+    "timestamps and expiry, for byte-identical runs; default: the wall clock.",
+)
 def serve(
     specs: tuple[str, ...],
     host: str,
@@ -85,6 +92,7 @@ def serve(
     workers: int,
     quiet: bool,
     fixtures_dir: Path | None,
+    clock: float | None,
 ) -> None:
     """Serve SPECS (files, folders or bundled API names; all bundled APIs when none is given)."""
     from specmock import listener
@@ -103,6 +111,7 @@ def serve(
         quiet=quiet,
         workers=workers,
         fixtures=fixtures_dir,
+        clock=clock,
     )
     try:
         app = create_app(config=config)
@@ -325,3 +334,17 @@ def verify(
 
 if __name__ == "__main__":
     main()
+
+
+def _instant_option(value: str) -> float:
+    """``--clock``: POSIX seconds or an RFC 3339 date-time (naive ones read as UTC)."""
+    from specmock.state.store import instant
+
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    seconds = instant(value)
+    if seconds is None:
+        raise click.BadParameter(f"{value!r} is neither POSIX seconds nor an RFC 3339 date-time")
+    return seconds

@@ -21,6 +21,7 @@ class MockConfig:
     quiet: bool = False
     workers: int = 1
     fixtures: Path | None = None
+    clock: float | None = None  # the sandbox clock frozen at this instant (POSIX seconds); None: wall clock
     extra: dict[str, Any] = field(default_factory=dict)
 
     def merge(self, **changes: Any) -> MockConfig:

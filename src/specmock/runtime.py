@@ -83,9 +83,13 @@ class Api:
 
     @cached_property
     def sandbox(self) -> Sandbox:
-        return Sandbox.build(
+        sandbox = Sandbox.build(
             self.document, self.operations, self.generator, seed=self.config.seed, records=self.config.records
         )
+        frozen = self.config.clock
+        if frozen is not None:
+            sandbox.now = lambda: frozen
+        return sandbox
 
     def reset(self) -> None:
         """Back to the seeded state: stored records and the tokens issued so far."""

@@ -118,6 +118,7 @@ def config_to_env(config: MockConfig) -> str:
             "api_keys": list(config.api_keys),
             "quiet": config.quiet,
             "fixtures": str(config.fixtures) if config.fixtures else None,
+            "clock": config.clock,
         }
     )
 

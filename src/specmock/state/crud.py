@@ -142,7 +142,14 @@ def create(call: Call, body: Any, location: str) -> Outcome | None:
     counter = engine.counter_value()
     rng = engine.create_stream(collection, bucket, scope)
     generated = engine.seeder.entity_from(resource, rng)
-    merged = engine.finish(resource, {**generated, **incoming}, (*scope, "create", counter), created=incoming)
+    lifelike = resource.lifelike
+    if lifelike is None:
+        fresh = {**generated, **incoming}
+    else:
+        fresh = lifelike.created(generated, incoming)
+        fresh.update(incoming)
+        lifelike.stamp(fresh, incoming, engine.now(), creating=True)
+    merged = engine.finish(resource, fresh, (*scope, "create", counter), created=incoming)
     record = conform(engine.seeder, collection, merged, generated)
     given = incoming.get(resource.id_field) if resource.id_field else None
     if given is not None and key_of(given) in bucket.entries:
@@ -177,7 +184,10 @@ def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
         return call.missing(key)
     bucket = engine.bucket(collection, scope)
     old = entry.stored
-    record = replaced(engine, collection, old, writable(collection, body), merge)
+    incoming = writable(collection, body)
+    record = replaced(engine, collection, old, incoming, merge)
+    if resource.lifelike is not None:
+        resource.lifelike.stamp(record, incoming, engine.now(), creating=False)
     record = engine.finish(resource, record, (*scope, key))
     record = conform(engine.seeder, collection, record, old)
     problem = taken(collection, bucket, record, key, old)
@@ -225,7 +235,10 @@ def singleton(call: Call, body: Any) -> Outcome | None:
         return respond(call, (200,), entry.public, cache_key=cache)
     merge = call.operation.method == "PATCH"
     old = entry.stored
-    record = replaced(engine, collection, old, writable(collection, body), merge)
+    incoming = writable(collection, body)
+    record = replaced(engine, collection, old, incoming, merge)
+    if collection.resource.lifelike is not None:
+        collection.resource.lifelike.stamp(record, incoming, engine.now(), creating=False)
     record = engine.finish(collection.resource, record, scope)
     record = conform(engine.seeder, collection, record, old)
     bucket.entries[SINGLETON_KEY] = collection.entry(record, seeded=entry.seeded)
