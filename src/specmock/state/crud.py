@@ -97,7 +97,9 @@ def respond(
     if view.kind == "generate":
         return None
     body: Any = shown
-    if view.kind == "wrap" and view.wrap is not None:
+    if view.kind == "adapt" and view.envelope is not None:
+        body = call.engine.adapter(operation.key, view.envelope, call.collection.resource)(shown)
+    elif view.kind == "wrap" and view.wrap is not None:
         body = {**call.engine.envelope(operation.key, view, call.name), view.wrap: shown}
     return Outcome(status, body, headers or {}, cache_key=cache_key)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from specmock.generation import rng_for
 from specmock.spec.model import Operation
+from specmock.state.adapt import Adapter
 from specmock.state.answers import View
 from specmock.state.identity import id_from_path, key_of
 from specmock.state.outcome import Outcome, documented_success, has_body, not_found
@@ -38,6 +39,7 @@ class Engine:
         self.envelopes: dict[str, dict[str, Any]] = {}
         self.statuses: dict[tuple[str, tuple[int, ...]], tuple[int, bool]] = {}
         self.locations: dict[str, bool] = {}
+        self.adapters: dict[str, Adapter] = {}
         self.collections = {n: Collection(r, self.clock) for n, r in plan.resources.items()}
         self.children: dict[str, list[str]] = {n: [] for n in plan.resources}
         for name, resource in plan.resources.items():
@@ -59,6 +61,14 @@ class Engine:
             draw = self.seeder.generator.compile(view.envelope or {}, direction="response", name=key)
             value = draw(rng_for(self.seeder.seed, resource, "envelope", key))
             found = self.envelopes[key] = value if isinstance(value, dict) else {}
+        return found
+
+    def adapter(self, key: str, schema: Any, resource: Resource) -> Adapter:
+        """How an operation whose answer schema is not the entity's shows a record (made once)."""
+        found = self.adapters.get(key)
+        if found is None:
+            name = f"{resource.name}.{key}"
+            found = self.adapters[key] = Adapter(self.seeder, schema, name, resource.id_field)
         return found
 
     def sends_location(self, operation: Operation) -> bool:
