@@ -9,6 +9,7 @@ from specmock.diagnostics import Kind
 from specmock.pipeline.negotiate import error_plan, success_plan
 from specmock.runtime import Api, base_path_of
 from specmock.server import api_name, resolve_spec
+from specmock.spec.contradictions import contradictions
 from specmock.spec.loader import Repair, load_spec, validation_findings
 from specmock.spec.model import NO_EXAMPLE, Operation
 
@@ -31,6 +32,10 @@ def check_report(argument: str) -> str:
         f"\nTolerated ({len(findings)}):" if findings else "\nTolerated: nothing, the document is valid."
     )
     lines += [f"  {f.pointer or '/'}: {f.message}" for f in findings]
+    contradicting = contradictions(spec.document)
+    if contradicting:
+        lines.append(f"\nSchemas that contradict themselves ({len(contradicting)}):")
+        lines += [f"  {pointer}: {message}" for pointer, message in contradicting]
     bad_examples = invalid_examples(api)
     if bad_examples:
         lines.append(
