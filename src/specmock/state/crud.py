@@ -148,9 +148,10 @@ def create(call: Call, body: Any, location: str) -> Outcome | None:
     if lifelike is None:
         fresh = {**generated, **incoming}
     else:
-        fresh = lifelike.created(generated, incoming)
+        fresh = lifelike.created(generated, incoming) if lifelike.defaults else lifelike.kept_of(generated)
         fresh.update(incoming)
-        lifelike.stamp(fresh, incoming, engine.now(), creating=True)
+        if lifelike.stamps:
+            lifelike.stamp(fresh, incoming, engine.now(), creating=True)
     merged = engine.finish(resource, fresh, (*scope, "create", counter), created=incoming)
     record = conform(engine.seeder, collection, merged, generated)
     given = incoming.get(resource.id_field) if resource.id_field else None
@@ -188,7 +189,7 @@ def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
     old = entry.stored
     incoming = writable(collection, body)
     record = replaced(engine, collection, old, incoming, merge)
-    if resource.lifelike is not None:
+    if resource.lifelike is not None and resource.lifelike.stamps:
         resource.lifelike.stamp(record, incoming, engine.now(), creating=False)
     record = engine.finish(resource, record, (*scope, key))
     record = conform(engine.seeder, collection, record, old)
@@ -239,7 +240,7 @@ def singleton(call: Call, body: Any) -> Outcome | None:
     old = entry.stored
     incoming = writable(collection, body)
     record = replaced(engine, collection, old, incoming, merge)
-    if collection.resource.lifelike is not None:
+    if collection.resource.lifelike is not None and collection.resource.lifelike.stamps:
         collection.resource.lifelike.stamp(record, incoming, engine.now(), creating=False)
     record = engine.finish(collection.resource, record, scope)
     record = conform(engine.seeder, collection, record, old)

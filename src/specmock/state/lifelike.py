@@ -52,12 +52,20 @@ class Lifelike:
     def created(self, generated: Record, incoming: Record) -> Record:
         """The new record before the client's fields go over it: the generated fields the server
         owns or the answer requires, and the declared defaults of what the client left out."""
-        kept = self.kept
-        base = {k: v for k, v in generated.items() if k in kept}
+        base = self.kept_of(generated)
         for name, value in self.defaults:
             if name not in incoming and name not in base:
                 base[name] = value
         return base
+
+    def kept_of(self, generated: Record) -> Record:
+        """The generated fields a create keeps: a copy without the others (copy and delete: cheaper
+        than a comprehension when few are dropped)."""
+        kept, out = self.kept, generated.copy()
+        for name in generated:
+            if name not in kept:
+                del out[name]
+        return out
 
     def stamp(self, record: Record, incoming: Record, now: float, creating: bool) -> None:
         """Stamp ``record`` in place: every stamp on create, updated ones on a change."""
