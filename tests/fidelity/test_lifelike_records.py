@@ -5,17 +5,20 @@ bytes."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import unquote
 
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from specmock.cli import main
-from tests.conftest import MakeClient
+from tests.conftest import MakeClient, spec
 from tests.fidelity.todos import todos
 
 T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z
+CODE = {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}}
 OPTIONAL = {
     "done": True,
     "dueAt": "2026-02-01T09:00:00Z",
@@ -82,3 +85,52 @@ def test_clock_option_refuses_what_is_not_an_instant() -> None:
     result = CliRunner().invoke(main, ["serve", "--clock", "yesterday"])
     assert result.exit_code == 2
     assert "neither POSIX seconds nor an RFC 3339 date-time" in result.output
+
+
+URI = re.compile(r"https?://[A-Za-z0-9.:-]+(/([A-Za-z0-9:@!$&'()*+,;=._~-]|%[0-9A-Fa-f]{2})*)*")
+
+
+def test_location_of_any_created_id_is_a_uri_naming_it(make_client: MakeClient) -> None:
+    """A client-chosen id with any characters (``50%off``, ``¼Þ``, spaces) gives a Location that is
+    a valid URI and decodes back to the id."""
+    document = spec(
+        {
+            "/codes": {
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": CODE}}},
+                    "responses": {
+                        "201": {
+                            "description": "made",
+                            "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}},
+                            "content": {"application/json": {"schema": CODE}},
+                        }
+                    },
+                }
+            },
+            "/codes/{code}": {
+                "get": {
+                    "parameters": [
+                        {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": CODE}}}
+                    },
+                }
+            },
+        }
+    )
+    client = make_client(document)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        code=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12)
+    )
+    def check(code: str) -> None:
+        created = client.post("/codes", json={"code": code})
+        if created.status_code == 409:
+            return
+        location = created.headers["location"]
+        assert URI.fullmatch(location), location
+        assert unquote(location.rsplit("/codes/", 1)[1]) == code
+
+    check()

@@ -40,8 +40,10 @@ from specmock.state import NO_CONTENT, Outcome
 
 log = logging.getLogger("specmock")
 SAFE_METHODS = frozenset({"GET", "HEAD"})
-URL_SAFE = "/:@!$&'()*+,;=-._~%"
-URL_CLEAN = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~%-]*")  # what quote(…, URL_SAFE) leaves as it is
+URL_SAFE = "/:@!$&'()*+,;=-._~%"  # a base path as the spec writes it: escapes stay escapes
+# The store's paths hold raw path values (an id "50%off"): their "%" is a character to escape too.
+RAW_SAFE = URL_SAFE.replace("%", "")
+RAW_CLEAN = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*")  # what quote(…, RAW_SAFE) leaves as it is
 WIRE_MEDIA = {"*/*": "application/json", "application/*": "application/json"}  # what a wildcard sends
 LOCATIONS = frozenset({"location", "content-location"})
 HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
@@ -216,7 +218,7 @@ def given_headers(given: dict[str, str], origin: str) -> Headers:
     for name, value in given.items():
         wire = header_name(name)
         if wire in LOCATIONS and value.startswith("/"):
-            value = origin + (value if URL_CLEAN.fullmatch(value) else quote(value, safe=URL_SAFE))
+            value = origin + (value if RAW_CLEAN.fullmatch(value) else quote(value, safe=RAW_SAFE))
         out.append((wire, header_text(value)))
     return out
 
