@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from specmock.config import MockConfig
 from specmock.diagnostics import Kind
@@ -16,9 +17,9 @@ from specmock.spec.model import NO_EXAMPLE, Operation
 SHOWN_KINDS = (Kind.SECURITY, Kind.INVALID, Kind.NOT_FOUND)
 
 
-def check_report(argument: str) -> str:
+def check_report(argument: str, ref_roots: tuple[Path, ...] = ()) -> str:
     path = resolve_spec(argument)
-    spec = load_spec(path)
+    spec = load_spec(path, ref_roots=ref_roots)
     api = Api(spec, MockConfig(), name=api_name(path), base_path=base_path_of(spec.document))
     source = f"{spec.converted_from}, converted to OpenAPI {spec.version}" if spec.converted_from else ""
     lines = [

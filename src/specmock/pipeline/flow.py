@@ -46,6 +46,7 @@ RAW_SAFE = URL_SAFE.replace("%", "")
 RAW_CLEAN = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*")  # what quote(…, RAW_SAFE) leaves as it is
 WIRE_MEDIA = {"*/*": "application/json", "application/*": "application/json"}  # what a wildcard sends
 LOCATIONS = frozenset({"location", "content-location"})
+MAX_HOST = 262  # a DNS name (253) and a port
 HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
@@ -66,6 +67,13 @@ def run(api: Api, key: str, request: MockRequest) -> MockResponse:
     if cached is None:
         cached = api.responses.put(fingerprint, _run(api, compiled, request))
     return cached
+
+
+def refuse(api: Api, key: str, request: MockRequest, diagnostic: Diagnostic) -> MockResponse:
+    """The operation's documented answer to a request refused before the pipeline ran (a body over
+    the size limit): its error shape for that status, or problem+json."""
+    compiled = api.compiled(key)
+    return _error(api, compiled, error_plan(compiled.operation, diagnostic.kind, [diagnostic]), None, request)
 
 
 def _run(api: Api, compiled: CompiledOperation, request: MockRequest) -> MockResponse:
@@ -143,7 +151,8 @@ def _success(
     parts = (op.key, request.path)
     status, value = plan.status, None
     if compiled.stateful:
-        origin = origin_of(request.headers.get("host", ""), api.base_path)
+        host = request.headers.get("host", "")
+        origin = origin_of(host if len(host) <= MAX_HOST else "", api.base_path)
         outcome = api.sandbox.handle(
             op, path_values, request.query, None if body is NO_BODY else body, origin
         )
@@ -152,7 +161,8 @@ def _success(
             location = ("path" if outcome.error is Kind.NOT_FOUND else "body") if outcome.field else ""
             diagnostic = Diagnostic(outcome.error, outcome.message, location, outcome.field)
             plan_error = error_plan(op, outcome.error, [diagnostic])
-            if plan_error.key is not None:
+            if plan_error.key is not None or outcome.error is Kind.STORAGE_FULL:
+                # A full store answers its own problem even undocumented: the record was not kept.
                 return _error(api, compiled, plan_error, None, request)
             # The spec documents no status for this (say, no 404): answer as a stateless mock would
             # rather than invent an undocumented one.
@@ -207,7 +217,8 @@ def _stored(
 @functools.lru_cache(maxsize=256)
 def origin_of(host: str, base_path: str) -> str:
     """Where the API is mounted, as the client reached it (``http://host:port/base``); a Host header
-    that is not a plain host[:port] reads as ``localhost``, so links stay valid URIs."""
+    that is not a plain host[:port] reads as ``localhost``, so links stay valid URIs. Callers pass
+    hosts of at most ``MAX_HOST`` characters: the memo keeps short keys only."""
     return f"http://{host if HOST.fullmatch(host) else 'localhost'}{quote(base_path, safe=URL_SAFE)}"
 
 

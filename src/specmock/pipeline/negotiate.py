@@ -25,13 +25,19 @@ ERROR_STATUSES: dict[Kind, tuple[int, ...]] = {
     Kind.NOT_ACCEPTABLE: (406,),
     Kind.NOT_FOUND: (404, 410),
     Kind.CONFLICT: (409, 400, 422),
+    Kind.TOO_LARGE: (413,),
+    # A full sandbox is no fault of the request: 507 when documented, else the state conflict a client
+    # already handles (409); never 429, which invites a retry that cannot succeed until a reset.
+    Kind.STORAGE_FULL: (507, 409),
 }
 PRECEDENCE = (
+    Kind.TOO_LARGE,
     Kind.SECURITY,
     Kind.MEDIA_TYPE,
     Kind.INVALID,
     Kind.NOT_FOUND,
     Kind.CONFLICT,
+    Kind.STORAGE_FULL,
     Kind.NOT_ACCEPTABLE,
 )
 SUCCESS_ORDER = {"POST": (201, 200, 202), "DELETE": (204, 200, 202)}

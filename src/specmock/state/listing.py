@@ -28,6 +28,7 @@ from specmock.state.resources import Resource
 from specmock.state.seeding import Seeder
 from specmock.state.shapes import ListShape, list_shape, success_schema
 from specmock.state.store import Collection, Entry, Record, Scope
+from specmock.text_numbers import ascii_int
 
 LOCAL_ORIGIN = "http://localhost"  # when the caller does not say where the API is mounted
 
@@ -134,10 +135,8 @@ def _invalid_page(
     bound = plan.paging.page
     if plan.invalid_page is None or bound is None or not query.get(bound.name):
         return None
-    try:
-        requested = int(query[bound.name][-1])
-    except ValueError:
-        requested = plan.paging.base - 1
+    number = ascii_int(query[bound.name][-1])
+    requested = plan.paging.base - 1 if number is None else number
     pages = max(1, -(-total // size)) if size else 1
     if plan.paging.base <= requested < plan.paging.base + pages:
         return None

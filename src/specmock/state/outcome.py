@@ -47,6 +47,15 @@ def conflict(what: str, name: str, value: Any, template: str | None = None) -> O
     return Outcome(409, None, {}, Kind.CONFLICT, message, field=name)
 
 
+def storage_full(what: str, limit: int) -> Outcome:
+    """STORAGE_FULL: the collection holds its limit of records; nothing was stored."""
+    message = (
+        f"{what} holds {limit} records, the sandbox's limit per collection (--max-records): "
+        "delete some or reset the sandbox"
+    )
+    return Outcome(507, None, {}, Kind.STORAGE_FULL, message)
+
+
 def _format(template: str, **values: Any) -> str:
     try:
         return template.format(**values)

@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from specmock.memo import key_bytes
 from specmock.state.identity import key_of
 from specmock.state.projection import Strip
 from specmock.state.resources import Resource
@@ -28,6 +29,7 @@ from specmock.state.resources import Resource
 Record = dict[str, Any]
 Scope = tuple[str, ...]
 CACHE_LIMIT = 512
+CACHE_BYTES = 16 * 1024 * 1024  # per collection: list pages are Python objects, ~3× their JSON size
 
 
 class Entry:
@@ -112,7 +114,9 @@ class Bucket:
 
     def __init__(self) -> None:
         self.entries: dict[str, Entry] = {}
-        self.deleted: set[str] = set()  # tombstones: these never materialise again
+        # Tombstones, oldest first: these never materialise again (the oldest are forgotten beyond
+        # the collection's record limit, so create-and-delete loops stay bounded).
+        self.deleted: dict[str, None] = {}
         self.next_int = 1
         self.creates: random.Random | None = None  # the source created records draw from
 
@@ -125,6 +129,7 @@ class Collection:
         self.clock = clock
         self.buckets: dict[Scope, Bucket] = {}
         self.cache: dict[tuple[Any, ...], Any] = {}
+        self.cache_bytes = 0  # about what ``cache`` holds: keys (a client's query values) and pages
         self.version = clock.tick()
         self.loaded = False  # True after load(): no lazy seeding any more
         self.scheduled: float | None = None  # the expiry instant last given to the clock
@@ -144,6 +149,7 @@ class Collection:
         self.version = clock.now
         if self.cache:
             self.cache = {}
+            self.cache_bytes = 0
 
     def entry(self, stored: Record, seeded: bool = False) -> Entry:
         expiry = self.resource.expires
@@ -159,10 +165,16 @@ class Collection:
             return key_of(stored[field])
         return fallback
 
-    def remember(self, key: tuple[Any, ...], value: Any) -> None:
-        if len(self.cache) >= CACHE_LIMIT:
+    def remember(self, key: tuple[Any, ...], value: Any, weight: int = 0) -> None:
+        """Cache ``value`` (bounded in entries and bytes: ``weight`` is about what it holds)."""
+        cost = key_bytes(key) + weight
+        if cost > CACHE_BYTES:
+            return
+        if len(self.cache) >= CACHE_LIMIT or self.cache_bytes + cost > CACHE_BYTES:
             self.cache = {}
+            self.cache_bytes = 0
         self.cache[key] = value
+        self.cache_bytes += cost
 
 
 class Clock:
@@ -196,7 +208,7 @@ def _unchanged(stored: Record) -> Record:
 
 def instant(value: Any) -> float | None:
     """An RFC 3339 date-time as POSIX seconds (naive ones read as UTC); None for anything else."""
-    if not isinstance(value, str) or len(value) < 10:
+    if not isinstance(value, str) or not 10 <= len(value) <= 64:  # RFC 3339 stamps are short
         return None
     return _instant(value)
 
