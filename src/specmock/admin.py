@@ -8,29 +8,35 @@
 | POST `/__specmock/reset` | every API back to its seeded state (and the journal cleared) |
 | GET `/__specmock/apis/{api}/openapi.json` | the served document |
 | GET `/__specmock/apis/{api}/state/{collection}` | the stored records of a resource |
-| PUT `/__specmock/apis/{api}/state/{collection}` | replace them with the JSON array in the body |
+| PUT `/__specmock/apis/{api}/state/{collection}` | replace them with the JSON array (422 when one misfits) |
 | GET `/__specmock/apis/{api}` | the API described: operations, inferred resources |
 | GET `/__specmock/settings` | seed, latency and fault settings, the last reload |
 | GET `/__specmock/ui/{api}` | Swagger UI for that API (shipped with the package: no network) |
 | GET `/__specmock/assets/{file}` | the dashboard's and Swagger UI's files |
+
+Who may call it is decided before ``handle`` (``browser.admin_refusal``): the sandbox's own Host
+names, no other origin's web page, JSON bodies only; its answers carry no CORS headers.
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
-import orjson
-
+from specmock import json_exact
 from specmock.config import MockConfig
 from specmock.devloop import assets, views
 from specmock.devloop.disruption import Disruptor
 from specmock.journal import Journal
 from specmock.pipeline.request import MockRequest
-from specmock.pipeline.serialize import MockResponse
+from specmock.pipeline.serialize import MockResponse, dumps_json
 from specmock.problems import problem_response
+from specmock.record_check import record_violations
 from specmock.runtime import Api
+from specmock.text_numbers import ascii_int
 
 PREFIX = "/__specmock"
+MAX_LISTED = 200  # violations listed in one answer (the detail counts the records)
+READS = ("GET", "HEAD")
 
 
 class Mount(Protocol):
@@ -52,7 +58,7 @@ class Served(Protocol):
 
 
 def _json(value: Any, status: int = 200) -> MockResponse:
-    return MockResponse(status, orjson.dumps(value), "application/json")
+    return MockResponse(status, dumps_json(value), "application/json")
 
 
 def handle(app: Served, request: MockRequest) -> MockResponse:
@@ -64,8 +70,12 @@ def handle(app: Served, request: MockRequest) -> MockResponse:
         if method == "DELETE":
             app.journal.clear()
             return MockResponse(204)
+        if method not in READS:
+            return _not_allowed(request, "GET, HEAD, DELETE")
         return _json(app.journal.entries(_number(request, "limit"), _number(request, "after")))
-    if parts == ["reset"] and method == "POST":
+    if parts == ["reset"]:
+        if method != "POST":
+            return _not_allowed(request, "POST")
         app.reset()
         return MockResponse(204)
     if parts == ["settings"]:
@@ -84,8 +94,8 @@ def handle(app: Served, request: MockRequest) -> MockResponse:
 
 
 def _number(request: MockRequest, name: str) -> int | None:
-    value = (request.query.get(name) or [""])[-1]
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+    value = ascii_int((request.query.get(name) or [""])[-1])
+    return value if value is not None and value >= 0 else None
 
 
 def _api_admin(api: Api, rest: list[str], request: MockRequest) -> MockResponse:
@@ -98,20 +108,41 @@ def _api_admin(api: Api, rest: list[str], request: MockRequest) -> MockResponse:
         collection = rest[1]
         if collection not in api.sandbox.collections():
             return problem_response(404, f"{api.name} has no inferred resource named {collection!r}")
+        if request.method not in ("PUT", *READS):
+            return _not_allowed(request, "GET, HEAD, PUT")
         if request.method == "PUT":
-            try:
-                records = orjson.loads(request.body)
-            except orjson.JSONDecodeError:
-                return problem_response(400, "the body must be a JSON array of records")
-            if not isinstance(records, list):
-                return problem_response(400, "the body must be a JSON array of records")
-            try:
-                api.sandbox.load(collection, records)
-            except ValueError as exc:
-                return problem_response(400, f"records not loaded: {exc}")
-            return MockResponse(204)
+            return _replace_state(api, collection, request.body)
         return _json(api.sandbox.dump(collection))
     return problem_response(404, f"no admin endpoint at {request.path}")
+
+
+def _replace_state(api: Api, collection: str, body: bytes) -> MockResponse:
+    """The resource's records become the body's, when every one fits the schema; else 422 listing
+    each violation, and nothing is replaced."""
+    try:
+        records = json_exact.loads(body)
+    except ValueError as exc:
+        return problem_response(400, f"the body must be a JSON array of records ({exc})")
+    if not isinstance(records, list):
+        return problem_response(400, "the body must be a JSON array of records")
+    found = record_violations(api, collection, records)
+    if found:
+        listed = [{"record": v.index, "path": v.path, "message": v.message} for v in found]
+        records_named = len({v.index for v in found})
+        detail = (
+            f"{records_named} of the {len(records)} records do not fit the {collection} schema; "
+            "nothing replaced"
+        )
+        return problem_response(422, detail, violations=listed[:MAX_LISTED])
+    try:
+        api.sandbox.load(collection, records)
+    except ValueError as exc:  # duplicate ids, a parent that does not exist
+        return problem_response(422, f"records not loaded: {exc}; nothing replaced")
+    return MockResponse(204)
+
+
+def _not_allowed(request: MockRequest, allowed: str) -> MockResponse:
+    return problem_response(405, f"{request.path} takes {allowed}", {"Allow": allowed})
 
 
 def local_servers(document: dict[str, Any], url: str) -> dict[str, Any]:

@@ -10,24 +10,33 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import warnings
 from collections.abc import Awaitable, Callable, Coroutine, MutableMapping, Sequence
 from typing import Any
 
-from connexion.middleware.routing import RoutingMiddleware
-from connexion.resolver import Resolution, Resolver
-from connexion.spec import Specification
-from starlette.exceptions import HTTPException
-from starlette.routing import Mount, Router
+with warnings.catch_warnings():
+    # Importing connexion warns about its own dependencies (starlette.testclient without httpx2,
+    # jsonschema's RefResolver). Nothing a user can act on, and fatal under `-W error`: users who run
+    # their suites with warnings as errors must still be able to use specmock.
+    warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette\.testclient`")
+    warnings.filterwarnings("ignore", message=r"jsonschema\.\S+ is deprecated", category=DeprecationWarning)
+    from connexion.middleware.routing import RoutingMiddleware
+    from connexion.resolver import Resolution, Resolver
+    from connexion.spec import Specification
+    from starlette.exceptions import HTTPException
+    from starlette.routing import Mount, Router
 
 from specmock import admin
+from specmock.browser import CorsPolicy, admin_refusal, host_name, preflight
 from specmock.config import MockConfig
 from specmock.devloop.connections import drop_connection, parse_address
 from specmock.devloop.disruption import CHAOS, Injection, chaos_status, disruptor_for, truncated
+from specmock.diagnostics import Diagnostic, Kind
 from specmock.journal import Journal
 from specmock.memo import Memo
 from specmock.pipeline import flow
 from specmock.pipeline.request import MockRequest, header_items_to_dict, header_pairs_to_dict
-from specmock.pipeline.serialize import MockResponse, encode_pairs, header_text, wire_headers
+from specmock.pipeline.serialize import MockResponse, encode_pairs, header_text
 from specmock.problems import method_not_allowed, not_found, problem_response
 from specmock.runtime import Api
 from specmock.spec.model import Operation
@@ -118,7 +127,7 @@ class Mounted:
         self.routes.put((method, path), operation_id)
         return str(operation_id)
 
-    def _matching(self, path: str) -> list[tuple[int, Operation]]:
+    def matching(self, path: str) -> list[tuple[int, Operation]]:
         """Operations whose template matches the path, most specific first (as they are routed)."""
         found = []
         for index, api in enumerate(self.apis):
@@ -129,10 +138,10 @@ class Mounted:
         return sorted(found, key=lambda item: specificity(item[1].path))
 
     def _allowed(self, path: str) -> list[str]:
-        return sorted({op.method for _, op in self._matching(path)})
+        return sorted({op.method for _, op in self.matching(path)})
 
     def _template_route(self, method: str, path: str) -> str | None:
-        return next((routing_key(i, op.key) for i, op in self._matching(path) if op.method == method), None)
+        return next((routing_key(i, op.key) for i, op in self.matching(path) if op.method == method), None)
 
 
 class Dropped(Exception):  # not an error: the shell's signal to answer nothing
@@ -153,6 +162,9 @@ class SpecmockApp:
     def __init__(self, apis: Sequence[Api], config: MockConfig) -> None:
         self.config = config
         self.journal = Journal()
+        self.cors = CorsPolicy(config.cors_origins) if config.cors else None
+        self._own_hosts = frozenset(h.lower() for h in (config.host, *config.allowed_hosts))
+        self._length_digits = len(str(config.max_body))  # a Content-Length this short is within it
         self.mounted = Mounted(apis, config)
         self.reload_status: dict[str, Any] | None = None  # the last reload's outcome (devloop.reload)
         # Started in the server's event loop when it starts (the file watcher of --watch).
@@ -186,9 +198,10 @@ class SpecmockApp:
         method: str = scope["method"]
         query = scope.get("query_string", b"").decode("latin-1")
         headers = header_items_to_dict(scope.get("headers", []))
-        body = await _read_body(receive)
+        body = await _read_body(receive, headers, self.config.max_body)
+        server = scope.get("server") or ("", None)
         try:
-            response, extra = await self.answer(method, scope["path"], query, headers, body)
+            response, extra = await self.answer(method, scope["path"], query, headers, body, str(server[0]))
         except Dropped as dropped:
             await _drop_asgi(scope, receive, dropped.wait)
             return
@@ -203,10 +216,22 @@ class SpecmockApp:
         and the server adds ``Content-Length`` and leaves out a HEAD answer's body itself."""
         if scope.proto != "http":
             return
-        body = await protocol()
         headers = header_pairs_to_dict(scope.headers.items())
+        length = headers.get("content-length")
         try:
-            response, extra = await self.answer(scope.method, scope.path, scope.query_string, headers, body)
+            if length is None:
+                chunked = "transfer-encoding" in headers
+                body = await _read_chunked(protocol, self.config.max_body) if chunked else await protocol()
+            elif len(length) < self._length_digits:
+                body = await protocol()  # Granian admits a length of digits only, and reads no more than it
+            else:
+                body = await protocol() if _fits(length, self.config.max_body) else None
+        except RuntimeError:  # Granian's RSGIProtocolClosed: a malformed chunked body, or the client left
+            _unreadable_body(protocol)
+            return
+        query = scope.query_string
+        try:
+            response, extra = await self.answer(scope.method, scope.path, query, headers, body, scope.server)
         except Dropped as dropped:
             await _drop_rsgi(scope, protocol, dropped.wait)
             return
@@ -214,28 +239,41 @@ class SpecmockApp:
         protocol.response_bytes(response.status, text + list(extra) if extra else text, response.body)
 
     async def answer(
-        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: dict[str, str],
+        body: bytes | None,
+        server_host: str = "",
     ) -> tuple[MockResponse, tuple[tuple[str, str], ...]]:
         """The answer to one request, and the header pairs the shell adds to it (CORS, violations).
-        Raises ``Dropped`` when the request is to get no answer (an injected fault)."""
+        Raises ``Dropped`` when the request is to get no answer (an injected fault).
+
+        ``body`` is None when it was larger than ``max_body`` (and left unread); ``server_host`` is
+        the address the server is bound to (``host:port``), a Host the admin API answers to.
+        """
         mounted = self.mounted
         full_path = path + "?" + query if query else path
         if path.startswith(ADMIN_PREFIX) or (
             path == "/" and method in ("GET", "HEAD") and not mounted.claims_root
         ):
-            # Admin calls stay out of the journal.
-            response = admin.handle(self, MockRequest(method, path, query, headers, body, full_path))
-            return response, self._extra(response, headers)
-        if method == "OPTIONS" and self.config.cors and "access-control-request-method" in headers:
-            response = _preflight(headers)
+            # Admin calls stay out of the journal, and carry no CORS headers.
+            request = MockRequest(method, path, query, headers, body or b"", full_path)
+            response = self._admin(request, body is None, server_host)
+            return response, self._extra(response, headers, cors=False)
+        if method == "OPTIONS" and self.cors is not None and "access-control-request-method" in headers:
+            response = self._preflight(mounted, path, headers)
             return response, self._extra(response, headers)
         target = mounted.routes.get((method, path))
         if target is None:
             target = await mounted.route(method, path)
         if isinstance(target, MockResponse):
-            self.journal.record(MockRequest(method, path, query, headers, body, full_path), target, "")
+            self.journal.record(MockRequest(method, path, query, headers, b"", full_path), target, "")
             return target, self._extra(target, headers)
         api, key, label = mounted.targets[target]
+        if body is None:
+            return self._refused_too_large(api, key, label, method, path, query, headers, full_path)
         if mounted.disrupting or "prefer" in headers:
             injection = mounted.disruptor.decide(method, full_path, label, headers.get("prefer"))
             if injection is not None:
@@ -290,12 +328,61 @@ class SpecmockApp:
         self.journal.record(request, response, label, noted)
         return response, self._extra(response, headers)
 
-    def _extra(self, response: MockResponse, headers: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    def _refused_too_large(
+        self,
+        api: Api,
+        key: str,
+        label: str,
+        method: str,
+        path: str,
+        query: str,
+        headers: dict[str, str],
+        full_path: str,
+    ) -> tuple[MockResponse, tuple[tuple[str, str], ...]]:
+        """413 in the operation's documented shape: the body was larger than ``--max-body``."""
+        base = api.base_path
+        relative = path[len(base) :] if base and path.startswith(base) else path
+        request = MockRequest(method, relative, query, headers, b"", full_path)
+        try:
+            response = flow.refuse(api, key, request, self._too_large())
+        except Exception:
+            log.exception("%s %s: internal error in specmock", method, full_path)
+            response = problem_response(500, "specmock failed to answer this request; see the server log")
+        self.journal.record(request, response, label)
+        return response, self._extra(response, headers)
+
+    def _admin(self, request: MockRequest, too_large: bool, server_host: str) -> MockResponse:
+        own_hosts = self._own_hosts | {host_name(server_host)} if server_host else self._own_hosts
+        refused = admin_refusal(request.method, request.headers, own_hosts, request.content_type)
+        if refused is not None:
+            return refused
+        if too_large:
+            return problem_response(413, self._too_large().message)
+        return admin.handle(self, request)
+
+    def _too_large(self) -> Diagnostic:
+        message = f"the request body is larger than {self.config.max_body} bytes (--max-body)"
+        return Diagnostic(Kind.TOO_LARGE, message, "body")
+
+    def _preflight(self, mounted: Mounted, path: str, headers: dict[str, str]) -> MockResponse:
+        """The path's documented methods, and the headers its operations read (or any frontend sends)."""
+        matching = mounted.matching(path)
+        if not matching:
+            return not_found(path)
+        documented: set[str] = set()
+        for index, operation in matching:
+            documented.update(mounted.apis[index].compiled(operation.key).fingerprint_headers)
+        methods = {operation.method for _, operation in matching}
+        return preflight(methods, documented, headers.get("access-control-request-headers", ""))
+
+    def _extra(
+        self, response: MockResponse, headers: dict[str, str], cors: bool = True
+    ) -> tuple[tuple[str, str], ...]:
         extra: tuple[tuple[str, str], ...] = ()
         if response.violations:
             extra = (("specmock-violations", header_text("; ".join(response.violations)[:2000])),)
-        if self.config.cors:
-            extra += _cors_headers(headers.get("origin"))
+        if cors and self.cors is not None:
+            extra += self.cors.headers(headers.get("origin"))
         return extra
 
     def reset(self) -> None:
@@ -339,21 +426,57 @@ def _no_slash_redirects(router: Router) -> None:
             _no_slash_redirects(route.app)
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes | None:
+    """The ASGI request body, or None once it is larger than ``limit`` (the rest is left unread)."""
+    if not _fits(headers.get("content-length"), limit):
+        return None
     message = await receive()
     if message["type"] != "http.request":
         return b""
     if not message.get("more_body", False):
-        return message.get("body", b"")  # type: ignore[no-any-return]
+        body: bytes = message.get("body", b"")
+        return body if len(body) <= limit else None
     chunks = [message.get("body", b"")]
-    while True:
+    size = len(chunks[0])
+    while size <= limit:
         message = await receive()
         if message["type"] != "http.request":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
         if not message.get("more_body", False):
             break
+    return b"".join(chunks) if size <= limit else None
+
+
+async def _read_chunked(protocol: Any, limit: int) -> bytes | None:
+    """A chunked RSGI request body, read chunk by chunk: None once it is larger than ``limit``
+    (the rest is left unread)."""
+    chunks = []
+    size = 0
+    async for chunk in protocol:
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _unreadable_body(protocol: Any) -> None:
+    response = problem_response(
+        400, "the request body cannot be read: malformed chunked encoding, or the connection closed early"
+    )
+    with contextlib.suppress(RuntimeError):  # the client may be gone already
+        protocol.response_bytes(response.status, response.text_headers(), response.body)
+
+
+def _fits(length: str | None, limit: int) -> bool:
+    """A declared Content-Length within ``limit`` (None: none declared)."""
+    if length is None:
+        return True
+    length = length.strip()
+    return not (length.isascii() and length.isdigit()) or (len(length) <= 18 and int(length) <= limit)
 
 
 async def _lifespan(app: SpecmockApp, receive: Receive, send: Send) -> None:
@@ -413,28 +536,3 @@ async def _no_body() -> Message:
 
 async def _nowhere(message: Message) -> None:
     raise AssertionError("routing answers nothing itself")
-
-
-def _preflight(headers: dict[str, str]) -> MockResponse:
-    requested = headers.get("access-control-request-headers")
-    answer = {
-        "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS",
-        "Access-Control-Max-Age": "600",
-    }
-    if requested:
-        answer["Access-Control-Allow-Headers"] = requested
-    return MockResponse(204, b"", None, wire_headers(answer))
-
-
-ANY_ORIGIN = (("access-control-allow-origin", "*"),)
-
-
-def _cors_headers(origin: str | None) -> tuple[tuple[str, str], ...]:
-    if origin is None:
-        return ANY_ORIGIN
-    return (
-        ("access-control-allow-origin", header_text(origin)),
-        ("access-control-allow-credentials", "true"),
-        ("access-control-expose-headers", "*"),
-        ("vary", "Origin"),
-    )

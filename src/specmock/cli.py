@@ -6,14 +6,13 @@ import gc
 import logging
 import os
 import sys
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from specmock import __version__
-from specmock.config import MockConfig
+from specmock.config import MockConfig, parse_size
 from specmock.errors import SpecmockError
 
 if TYPE_CHECKING:
@@ -29,17 +28,45 @@ def _converted(spec: LoadedSpec) -> str:
     return f", converted from {spec.converted_from}{note}"
 
 
+DEFAULTS = MockConfig()
+
+
+class _Size(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
+    """A byte count: ``8MiB``, ``512KiB``, ``1MB`` or plain bytes."""
+
+    name = "SIZE"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+def _mib(size: int) -> str:
+    return f"{size // (1024 * 1024)}MiB"
+
+
 def _fail(error: SpecmockError) -> None:
     click.echo(f"specmock: {error}", err=True)
     sys.exit(2)
+
+
+REF_ROOT = click.option(
+    "--ref-root",
+    "ref_roots",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Let $refs also read files under this folder (repeatable); default: the spec's folder tree only.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="specmock")
 def main() -> None:
     """A stateful, deterministic mock server and contract tester for OpenAPI 3.0 / 3.1 documents."""
-    # `import connexion` imports starlette.testclient, which warns about httpx on every start.
-    warnings.filterwarnings("ignore", message=r".*starlette\.testclient.*")
 
 
 def _latency_option(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
@@ -74,11 +101,62 @@ def _duration_option(context: click.Context, parameter: click.Parameter, value: 
     "--records", default=20, show_default=True, type=int, help="Seeded records per inferred collection."
 )
 @click.option("--base-path", default=None, help="Mount point (single spec); default: the path of servers[0].")
+@click.option("--cors/--no-cors", default=True, show_default=True, help="CORS headers on API answers.")
 @click.option(
-    "--cors/--no-cors",
-    default=True,
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Only this origin may read the API from a browser (repeatable); default: any origin.",
+)
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Host name the admin API also answers to (repeatable); loopback names and IPs always.",
+)
+@click.option(
+    "--max-body",
+    type=_Size(),
+    default=_mib(DEFAULTS.max_body),
     show_default=True,
-    help="Send CORS headers, so browser apps on other origins can call the APIs.",
+    help="Largest request body; larger ones get 413 unread.",
+)
+@click.option(
+    "--max-records",
+    type=click.IntRange(min=1),
+    default=DEFAULTS.max_records,
+    show_default=True,
+    help="Stored records per collection; a create beyond gets 507 (or a documented 409).",
+)
+@click.option(
+    "--max-cache",
+    type=_Size(),
+    default=_mib(DEFAULTS.max_cache),
+    show_default=True,
+    help="Bytes of cached answers per API.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=DEFAULTS.max_connections,
+    show_default=True,
+    help="Connections served at once, per worker (idle keep-alive ones count).",
+)
+@click.option(
+    "--backlog",
+    type=click.IntRange(min=128),
+    default=DEFAULTS.backlog,
+    show_default=True,
+    help="Connections the kernel queues beyond --max-connections.",
+)
+@click.option(
+    "--idle-timeout",
+    type=click.FloatRange(min=0.001, max=60),
+    default=DEFAULTS.idle_timeout,
+    show_default=True,
+    help="Seconds a keep-alive connection may wait for its next request.",
 )
 @click.option(
     "--api-key",
@@ -128,6 +206,14 @@ def _duration_option(context: click.Context, parameter: click.Parameter, value: 
     callback=_duration_option,
     help="Upper bound of any injected delay, and how long Prefer: fault=timeout holds a request.",
 )
+@click.option(
+    "--clock",
+    default=None,
+    callback=lambda _ctx, _param, value: None if value is None else _instant_option(value),
+    help="Freeze the sandbox clock at this instant (RFC 3339 or POSIX seconds): created/updated "
+    "timestamps and expiry, for byte-identical runs; default: the wall clock.",
+)
+@REF_ROOT
 def serve(
     specs: tuple[str, ...],
     host: str,
@@ -136,6 +222,14 @@ def serve(
     records: int,
     base_path: str | None,
     cors: bool,
+    cors_origins: tuple[str, ...],
+    allowed_hosts: tuple[str, ...],
+    max_body: int,
+    max_records: int,
+    max_cache: int,
+    max_connections: int,
+    backlog: int,
+    idle_timeout: float,
     api_keys: tuple[str, ...],
     workers: int,
     quiet: bool,
@@ -144,6 +238,8 @@ def serve(
     latency: str | None,
     chaos: float,
     max_delay: float,
+    clock: float | None,
+    ref_roots: tuple[Path, ...],
 ) -> None:
     """Serve SPECS (files, folders or bundled API names; all bundled APIs when none is given).
 
@@ -163,6 +259,14 @@ def serve(
         records=records,
         base_path=base_path,
         cors=cors,
+        cors_origins=cors_origins,
+        allowed_hosts=allowed_hosts,
+        max_body=max_body,
+        max_records=max_records,
+        max_cache=max_cache,
+        max_connections=max_connections,
+        backlog=backlog,
+        idle_timeout=idle_timeout,
         api_keys=api_keys,
         quiet=quiet,
         workers=workers,
@@ -171,6 +275,8 @@ def serve(
         latency=latency,
         chaos=chaos,
         max_delay=max_delay,
+        clock=clock,
+        ref_roots=ref_roots,
     )
     try:
         app = create_app(config=config)
@@ -189,7 +295,7 @@ def serve(
         os.environ[CONFIG_ENV] = config_to_env(config)
         del app  # built here only to refuse a broken spec early; the workers build their own
         gc.collect()
-        listener.run_workers("specmock.server:app_from_environment", host, port, workers, not quiet)
+        listener.run_workers("specmock.server:app_from_environment", config, not quiet)
     else:
         # The loaded documents and compiled validators live as long as the process: keep them out
         # of the garbage collector's generations, which shortens its pauses (p99 latency).
@@ -233,6 +339,7 @@ def serve(
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar; default: when stderr is a terminal."
 )
+@REF_ROOT
 def fixtures(
     spec: str,
     out: Path,
@@ -242,6 +349,7 @@ def fixtures(
     schemas: tuple[str, ...],
     write_only: bool,
     progress: bool | None,
+    ref_roots: tuple[Path, ...],
 ) -> None:
     """Write the records the sandbox seeds for SPEC into files: realistic, reproducible test data.
 
@@ -269,6 +377,7 @@ def fixtures(
         schemas=schemas,
         write_only=write_only,
         progress=progress,
+        ref_roots=ref_roots,
     )
     started = time.perf_counter()
     try:
@@ -287,12 +396,13 @@ def fixtures(
 
 @main.command()
 @click.argument("spec")
-def check(spec: str) -> None:
+@REF_ROOT
+def check(spec: str, ref_roots: tuple[Path, ...]) -> None:
     """Load SPEC, report what was tolerated, and show what the engine will do for each operation."""
     from specmock.report import check_report
 
     try:
-        click.echo(check_report(spec))
+        click.echo(check_report(spec, ref_roots))
     except SpecmockError as error:
         _fail(error)
 
@@ -349,6 +459,7 @@ def check(spec: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write a JUnit XML report here.",
 )
+@REF_ROOT
 def verify(
     spec: str,
     base_url: str | None,
@@ -363,6 +474,7 @@ def verify(
     workers: int,
     request_timeout: float,
     junit_xml: Path | None,
+    ref_roots: tuple[Path, ...],
 ) -> None:
     """Check a running server (a real backend or specmock) against SPEC with schemathesis.
 
@@ -385,6 +497,7 @@ def verify(
         workers=workers,
         request_timeout=request_timeout,
         junit_xml=junit_xml,
+        ref_roots=ref_roots,
     )
     try:
         sys.exit(verify_command(invocation))
@@ -394,3 +507,17 @@ def verify(
 
 if __name__ == "__main__":
     main()
+
+
+def _instant_option(value: str) -> float:
+    """``--clock``: POSIX seconds or an RFC 3339 date-time (naive ones read as UTC)."""
+    from specmock.state.store import instant
+
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    seconds = instant(value)
+    if seconds is None:
+        raise click.BadParameter(f"{value!r} is neither POSIX seconds nor an RFC 3339 date-time")
+    return seconds

@@ -24,7 +24,15 @@ class Entry(NamedTuple):
     injected: dict[str, Any] | None
 
 
+MAX_PATH = 2048  # characters of a request's path and query kept in an entry
+MAX_VIOLATIONS = 20
+MAX_VIOLATION = 500  # characters of one violation kept
+
+
 class Journal:
+    """Bounded in entries and bytes: a client sending huge paths or bodies full of violations must
+    not make it hold more than ``size`` × a few KiB."""
+
     def __init__(self, size: int = 1000) -> None:
         # Plain tuples (recorded on every request: no NamedTuple call there, no copies): the time,
         # the request itself (its body cut to BODY_KEPT + 1 bytes at most), then Entry's fields.
@@ -40,18 +48,12 @@ class Journal:
     ) -> None:
         self.recorded += 1
         body = request.body
-        if body and len(body) > 65537:  # BODY_KEPT + 1: kept that long, it was cut (no global lookups)
-            request = MockRequest(
-                request.method,
-                request.path,
-                request.raw_query,
-                request.headers,
-                body[:65537],
-                request.full_path,
-            )
-        self._entries.append(
-            (time.time(), request, response.status, operation, response.violations, injected)
-        )
+        if (body and len(body) > 65537) or len(request.full_path) > 2048:  # BODY_KEPT + 1, MAX_PATH
+            request = _kept(request)
+        violations = response.violations
+        if violations:
+            violations = _bounded(violations)
+        self._entries.append((time.time(), request, response.status, operation, violations, injected))
 
     def entries(self, limit: int | None = None, after: int | None = None) -> list[dict[str, Any]]:
         """The last ``limit`` entries (oldest first), only those newer than the id ``after``; each
@@ -78,3 +80,28 @@ def _as_dict(number: int, item: tuple[Any, ...]) -> dict[str, Any]:
         **entry._asdict(),
         "curl": curl_line(entry.method, entry.path, request.headers, kept[:BODY_KEPT], len(kept) > BODY_KEPT),
     }
+
+
+def _kept(request: MockRequest) -> MockRequest:
+    """The request as the journal keeps it: its body cut to BODY_KEPT + 1 bytes (kept that long, it
+    was cut), its path and query to MAX_PATH characters."""
+    full_path = request.full_path
+    if len(full_path) > MAX_PATH:
+        full_path = full_path[:MAX_PATH] + "…"
+    return MockRequest(
+        request.method,
+        request.path,
+        request.raw_query,
+        request.headers,
+        request.body[: BODY_KEPT + 1],
+        full_path,
+    )
+
+
+def _bounded(violations: tuple[str, ...]) -> tuple[str, ...]:
+    kept = tuple(
+        v if len(v) <= MAX_VIOLATION else v[:MAX_VIOLATION] + "…" for v in violations[:MAX_VIOLATIONS]
+    )
+    if len(violations) > MAX_VIOLATIONS:
+        kept += (f"… and {len(violations) - MAX_VIOLATIONS} more",)
+    return kept

@@ -73,7 +73,7 @@ def build_apis(config: MockConfig) -> list[Api]:
         raise ConfigError("--base-path applies to a single spec; several specs are mounted under /<name>")
     apis = []
     for path in paths:
-        spec = load_spec(path)
+        spec = load_spec(path, ref_roots=config.ref_roots)
         name = api_name(path)
         own = base_path_of(spec.document)
         if len(paths) == 1:
@@ -114,35 +114,22 @@ CONFIG_ENV = "SPECMOCK_CONFIG"
 
 
 def config_to_env(config: MockConfig) -> str:
-    """MockConfig as JSON, for the worker processes of ``--workers N``."""
-    return json.dumps(
-        {
-            "specs": [str(p) for p in config.specs],
-            "seed": config.seed,
-            "records": config.records,
-            "base_path": config.base_path,
-            "cors": config.cors,
-            "api_keys": list(config.api_keys),
-            "quiet": config.quiet,
-            "fixtures": str(config.fixtures) if config.fixtures else None,
-            "watch": config.watch,
-            "latency": config.latency,
-            "chaos": config.chaos,
-            "max_delay": config.max_delay,
-        }
-    )
+    """MockConfig as JSON, for the worker processes of ``--workers N`` (every field but ``extra``)."""
+    fields = {name: getattr(config, name) for name in MockConfig.__dataclass_fields__ if name != "extra"}
+    fields["specs"] = [str(p) for p in config.specs]
+    fields["fixtures"] = str(config.fixtures) if config.fixtures else None
+    fields["ref_roots"] = [str(p) for p in config.ref_roots]
+    return json.dumps(fields)
 
 
 def app_from_environment() -> SpecmockApp:
     """The app factory of worker processes: each builds its own app (and its own state)."""
-    raw = json.loads(os.environ[CONFIG_ENV])
-    config = MockConfig(
-        specs=tuple(Path(p) for p in raw.pop("specs")),
-        api_keys=tuple(raw.pop("api_keys")),
-        fixtures=Path(raw["fixtures"]) if raw.pop("fixtures") else None,
-        **raw,
-    )
-    return create_app(config=config)
+    raw: dict[str, Any] = json.loads(os.environ[CONFIG_ENV])
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
+    fields["specs"] = tuple(Path(p) for p in raw["specs"])
+    fields["fixtures"] = Path(raw["fixtures"]) if raw["fixtures"] else None
+    fields["ref_roots"] = tuple(Path(p) for p in raw["ref_roots"])
+    return create_app(config=MockConfig(**fields))
 
 
 def free_port(host: str = "127.0.0.1") -> int:
