@@ -66,6 +66,7 @@ class RsgiScope:
     def __init__(self, method: str, target: str, headers: list[tuple[str, str]]) -> None:
         self.proto = "http"
         self.http_version = "1.1"
+        self.server = "127.0.0.1:80"
         self.method = method
         self.path, _, self.query_string = target.partition("?")
         self.headers = RsgiHeaders(headers)

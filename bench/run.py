@@ -13,7 +13,10 @@ of the server's process tree, and stops the server by its process group. Cases a
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
+import functools
+import gzip
 import http.client
 import os
 import platform
@@ -40,7 +43,8 @@ PRISM_BIN = PRISM_DIR / "node_modules" / ".bin" / "prism"
 PRISM_PACKAGE = "@stoplight/prism-cli@5"
 HELLGATE = "specs/hellgate/openapi.yaml"
 REBILLY = "specs/rebilly/openapi.yaml"
-REBILLY_FULL = "/work/shared/reference/rebilly/openapi.json"
+# The upstream document, vendored for the tests (gzip: unpacked into the run's scratch folder).
+REBILLY_FULL = "tests/corpus/reference/rebilly/openapi.json.gz"
 # specmock mounts an API at the path of servers[0]; Prism ignores servers and serves paths at /.
 REBILLY_BASE = "/organizations/org_0YVDM8RC7GDADADSBSMW124JA8"
 CREATE_BODY = '{"mode":"password","username":"a@b.co","password":"secret"}'
@@ -247,7 +251,19 @@ def resolve_spec(spec: str) -> str:
     if not spec:
         return ""
     path = Path(spec)
-    return str(path if path.is_absolute() else ROOT / path)
+    path = path if path.is_absolute() else ROOT / path
+    return str(_unpacked(path) if path.suffix == ".gz" and path.exists() else path)
+
+
+@functools.cache
+def _unpacked(packed: Path) -> Path:
+    """A .gz document unpacked once per run (same file name without .gz, in a temporary folder)."""
+    folder = Path(tempfile.mkdtemp(prefix="specmock-bench-spec-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    target = folder / packed.parent.name / packed.stem
+    target.parent.mkdir()
+    target.write_bytes(gzip.decompress(packed.read_bytes()))
+    return target
 
 
 def build_command(case: Case, port: int) -> list[str]:

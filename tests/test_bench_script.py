@@ -34,8 +34,14 @@ def smoke_cases() -> list[str]:
     return ["starlette-ceiling", *(SPECMOCK_CASES if specmock_server_importable() else [])]
 
 
-@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def require_wrk() -> None:
+    """wrk is a Debian package (``apt-get install wrk``); ``.ci/run`` installs it when missing."""
+    if shutil.which("wrk") is None:
+        pytest.fail("wrk is not installed: apt-get install wrk (.ci/run installs it)")
+
+
 def test_smoke_run_prints_a_table(tmp_path: Path) -> None:
+    require_wrk()
     cases = smoke_cases()
     out = tmp_path / "smoke.md"
     returncode, stdout, stderr = run_bench(["--smoke", "--cases", ",".join(cases), "--out", str(out)])
@@ -48,10 +54,31 @@ def test_smoke_run_prints_a_table(tmp_path: Path) -> None:
     assert "failed" not in stdout
 
 
-def run_bench(arguments: list[str]) -> tuple[int, str, str]:
-    """Run bench/run.py; on timeout SIGTERM it (it then stops its server) and fail."""
+def test_connection_scaling_smoke_run_holds_connections_and_answers_every_probe(tmp_path: Path) -> None:
+    """bench/connections.py --smoke: 50 held connections, idle then busy (wrk), and a new client's
+    probes; every probe answered, the idle connections still held. No latency is asserted."""
+    require_wrk()
+    out = tmp_path / "connections.md"
+    returncode, stdout, stderr = run_bench(["--smoke", "--out", str(out)], ROOT / "bench" / "connections.py")
+    assert returncode == 0, stderr[-2000:]
+    assert out.read_text() == stdout
+    rows = {
+        line.split(" | ")[1]: line.split(" | ")
+        for line in stdout.splitlines()
+        if line.startswith("| specmock")
+    }
+    assert set(rows) == {"idle", "active"}
+    for cells in rows.values():
+        held, probes, no_answer = cells[2], cells[4], cells[8]
+        assert (held, probes, no_answer) == ("50", "10", "0"), cells
+    assert rows["idle"][3] == "50"  # no idle connection dropped within the idle timeout
+    assert "req/s" in rows["active"][11]
+
+
+def run_bench(arguments: list[str], script: Path = SCRIPT) -> tuple[int, str, str]:
+    """Run a bench script; on timeout SIGTERM it (it then stops its server) and fail."""
     process = subprocess.Popen(
-        [sys.executable, str(SCRIPT), *arguments],
+        [sys.executable, str(script), *arguments],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -62,7 +89,7 @@ def run_bench(arguments: list[str]) -> tuple[int, str, str]:
     except subprocess.TimeoutExpired:
         process.terminate()
         stdout, stderr = process.communicate(timeout=30)
-        pytest.fail(f"bench/run.py did not finish in {TIMEOUT_S} s: {stderr[-2000:]}")
+        pytest.fail(f"{script.name} did not finish in {TIMEOUT_S} s: {stderr[-2000:]}")
     return process.returncode, stdout, stderr
 
 

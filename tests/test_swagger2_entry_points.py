@@ -19,6 +19,7 @@ from tests.integration.test_serve_command import SPECMOCK, stop, wait_ready
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SEPARATE = CORPUS / "swagger2-petstore-separate" / "spec" / "swagger.json"
+SEPARATE_ROOT = SEPARATE.parents[1]  # spec/swagger.json refers to ../common/Error.json: --ref-root
 PETSTORE = CORPUS / "swagger2-petstore" / "swagger.yaml"
 
 pytest_plugins = ["pytester"]
@@ -47,7 +48,16 @@ def test_serve_says_the_document_was_converted_and_serves_it(tmp_path: Path) -> 
     parameters.write_text(parameters.read_text().replace('"csv"', '"tsv"'))  # one thing to report
     spec = tmp_path / "pets" / "spec" / "swagger.json"
     port = free_port()
-    command = [str(SPECMOCK), "serve", str(spec), "--port", str(port), "--quiet"]
+    command = [
+        str(SPECMOCK),
+        "serve",
+        str(spec),
+        "--port",
+        str(port),
+        "--quiet",
+        "--ref-root",
+        str(tmp_path / "pets"),
+    ]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
     )
@@ -57,6 +67,8 @@ def test_serve_says_the_document_was_converted_and_serves_it(tmp_path: Path) -> 
     finally:
         stop(process)
     banner = process.stdout.read().decode() if process.stdout else ""
+    if process.stdout is not None:
+        process.stdout.close()
     assert (
         f"specmock: spec (4 operations, converted from Swagger 2.0; 1 not carried over "
         f"(`specmock check` lists them)) at http://127.0.0.1:{port}/api/"
@@ -73,14 +85,27 @@ def test_check_reports_the_conversion() -> None:
 def test_fixtures_are_written_and_served_back(tmp_path: Path) -> None:
     out = tmp_path / "fixtures"
     result = CliRunner().invoke(
-        main, ["fixtures", str(SEPARATE), "--seed", "4", "--count", "3", "--out", str(out)]
+        main,
+        [
+            "fixtures",
+            str(SEPARATE),
+            "--seed",
+            "4",
+            "--count",
+            "3",
+            "--out",
+            str(out),
+            "--ref-root",
+            str(SEPARATE_ROOT),
+        ],
     )
     assert result.exit_code == 0, result.output
     pets = json.loads((out / "pets.json").read_text())
     assert len(pets) == 3
     pets[0]["name"] = "Edited in the fixture file"
     (out / "pets.json").write_text(json.dumps(pets))
-    client = TestClient(create_app(SEPARATE, seed=4, fixtures=out), base_url="http://testserver")
+    app = create_app(SEPARATE, seed=4, fixtures=out, ref_roots=(SEPARATE_ROOT,))
+    client = TestClient(app, base_url="http://testserver")
     answer = client.get(f"/api/pets/{pets[0]['id']}")
     assert answer.status_code == 200
     assert answer.json()["name"] == "Edited in the fixture file"
@@ -90,17 +115,18 @@ USER_TESTS = f"""
 import httpx
 
 SPEC = {str(SEPARATE)!r}
+ROOTS = ({str(SEPARATE_ROOT)!r},)
 
 
 def test_a_served_swagger_sandbox(specmock):
-    server = specmock(SPEC, seed=1)
+    server = specmock(SPEC, seed=1, ref_roots=ROOTS)
     created = httpx.post(server.url + "/api/pets", json={{"id": 77, "name": "Rex"}})
     assert created.status_code == 200
     assert httpx.get(server.url + "/api/pets/77").json()["name"] == "Rex"
 
 
 def test_an_in_process_swagger_sandbox(specmock_asgi):
-    sandbox = specmock_asgi(SPEC, seed=1)
+    sandbox = specmock_asgi(SPEC, seed=1, ref_roots=ROOTS)
     assert sandbox.client.get("/api/pets", params={{"limit": 2, "tags": "a,b"}}).status_code == 200
     assert sandbox.client.get("/api/pets/x").status_code == 422  # no 4xx documented: problem+json
 """

@@ -2,41 +2,63 @@
 
 | method + path | what |
 | --- | --- |
-| GET `/` or `/__specmock/` | what is mounted, with links (HTML for browsers, JSON otherwise) |
-| GET `/__specmock/journal?limit=N` | the last requests: status, matched operation, violations |
+| GET `/` or `/__specmock/` | what is mounted (JSON), or the dashboard for browsers (Accept: text/html) |
+| GET `/__specmock/journal?limit=N&after=ID` | the last requests (status, violations, faults, curl) |
 | DELETE `/__specmock/journal` | clear the journal |
 | POST `/__specmock/reset` | every API back to its seeded state (and the journal cleared) |
 | GET `/__specmock/apis/{api}/openapi.json` | the served document |
 | GET `/__specmock/apis/{api}/state/{collection}` | the stored records of a resource |
-| PUT `/__specmock/apis/{api}/state/{collection}` | replace them with the JSON array in the body |
-| GET `/__specmock/ui/{api}` | Swagger UI for that API |
+| PUT `/__specmock/apis/{api}/state/{collection}` | replace them with the JSON array (422 when one misfits) |
+| GET `/__specmock/apis/{api}` | the API described: operations, inferred resources |
+| GET `/__specmock/settings` | seed, latency and fault settings, the last reload |
+| GET `/__specmock/ui/{api}` | Swagger UI for that API (shipped with the package: no network) |
+| GET `/__specmock/assets/{file}` | the dashboard's and Swagger UI's files |
+
+Who may call it is decided before ``handle`` (``browser.admin_refusal``): the sandbox's own Host
+names, no other origin's web page, JSON bodies only; its answers carry no CORS headers.
 """
 
 from __future__ import annotations
 
-import html
 from typing import Any, Protocol
 
-import orjson
-
+from specmock import json_exact
+from specmock.config import MockConfig
+from specmock.devloop import assets, views
+from specmock.devloop.disruption import Disruptor
 from specmock.journal import Journal
 from specmock.pipeline.request import MockRequest
-from specmock.pipeline.serialize import MockResponse
+from specmock.pipeline.serialize import MockResponse, dumps_json
 from specmock.problems import problem_response
+from specmock.record_check import record_violations
 from specmock.runtime import Api
+from specmock.text_numbers import ascii_int
 
 PREFIX = "/__specmock"
+MAX_LISTED = 200  # violations listed in one answer (the detail counts the records)
+READS = ("GET", "HEAD")
+
+
+class Mount(Protocol):
+    disruptor: Disruptor
 
 
 class Served(Protocol):
-    apis: list[Api]
     journal: Journal
+    config: MockConfig
+    reload_status: dict[str, Any] | None
+
+    @property
+    def apis(self) -> list[Api]: ...
+
+    @property
+    def mounted(self) -> Mount: ...
 
     def reset(self) -> None: ...
 
 
 def _json(value: Any, status: int = 200) -> MockResponse:
-    return MockResponse(status, orjson.dumps(value), "application/json")
+    return MockResponse(status, dumps_json(value), "application/json")
 
 
 def handle(app: Served, request: MockRequest) -> MockResponse:
@@ -48,17 +70,32 @@ def handle(app: Served, request: MockRequest) -> MockResponse:
         if method == "DELETE":
             app.journal.clear()
             return MockResponse(204)
-        limit = (request.query.get("limit") or [""])[-1]
-        return _json(app.journal.entries(int(limit) if limit.isdigit() else None))
-    if parts == ["reset"] and method == "POST":
+        if method not in READS:
+            return _not_allowed(request, "GET, HEAD, DELETE")
+        return _json(app.journal.entries(_number(request, "limit"), _number(request, "after")))
+    if parts == ["reset"]:
+        if method != "POST":
+            return _not_allowed(request, "POST")
         app.reset()
         return MockResponse(204)
+    if parts == ["settings"]:
+        return _json(views.settings(app.config, app.mounted.disruptor, app.reload_status))
+    if parts[0] == "assets":
+        found = assets.asset("/".join(parts[1:]))
+        return found if found is not None else problem_response(404, f"no asset at {request.path}")
     named: Api | None = next((a for a in app.apis if len(parts) > 1 and a.name == parts[1]), None)
     if parts[0] == "ui" and named is not None:
-        return _swagger_ui(named)
+        return assets.swagger_ui_page(named.name)
     if parts[0] == "apis" and named is not None:
+        if len(parts) == 2:
+            return _json(views.describe_api(named, app.mounted.disruptor))
         return _api_admin(named, parts[2:], request)
     return problem_response(404, f"no admin endpoint at {request.path}")
+
+
+def _number(request: MockRequest, name: str) -> int | None:
+    value = ascii_int((request.query.get(name) or [""])[-1])
+    return value if value is not None and value >= 0 else None
 
 
 def _api_admin(api: Api, rest: list[str], request: MockRequest) -> MockResponse:
@@ -71,20 +108,41 @@ def _api_admin(api: Api, rest: list[str], request: MockRequest) -> MockResponse:
         collection = rest[1]
         if collection not in api.sandbox.collections():
             return problem_response(404, f"{api.name} has no inferred resource named {collection!r}")
+        if request.method not in ("PUT", *READS):
+            return _not_allowed(request, "GET, HEAD, PUT")
         if request.method == "PUT":
-            try:
-                records = orjson.loads(request.body)
-            except orjson.JSONDecodeError:
-                return problem_response(400, "the body must be a JSON array of records")
-            if not isinstance(records, list):
-                return problem_response(400, "the body must be a JSON array of records")
-            try:
-                api.sandbox.load(collection, records)
-            except ValueError as exc:
-                return problem_response(400, f"records not loaded: {exc}")
-            return MockResponse(204)
+            return _replace_state(api, collection, request.body)
         return _json(api.sandbox.dump(collection))
     return problem_response(404, f"no admin endpoint at {request.path}")
+
+
+def _replace_state(api: Api, collection: str, body: bytes) -> MockResponse:
+    """The resource's records become the body's, when every one fits the schema; else 422 listing
+    each violation, and nothing is replaced."""
+    try:
+        records = json_exact.loads(body)
+    except ValueError as exc:
+        return problem_response(400, f"the body must be a JSON array of records ({exc})")
+    if not isinstance(records, list):
+        return problem_response(400, "the body must be a JSON array of records")
+    found = record_violations(api, collection, records)
+    if found:
+        listed = [{"record": v.index, "path": v.path, "message": v.message} for v in found]
+        records_named = len({v.index for v in found})
+        detail = (
+            f"{records_named} of the {len(records)} records do not fit the {collection} schema; "
+            "nothing replaced"
+        )
+        return problem_response(422, detail, violations=listed[:MAX_LISTED])
+    try:
+        api.sandbox.load(collection, records)
+    except ValueError as exc:  # duplicate ids, a parent that does not exist
+        return problem_response(422, f"records not loaded: {exc}; nothing replaced")
+    return MockResponse(204)
+
+
+def _not_allowed(request: MockRequest, allowed: str) -> MockResponse:
+    return problem_response(405, f"{request.path} takes {allowed}", {"Allow": allowed})
 
 
 def local_servers(document: dict[str, Any], url: str) -> dict[str, Any]:
@@ -111,28 +169,10 @@ def _index(app: Served, request: MockRequest) -> MockResponse:
             "operations": len(api.operations),
             "openapi": f"{PREFIX}/apis/{api.name}/openapi.json",
             "swagger_ui": f"{PREFIX}/ui/{api.name}",
+            "describe": f"{PREFIX}/apis/{api.name}",
         }
         for api in app.apis
     ]
     if "text/html" not in request.headers.get("accept", ""):
         return _json({"apis": mounted, "admin": PREFIX})
-    rows = "".join(
-        f"<li><b>{html.escape(str(m['title']))}</b> at <code>{html.escape(str(m['base_path']))}</code> "
-        f"({m['operations']} operations): <a href='{m['swagger_ui']}'>Swagger UI</a> · "
-        f"<a href='{m['openapi']}'>openapi.json</a></li>"
-        for m in mounted
-    )
-    page = f"<!doctype html><title>specmock</title><h1>specmock</h1><ul>{rows}</ul>"
-    return MockResponse(200, page.encode(), "text/html")
-
-
-SWAGGER_UI = """<!doctype html><html><head><meta charset="utf-8"><title>{title} · specmock</title>
-<link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css"></head><body>
-<div id="ui"></div><script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({{url: "{spec}?servers=local", dom_id: "#ui", tryItOutEnabled: true}});
-</script></body></html>"""
-
-
-def _swagger_ui(api: Api) -> MockResponse:
-    page = SWAGGER_UI.format(title=html.escape(api.name), spec=f"{PREFIX}/apis/{api.name}/openapi.json")
-    return MockResponse(200, page.encode(), "text/html")
+    return assets.dashboard_page()

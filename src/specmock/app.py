@@ -7,23 +7,36 @@ security, validation and generation are precompiled pipeline stages of our own.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+import warnings
+from collections.abc import Awaitable, Callable, Coroutine, MutableMapping, Sequence
 from typing import Any, NamedTuple
 
-from connexion.middleware.routing import RoutingMiddleware
-from connexion.resolver import Resolution, Resolver
-from connexion.spec import Specification
-from starlette.exceptions import HTTPException
-from starlette.routing import Mount, Router
+with warnings.catch_warnings():
+    # Importing connexion warns about its own dependencies (starlette.testclient without httpx2,
+    # jsonschema's RefResolver). Nothing a user can act on, and fatal under `-W error`: users who run
+    # their suites with warnings as errors must still be able to use specmock.
+    warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette\.testclient`")
+    warnings.filterwarnings("ignore", message=r"jsonschema\.\S+ is deprecated", category=DeprecationWarning)
+    from connexion.middleware.routing import RoutingMiddleware
+    from connexion.resolver import Resolution, Resolver
+    from connexion.spec import Specification
+    from starlette.exceptions import HTTPException
+    from starlette.routing import Mount, Router
 
 from specmock import admin
+from specmock.browser import CorsPolicy, admin_refusal, host_name, preflight
 from specmock.config import MockConfig
+from specmock.devloop.connections import drop_connection, parse_address
+from specmock.devloop.disruption import CHAOS, Injection, chaos_status, disruptor_for, truncated
+from specmock.diagnostics import Diagnostic, Kind
 from specmock.journal import Journal
 from specmock.memo import Memo
 from specmock.pipeline import flow
 from specmock.pipeline.request import MockRequest, header_items_to_dict, header_pairs_to_dict
-from specmock.pipeline.serialize import MockResponse, encode_pairs, header_text, wire_headers
+from specmock.pipeline.serialize import MockResponse, encode_pairs, header_text
 from specmock.problems import method_not_allowed, not_found, problem_response
 from specmock.runtime import Api
 from specmock.spec.model import Operation
@@ -58,101 +71,40 @@ def _unreachable(*_: Any) -> None:
     raise AssertionError("specmock routes with Connexion but never calls view functions")
 
 
-class SpecmockApp:
-    """The application serving one or more APIs: an ASGI app, and an RSGI one for Granian."""
+class Mounted:
+    """The APIs being served and how a request reaches them. A reload builds a new one and swaps it
+    in with one assignment: a request reads it once, so it sees the old documents or the new ones,
+    never a mix."""
 
     def __init__(self, apis: Sequence[Api], config: MockConfig) -> None:
         self.apis = list(apis)
-        self.config = config
-        self.journal = Journal()
+        self.disruptor = disruptor_for(config, self.apis)
+        self.disrupting = self.disruptor.active  # any request may be disrupted without asking
+        self.claims_root = any(
+            api.base_path == "" and any(op.path == "/" for op in api.operations.values()) for api in self.apis
+        )
         # Connexion's routing decision depends only on (method, path): remember it, so a repeated
         # request skips the Starlette router walk.
-        self._routes = Memo(ROUTE_MEMO_SIZE)  # (method, path) → routing key
-        self._targets: dict[str, tuple[Api, str, str]] = {}  # routing key → (api, operation key, label)
+        self.routes = Memo(ROUTE_MEMO_SIZE)  # (method, path) → routing key
+        self.targets: dict[str, tuple[Api, str, str]] = {}  # routing key → (api, operation key, label)
         self.router = RoutingMiddleware(_routed)
         for index, api in enumerate(self.apis):
             for key in api.operations:
-                self._targets[routing_key(index, key)] = (api, key, f"{api.name}:{key}")
+                self.targets[routing_key(index, key)] = (api, key, f"{api.name}:{key}")
             document = routing_document(index, api.name, api.operations)
             self.router.add_api(
                 Specification.from_dict(document), base_path=api.base_path, resolver=_OperationKeys()
             )
         _no_slash_redirects(self.router.router)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """ASGI: in-process clients (httpx's ASGITransport, the pytest plugin) and ASGI servers."""
-        if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
-            return
-        if scope["type"] != "http":
-            return
-        method: str = scope["method"]
-        query = scope.get("query_string", b"").decode("latin-1")
-        headers = header_items_to_dict(scope.get("headers", []))
-        response, extra = await self.answer(method, scope["path"], query, headers, await _read_body(receive))
-        raw = response.raw_headers()
-        if extra:
-            raw.extend(encode_pairs(extra))
-        await send({"type": "http.response.start", "status": response.status, "headers": raw})
-        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else response.body})
-
-    async def __rsgi__(self, scope: Any, protocol: Any) -> None:
-        """RSGI, Granian's own interface (what ``specmock serve`` runs): no per-request message dicts,
-        and the server adds ``Content-Length`` and leaves out a HEAD answer's body itself."""
-        if scope.proto != "http":
-            return
-        body = await protocol()
-        headers = header_pairs_to_dict(scope.headers.items())
-        response, extra = await self.answer(scope.method, scope.path, scope.query_string, headers, body)
-        text = response.text_headers()
-        protocol.response_bytes(response.status, text + list(extra) if extra else text, response.body)
-
-    async def answer(
-        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
-    ) -> tuple[MockResponse, tuple[tuple[str, str], ...]]:
-        """The answer to one request, and the header pairs the shell adds to it (CORS, violations)."""
-        full_path = path + "?" + query if query else path
-        if path.startswith(ADMIN_PREFIX) or (
-            path == "/" and method in ("GET", "HEAD") and not self._claims_root()
-        ):
-            # Admin calls stay out of the journal.
-            response = admin.handle(self, MockRequest(method, path, query, headers, body, full_path))
-            return response, self._extra(response, headers)
-        if method == "OPTIONS" and self.config.cors and "access-control-request-method" in headers:
-            response = _preflight(headers)
-            return response, self._extra(response, headers)
-        target = self._routes.get((method, path))
+    async def target(self, method: str, path: str) -> str | MockResponse:
+        """The routing key of the operation answering (method, path), or the 404 / 405 answer."""
+        target = self.routes.get((method, path))
         if target is None:
-            target = await self._route(method, path)
-        if isinstance(target, MockResponse):
-            self.journal.record(MockRequest(method, path, query, headers, body, full_path), target, "")
-            return target, self._extra(target, headers)
-        api, key, label = self._targets[target]
-        base = api.base_path
-        relative = path[len(base) :] if base and path.startswith(base) else path
-        request = MockRequest(method, relative, query, headers, body, full_path)
-        try:
-            response = flow.run(api, key, request)
-        except Exception:
-            log.exception("%s %s: internal error in specmock", method, full_path)
-            response = problem_response(500, "specmock failed to answer this request; see the server log")
-        self.journal.record(request, response, label)
-        return response, self._extra(response, headers)
+            target = await self.route(method, path)
+        return target  # type: ignore[no-any-return]
 
-    async def resolve(self, method: str, path: str) -> Target | MockResponse:
-        """Which operation answers (method, path), as the mock routes it (for the proxy): the API,
-        the operation key, its journal label and the path inside the API; or the 404 / 405 answer
-        for a path or a method no served document has."""
-        target = self._routes.get((method, path))
-        if target is None:
-            target = await self._route(method, path)
-        if isinstance(target, MockResponse):
-            return target
-        api, key, label = self._targets[target]
-        base = api.base_path
-        return Target(api, key, label, path[len(base) :] if base and path.startswith(base) else path)
-
-    async def _route(self, method: str, path: str) -> str | MockResponse:
+    async def route(self, method: str, path: str) -> str | MockResponse:
         """Connexion's routing decision for (method, path): the operation's routing key (remembered),
         or the 404 or 405 answer."""
         # Starlette raises HTTPException(405) with "app" in the scope instead of answering in plain
@@ -181,23 +133,10 @@ class SpecmockApp:
         if operation_id is None:
             allowed = self._allowed(path)
             return method_not_allowed(path, allowed) if allowed else not_found(path)
-        self._routes.put((method, path), operation_id)
+        self.routes.put((method, path), operation_id)
         return str(operation_id)
 
-    def _extra(self, response: MockResponse, headers: dict[str, str]) -> tuple[tuple[str, str], ...]:
-        extra: tuple[tuple[str, str], ...] = ()
-        if response.violations:
-            extra = (("specmock-violations", header_text("; ".join(response.violations)[:2000])),)
-        if self.config.cors:
-            extra += _cors_headers(headers.get("origin"))
-        return extra
-
-    def _claims_root(self) -> bool:
-        return any(
-            api.base_path == "" and any(op.path == "/" for op in api.operations.values()) for api in self.apis
-        )
-
-    def _matching(self, path: str) -> list[tuple[int, Operation]]:
+    def matching(self, path: str) -> list[tuple[int, Operation]]:
         """Operations whose template matches the path, most specific first (as they are routed)."""
         found = []
         for index, api in enumerate(self.apis):
@@ -208,16 +147,292 @@ class SpecmockApp:
         return sorted(found, key=lambda item: specificity(item[1].path))
 
     def _allowed(self, path: str) -> list[str]:
-        return sorted({op.method for _, op in self._matching(path)})
+        return sorted({op.method for _, op in self.matching(path)})
 
     def _template_route(self, method: str, path: str) -> str | None:
-        return next((routing_key(i, op.key) for i, op in self._matching(path) if op.method == method), None)
+        return next((routing_key(i, op.key) for i, op in self.matching(path) if op.method == method), None)
+
+
+class Dropped(Exception):  # not an error: the shell's signal to answer nothing
+    """Raised by ``answer`` when the request gets no answer at all (``fault=reset`` / ``timeout``):
+    the shell waits ``wait`` seconds for the client to give up, then closes the connection."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__("no answer (injected fault)")
+        self.wait = wait
+
+
+NO_ANSWER = MockResponse(0)  # what the journal records for a request that got no answer
+
+
+class SpecmockApp:
+    """The application serving one or more APIs: an ASGI app, and an RSGI one for Granian."""
+
+    def __init__(self, apis: Sequence[Api], config: MockConfig) -> None:
+        self.config = config
+        self.journal = Journal()
+        self.cors = CorsPolicy(config.cors_origins) if config.cors else None
+        self._own_hosts = frozenset(h.lower() for h in (config.host, *config.allowed_hosts))
+        self._length_digits = len(str(config.max_body))  # a Content-Length this short is within it
+        self.mounted = Mounted(apis, config)
+        self.reload_status: dict[str, Any] | None = None  # the last reload's outcome (devloop.reload)
+        # Started in the server's event loop when it starts (the file watcher of --watch).
+        self.on_start: list[Callable[[SpecmockApp], Coroutine[Any, Any, None]]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def apis(self) -> list[Api]:
+        return self.mounted.apis
+
+    def mount(self, apis: list[Api]) -> Mounted:
+        """What serving ``apis`` takes (routing, injection decisions); a reload builds it off the
+        event loop and swaps it in with one assignment to ``mounted``."""
+        return Mounted(apis, self.config)
+
+    async def resolve(self, method: str, path: str) -> Target | MockResponse:
+        """Which operation answers (method, path), as the mock routes it (for the proxy): the API,
+        the operation key, its journal label and the path inside the API; or the 404 / 405 answer
+        for a path or a method no served document has."""
+        mounted = self.mounted
+        target = await mounted.target(method, path)
+        if isinstance(target, MockResponse):
+            return target
+        api, key, label = mounted.targets[target]
+        base = api.base_path
+        return Target(api, key, label, path[len(base) :] if base and path.startswith(base) else path)
+
+    def __rsgi_init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Granian calls this in each worker's loop before the first request."""
+        self._tasks = [loop.create_task(start(self)) for start in self.on_start]
+
+    def __rsgi_del__(self, loop: asyncio.AbstractEventLoop) -> None:
+        for task in self._tasks:
+            task.cancel()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """ASGI: in-process clients (httpx's ASGITransport, the pytest plugin) and ASGI servers."""
+        if scope["type"] == "lifespan":
+            await _lifespan(self, receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        method: str = scope["method"]
+        query = scope.get("query_string", b"").decode("latin-1")
+        headers = header_items_to_dict(scope.get("headers", []))
+        body = await _read_body(receive, headers, self.config.max_body)
+        server = scope.get("server") or ("", None)
+        try:
+            response, extra = await self.answer(method, scope["path"], query, headers, body, str(server[0]))
+        except Dropped as dropped:
+            await _drop_asgi(scope, receive, dropped.wait)
+            return
+        raw = response.raw_headers()
+        if extra:
+            raw.extend(encode_pairs(extra))
+        await send({"type": "http.response.start", "status": response.status, "headers": raw})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else response.body})
+
+    async def __rsgi__(self, scope: Any, protocol: Any) -> None:
+        """RSGI, Granian's own interface (what ``specmock serve`` runs): no per-request message dicts,
+        and the server adds ``Content-Length`` and leaves out a HEAD answer's body itself."""
+        if scope.proto != "http":
+            return
+        headers = header_pairs_to_dict(scope.headers.items())
+        length = headers.get("content-length")
+        try:
+            if length is None:
+                chunked = "transfer-encoding" in headers
+                body = await _read_chunked(protocol, self.config.max_body) if chunked else await protocol()
+            elif len(length) < self._length_digits:
+                body = await protocol()  # Granian admits a length of digits only, and reads no more than it
+            else:
+                body = await protocol() if _fits(length, self.config.max_body) else None
+        except RuntimeError:  # Granian's RSGIProtocolClosed: a malformed chunked body, or the client left
+            _unreadable_body(protocol)
+            return
+        query = scope.query_string
+        try:
+            response, extra = await self.answer(scope.method, scope.path, query, headers, body, scope.server)
+        except Dropped as dropped:
+            await _drop_rsgi(scope, protocol, dropped.wait)
+            return
+        text = response.text_headers()
+        protocol.response_bytes(response.status, text + list(extra) if extra else text, response.body)
+
+    async def answer(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: dict[str, str],
+        body: bytes | None,
+        server_host: str = "",
+    ) -> tuple[MockResponse, tuple[tuple[str, str], ...]]:
+        """The answer to one request, and the header pairs the shell adds to it (CORS, violations).
+        Raises ``Dropped`` when the request is to get no answer (an injected fault).
+
+        ``body`` is None when it was larger than ``max_body`` (and left unread); ``server_host`` is
+        the address the server is bound to (``host:port``), a Host the admin API answers to.
+        """
+        mounted = self.mounted
+        full_path = path + "?" + query if query else path
+        if path.startswith(ADMIN_PREFIX) or (
+            path == "/" and method in ("GET", "HEAD") and not mounted.claims_root
+        ):
+            # Admin calls stay out of the journal, and carry no CORS headers.
+            request = MockRequest(method, path, query, headers, body or b"", full_path)
+            response = self._admin(request, body is None, server_host)
+            return response, self._extra(response, headers, cors=False)
+        if method == "OPTIONS" and self.cors is not None and "access-control-request-method" in headers:
+            response = self._preflight(mounted, path, headers)
+            return response, self._extra(response, headers)
+        target = mounted.routes.get((method, path))
+        if target is None:
+            target = await mounted.route(method, path)
+        if isinstance(target, MockResponse):
+            self.journal.record(MockRequest(method, path, query, headers, b"", full_path), target, "")
+            return target, self._extra(target, headers)
+        api, key, label = mounted.targets[target]
+        if body is None:
+            return self._refused_too_large(api, key, label, method, path, query, headers, full_path)
+        if mounted.disrupting or "prefer" in headers:
+            injection = mounted.disruptor.decide(method, full_path, label, headers.get("prefer"))
+            if injection is not None:
+                return await self._injected(injection, method, path, query, headers, body)
+        base = api.base_path
+        relative = path[len(base) :] if base and path.startswith(base) else path
+        request = MockRequest(method, relative, query, headers, body, full_path)
+        try:
+            response = flow.run(api, key, request)
+        except Exception:
+            log.exception("%s %s: internal error in specmock", method, full_path)
+            response = problem_response(500, "specmock failed to answer this request; see the server log")
+        self.journal.record(request, response, label)
+        return response, self._extra(response, headers)
+
+    async def _injected(
+        self, injection: Injection, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> tuple[MockResponse, tuple[tuple[str, str], ...]]:
+        """``answer`` with latency or a fault injected (devloop.disruption decided which)."""
+        if injection.delay > 0:
+            await asyncio.sleep(injection.delay)  # other requests go on meanwhile
+        mounted = self.mounted  # read again: a reload may have swapped it while this one waited
+        full_path = path + "?" + query if query else path
+        target = await mounted.target(method, path)
+        noted = injection.as_json()
+        if isinstance(target, MockResponse):
+            self.journal.record(MockRequest(method, path, query, headers, body, full_path), target, "", noted)
+            return target, self._extra(target, headers)
+        api, key, label = mounted.targets[target]
+        base = api.base_path
+        relative = path[len(base) :] if base and path.startswith(base) else path
+        request = MockRequest(method, relative, query, headers, body, full_path)
+        fault = injection.fault
+        if fault in ("reset", "timeout"):
+            # Nothing runs: a request that gets no answer changes nothing.
+            self.journal.record(request, NO_ANSWER, label, noted)
+            raise Dropped(self.config.max_delay if fault == "timeout" else 0.0)
+        if fault == CHAOS:
+            response = _chaos_answer(api, key, request)
+        else:
+            try:
+                response = flow.run(api, key, request)
+            except Exception:
+                log.exception("%s %s: internal error in specmock", method, full_path)
+                response = problem_response(500, "specmock failed to answer this request; see the server log")
+            if fault == "empty":
+                response = MockResponse(200)
+            elif fault == "malformed":
+                response = MockResponse(
+                    response.status, truncated(response.body), response.media_type, response.headers
+                )
+        self.journal.record(request, response, label, noted)
+        return response, self._extra(response, headers)
+
+    def _refused_too_large(
+        self,
+        api: Api,
+        key: str,
+        label: str,
+        method: str,
+        path: str,
+        query: str,
+        headers: dict[str, str],
+        full_path: str,
+    ) -> tuple[MockResponse, tuple[tuple[str, str], ...]]:
+        """413 in the operation's documented shape: the body was larger than ``--max-body``."""
+        base = api.base_path
+        relative = path[len(base) :] if base and path.startswith(base) else path
+        request = MockRequest(method, relative, query, headers, b"", full_path)
+        try:
+            response = flow.refuse(api, key, request, self._too_large())
+        except Exception:
+            log.exception("%s %s: internal error in specmock", method, full_path)
+            response = problem_response(500, "specmock failed to answer this request; see the server log")
+        self.journal.record(request, response, label)
+        return response, self._extra(response, headers)
+
+    def _admin(self, request: MockRequest, too_large: bool, server_host: str) -> MockResponse:
+        own_hosts = self._own_hosts | {host_name(server_host)} if server_host else self._own_hosts
+        refused = admin_refusal(request.method, request.headers, own_hosts, request.content_type)
+        if refused is not None:
+            return refused
+        if too_large:
+            return problem_response(413, self._too_large().message)
+        return admin.handle(self, request)
+
+    def _too_large(self) -> Diagnostic:
+        message = f"the request body is larger than {self.config.max_body} bytes (--max-body)"
+        return Diagnostic(Kind.TOO_LARGE, message, "body")
+
+    def _preflight(self, mounted: Mounted, path: str, headers: dict[str, str]) -> MockResponse:
+        """The path's documented methods, and the headers its operations read (or any frontend sends)."""
+        matching = mounted.matching(path)
+        if not matching:
+            return not_found(path)
+        documented: set[str] = set()
+        for index, operation in matching:
+            documented.update(mounted.apis[index].compiled(operation.key).fingerprint_headers)
+        methods = {operation.method for _, operation in matching}
+        return preflight(methods, documented, headers.get("access-control-request-headers", ""))
+
+    def _extra(
+        self, response: MockResponse, headers: dict[str, str], cors: bool = True
+    ) -> tuple[tuple[str, str], ...]:
+        extra: tuple[tuple[str, str], ...] = ()
+        if response.violations:
+            extra = (("specmock-violations", header_text("; ".join(response.violations)[:2000])),)
+        if cors and self.cors is not None:
+            extra += self.cors.headers(headers.get("origin"))
+        return extra
 
     def reset(self) -> None:
         """Every API back to its starting records (seeded, or the fixtures), and the journal cleared."""
         for api in self.apis:
             api.reset()
         self.journal.clear()
+
+
+def _chaos_answer(api: Api, key: str, request: MockRequest) -> MockResponse:
+    """The answer of an unlucky request under ``--chaos``: the operation's documented 5xx in its
+    documented shape (asked of the pipeline as ``Prefer: code=5xx``), else a 503 problem. Nothing
+    is stored or changed."""
+    status = chaos_status(api.operations[key].responses)
+    if status is None:
+        return problem_response(503, "injected by --chaos: the sandbox plays an unavailable server")
+    asked = MockRequest(
+        request.method,
+        request.path,
+        request.raw_query,
+        {**request.headers, "prefer": f"code={status}"},
+        request.body,
+        request.full_path,
+    )
+    try:
+        return flow.run(api, key, asked)
+    except Exception:
+        log.exception("%s %s: internal error in specmock", request.method, request.full_path)
+        return problem_response(500, "specmock failed to answer this request; see the server log")
 
 
 async def _routed(scope: Scope, receive: Receive, send: Send) -> None:
@@ -232,31 +447,108 @@ def _no_slash_redirects(router: Router) -> None:
             _no_slash_redirects(route.app)
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes | None:
+    """The ASGI request body, or None once it is larger than ``limit`` (the rest is left unread)."""
+    if not _fits(headers.get("content-length"), limit):
+        return None
     message = await receive()
     if message["type"] != "http.request":
         return b""
     if not message.get("more_body", False):
-        return message.get("body", b"")  # type: ignore[no-any-return]
+        body: bytes = message.get("body", b"")
+        return body if len(body) <= limit else None
     chunks = [message.get("body", b"")]
-    while True:
+    size = len(chunks[0])
+    while size <= limit:
         message = await receive()
         if message["type"] != "http.request":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
         if not message.get("more_body", False):
             break
+    return b"".join(chunks) if size <= limit else None
+
+
+async def _read_chunked(protocol: Any, limit: int) -> bytes | None:
+    """A chunked RSGI request body, read chunk by chunk: None once it is larger than ``limit``
+    (the rest is left unread)."""
+    chunks = []
+    size = 0
+    async for chunk in protocol:
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
     return b"".join(chunks)
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
+def _unreadable_body(protocol: Any) -> None:
+    response = problem_response(
+        400, "the request body cannot be read: malformed chunked encoding, or the connection closed early"
+    )
+    with contextlib.suppress(RuntimeError):  # the client may be gone already
+        protocol.response_bytes(response.status, response.text_headers(), response.body)
+
+
+def _fits(length: str | None, limit: int) -> bool:
+    """A declared Content-Length within ``limit`` (None: none declared)."""
+    if length is None:
+        return True
+    length = length.strip()
+    return not (length.isascii() and length.isdigit()) or (len(length) <= 18 and int(length) <= limit)
+
+
+async def _lifespan(app: SpecmockApp, receive: Receive, send: Send) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            app.__rsgi_init__(asyncio.get_running_loop())
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            app.__rsgi_del__(asyncio.get_running_loop())
             await send({"type": "lifespan.shutdown.complete"})
             return
+
+
+async def _drop_rsgi(scope: Any, protocol: Any, wait: float) -> None:
+    """No answer: wait (at most ``wait`` seconds) for the client to give up, then close its
+    connection (devloop.connections: RSGI has no call for it)."""
+    if wait > 0:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(protocol.client_disconnect(), wait)
+    if drop_connection(parse_address(scope.server), parse_address(scope.client)):
+        with contextlib.suppress(Exception):  # the connection is gone: nothing is sent
+            protocol.response_empty(200, [])
+        return
+    refused = _undroppable()
+    protocol.response_bytes(refused.status, refused.text_headers(), refused.body)
+
+
+async def _drop_asgi(scope: Scope, receive: Receive, wait: float) -> None:
+    """As ``_drop_rsgi``; an in-process client (no socket) gets ``ConnectionResetError`` instead."""
+    if wait > 0:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(_disconnected(receive), wait)
+    if not drop_connection(_asgi_address(scope.get("server")), _asgi_address(scope.get("client"))):
+        raise ConnectionResetError("specmock: connection closed without an answer (injected fault)")
+
+
+def _asgi_address(value: Any) -> tuple[str, int] | None:
+    if isinstance(value, list | tuple) and len(value) == 2 and isinstance(value[1], int):
+        return str(value[0]), value[1]
+    return None
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+def _undroppable() -> MockResponse:
+    log.warning("specmock: this platform does not let the connection be closed; answering 503 instead")
+    return problem_response(503, "injected fault: the connection could not be closed on this platform")
 
 
 async def _no_body() -> Message:
@@ -265,28 +557,3 @@ async def _no_body() -> Message:
 
 async def _nowhere(message: Message) -> None:
     raise AssertionError("routing answers nothing itself")
-
-
-def _preflight(headers: dict[str, str]) -> MockResponse:
-    requested = headers.get("access-control-request-headers")
-    answer = {
-        "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS",
-        "Access-Control-Max-Age": "600",
-    }
-    if requested:
-        answer["Access-Control-Allow-Headers"] = requested
-    return MockResponse(204, b"", None, wire_headers(answer))
-
-
-ANY_ORIGIN = (("access-control-allow-origin", "*"),)
-
-
-def _cors_headers(origin: str | None) -> tuple[tuple[str, str], ...]:
-    if origin is None:
-        return ANY_ORIGIN
-    return (
-        ("access-control-allow-origin", header_text(origin)),
-        ("access-control-allow-credentials", "true"),
-        ("access-control-expose-headers", "*"),
-        ("vary", "Origin"),
-    )

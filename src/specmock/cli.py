@@ -6,14 +6,13 @@ import gc
 import logging
 import os
 import sys
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from specmock import __version__
-from specmock.config import MockConfig
+from specmock.config import MockConfig, parse_size
 from specmock.errors import SpecmockError
 
 if TYPE_CHECKING:
@@ -29,29 +28,136 @@ def _converted(spec: LoadedSpec) -> str:
     return f", converted from {spec.converted_from}{note}"
 
 
+DEFAULTS = MockConfig()
+
+
+class _Size(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
+    """A byte count: ``8MiB``, ``512KiB``, ``1MB`` or plain bytes."""
+
+    name = "SIZE"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+def _mib(size: int) -> str:
+    return f"{size // (1024 * 1024)}MiB"
+
+
 def _fail(error: SpecmockError) -> None:
     click.echo(f"specmock: {error}", err=True)
     sys.exit(2)
+
+
+REF_ROOT = click.option(
+    "--ref-root",
+    "ref_roots",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Let $refs also read files under this folder (repeatable); default: the spec's folder tree only.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="specmock")
 def main() -> None:
     """A stateful, deterministic mock server and contract tester for OpenAPI 3.0 / 3.1 documents."""
-    # `import connexion` imports starlette.testclient, which warns about httpx on every start.
-    warnings.filterwarnings("ignore", message=r".*starlette\.testclient.*")
+
+
+def _latency_option(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
+    from specmock.devloop.disruption import parse_latency
+
+    if value is not None:
+        try:
+            parse_latency(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def _duration_option(context: click.Context, parameter: click.Parameter, value: str) -> float:
+    from specmock.devloop.disruption import parse_duration
+
+    try:
+        seconds = parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if seconds <= 0:
+        raise click.BadParameter(f"{value!r}: give a bound longer than 0")
+    return seconds
 
 
 @main.command()
 @click.argument("specs", nargs=-1)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
-@click.option("--port", "-p", default=4010, show_default=True, type=int)
+@click.option("--port", "-p", default=4010, show_default=True, type=int, help="Port to listen on.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for every generated value.")
 @click.option(
     "--records", default=20, show_default=True, type=int, help="Seeded records per inferred collection."
 )
 @click.option("--base-path", default=None, help="Mount point (single spec); default: the path of servers[0].")
-@click.option("--cors/--no-cors", default=True, show_default=True)
+@click.option("--cors/--no-cors", default=True, show_default=True, help="CORS headers on API answers.")
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Only this origin may read the API from a browser (repeatable); default: any origin.",
+)
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Host name the admin API also answers to (repeatable); loopback names and IPs always.",
+)
+@click.option(
+    "--max-body",
+    type=_Size(),
+    default=_mib(DEFAULTS.max_body),
+    show_default=True,
+    help="Largest request body; larger ones get 413 unread.",
+)
+@click.option(
+    "--max-records",
+    type=click.IntRange(min=1),
+    default=DEFAULTS.max_records,
+    show_default=True,
+    help="Stored records per collection; a create beyond gets 507 (or a documented 409).",
+)
+@click.option(
+    "--max-cache",
+    type=_Size(),
+    default=_mib(DEFAULTS.max_cache),
+    show_default=True,
+    help="Bytes of cached answers per API.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=DEFAULTS.max_connections,
+    show_default=True,
+    help="Connections served at once, per worker (idle keep-alive ones count).",
+)
+@click.option(
+    "--backlog",
+    type=click.IntRange(min=128),
+    default=DEFAULTS.backlog,
+    show_default=True,
+    help="Connections the kernel queues beyond --max-connections.",
+)
+@click.option(
+    "--idle-timeout",
+    type=click.FloatRange(min=0.001, max=60),
+    default=DEFAULTS.idle_timeout,
+    show_default=True,
+    help="Seconds a keep-alive connection may wait for its next request.",
+)
 @click.option(
     "--api-key",
     "api_keys",
@@ -73,6 +179,41 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Start with the records in these fixture files (see `specmock fixtures --help`).",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Reload a document (and its $ref'd files) when it changes; unchanged resources keep their records.",
+)
+@click.option(
+    "--latency",
+    default=None,
+    metavar="DURATION[..DURATION]",
+    callback=_latency_option,
+    help="Delay every answer: 200ms, 1s, or a range 50ms..400ms drawn from the seed.",
+)
+@click.option(
+    "--chaos",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Share of requests answered with a documented 5xx (else a 503 problem), drawn from the seed.",
+)
+@click.option(
+    "--max-delay",
+    default="60s",
+    show_default=True,
+    metavar="DURATION",
+    callback=_duration_option,
+    help="Upper bound of any injected delay, and how long Prefer: fault=timeout holds a request.",
+)
+@click.option(
+    "--clock",
+    default=None,
+    callback=lambda _ctx, _param, value: None if value is None else _instant_option(value),
+    help="Freeze the sandbox clock at this instant (RFC 3339 or POSIX seconds): created/updated "
+    "timestamps and expiry, for byte-identical runs; default: the wall clock.",
+)
+@REF_ROOT
 def serve(
     specs: tuple[str, ...],
     host: str,
@@ -81,12 +222,31 @@ def serve(
     records: int,
     base_path: str | None,
     cors: bool,
+    cors_origins: tuple[str, ...],
+    allowed_hosts: tuple[str, ...],
+    max_body: int,
+    max_records: int,
+    max_cache: int,
+    max_connections: int,
+    backlog: int,
+    idle_timeout: float,
     api_keys: tuple[str, ...],
     workers: int,
     quiet: bool,
     fixtures_dir: Path | None,
+    watch: bool,
+    latency: str | None,
+    chaos: float,
+    max_delay: float,
+    clock: float | None,
+    ref_roots: tuple[Path, ...],
 ) -> None:
-    """Serve SPECS (files, folders or bundled API names; all bundled APIs when none is given)."""
+    """Serve SPECS (files, folders or bundled API names; all bundled APIs when none is given).
+
+    The dashboard is at http://HOST:PORT/__specmock/ (requests live, records, settings). A request
+    may ask for latency or a fault: `Prefer: delay=300` (milliseconds), `Prefer: fault=reset`
+    (closed without an answer), `fault=timeout`, `fault=empty` (200, no body), `fault=malformed`.
+    """
     from specmock import listener
     from specmock.server import CONFIG_ENV, config_to_env, create_app
 
@@ -99,10 +259,24 @@ def serve(
         records=records,
         base_path=base_path,
         cors=cors,
+        cors_origins=cors_origins,
+        allowed_hosts=allowed_hosts,
+        max_body=max_body,
+        max_records=max_records,
+        max_cache=max_cache,
+        max_connections=max_connections,
+        backlog=backlog,
+        idle_timeout=idle_timeout,
         api_keys=api_keys,
         quiet=quiet,
         workers=workers,
         fixtures=fixtures_dir,
+        watch=watch,
+        latency=latency,
+        chaos=chaos,
+        max_delay=max_delay,
+        clock=clock,
+        ref_roots=ref_roots,
     )
     try:
         app = create_app(config=config)
@@ -115,12 +289,13 @@ def serve(
             f"at http://{host}:{port}{api.base_path}/",
             err=True,
         )
+    click.echo(f"specmock: dashboard at http://{host}:{port}/__specmock/", err=True)
     if workers > 1:
         # Each worker process holds its own copy of the state: right for stateless load, not for CRUD flows.
         os.environ[CONFIG_ENV] = config_to_env(config)
         del app  # built here only to refuse a broken spec early; the workers build their own
         gc.collect()
-        listener.run_workers("specmock.server:app_from_environment", host, port, workers, not quiet)
+        listener.run_workers("specmock.server:app_from_environment", config, not quiet)
     else:
         # The loaded documents and compiled validators live as long as the process: keep them out
         # of the garbage collector's generations, which shortens its pauses (p99 latency).
@@ -274,6 +449,7 @@ def proxy(
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar; default: when stderr is a terminal."
 )
+@REF_ROOT
 def fixtures(
     spec: str,
     out: Path,
@@ -283,6 +459,7 @@ def fixtures(
     schemas: tuple[str, ...],
     write_only: bool,
     progress: bool | None,
+    ref_roots: tuple[Path, ...],
 ) -> None:
     """Write the records the sandbox seeds for SPEC into files: realistic, reproducible test data.
 
@@ -310,6 +487,7 @@ def fixtures(
         schemas=schemas,
         write_only=write_only,
         progress=progress,
+        ref_roots=ref_roots,
     )
     started = time.perf_counter()
     try:
@@ -328,12 +506,13 @@ def fixtures(
 
 @main.command()
 @click.argument("spec")
-def check(spec: str) -> None:
+@REF_ROOT
+def check(spec: str, ref_roots: tuple[Path, ...]) -> None:
     """Load SPEC, report what was tolerated, and show what the engine will do for each operation."""
     from specmock.report import check_report
 
     try:
-        click.echo(check_report(spec))
+        click.echo(check_report(spec, ref_roots))
     except SpecmockError as error:
         _fail(error)
 
@@ -390,6 +569,7 @@ def check(spec: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write a JUnit XML report here.",
 )
+@REF_ROOT
 def verify(
     spec: str,
     base_url: str | None,
@@ -404,6 +584,7 @@ def verify(
     workers: int,
     request_timeout: float,
     junit_xml: Path | None,
+    ref_roots: tuple[Path, ...],
 ) -> None:
     """Check a running server (a real backend or specmock) against SPEC with schemathesis.
 
@@ -426,6 +607,7 @@ def verify(
         workers=workers,
         request_timeout=request_timeout,
         junit_xml=junit_xml,
+        ref_roots=ref_roots,
     )
     try:
         sys.exit(verify_command(invocation))
@@ -435,3 +617,17 @@ def verify(
 
 if __name__ == "__main__":
     main()
+
+
+def _instant_option(value: str) -> float:
+    """``--clock``: POSIX seconds or an RFC 3339 date-time (naive ones read as UTC)."""
+    from specmock.state.store import instant
+
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    seconds = instant(value)
+    if seconds is None:
+        raise click.BadParameter(f"{value!r} is neither POSIX seconds nor an RFC 3339 date-time")
+    return seconds

@@ -13,6 +13,8 @@ class Kind(enum.Enum):
     NOT_ACCEPTABLE = "not-acceptable"  # no declared response media type fits Accept → 406
     NOT_FOUND = "not-found"  # stateful item does not exist → 404
     CONFLICT = "conflict"  # a unique field is already taken → 409 / 400 / 422
+    TOO_LARGE = "too-large"  # the request body exceeds --max-body → 413
+    STORAGE_FULL = "storage-full"  # the collection holds --max-records already → 507 / 409
     RESPONSE = "response"  # the engine's own answer broke the spec (logged, never shown as an error)
 
 

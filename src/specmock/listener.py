@@ -11,19 +11,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import resource
 import signal
 import threading
 from typing import Any, Protocol
 
 from granian import Granian
 from granian.constants import Interfaces
+from granian.http import HTTP1Settings
 from granian.server.embed import Server
+
+from specmock.config import MockConfig
 
 log = logging.getLogger("specmock")
 
 
 class RsgiApp(Protocol):
     """What Granian serves: the mock (``SpecmockApp``) or the proxy (``proxy.ProxyApp``)."""
+
+    config: MockConfig  # its connection limits
 
     async def __rsgi__(self, scope: Any, protocol: Any) -> None: ...
 
@@ -33,6 +39,33 @@ class _QuietEmbedded(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "experimental" not in record.getMessage()
+
+
+def connection_limits(config: MockConfig) -> dict[str, Any]:
+    """Granian's connection settings from ours (README "Limits and safety").
+
+    Granian holds one ``backpressure`` permit per open connection, idle ones included, and its
+    embedded server defaults to 128: 128 idle keep-alive connections froze the server for everyone.
+    ``max_connections`` sets it per worker, the kernel queues ``backlog`` more, and a keep-alive
+    connection that sends no new request within ``idle_timeout`` is closed (Granian's HTTP/1
+    header-read timeout, which also ends a request head sent too slowly).
+    """
+    _allow_open_files(config.max_connections * max(1, config.workers) + 256)
+    timeout_ms = max(1, min(60_000, round(config.idle_timeout * 1000)))
+    return {
+        "backlog": config.backlog,
+        "backpressure": config.max_connections,
+        "http1_settings": HTTP1Settings(header_read_timeout=timeout_ms),
+    }
+
+
+def _allow_open_files(wanted: int) -> None:
+    """Raise this process's soft limit on open files (often 1,024) toward the hard one, so the
+    connections we promise to hold do not fail to be accepted."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 def _server(app: RsgiApp, host: str, port: int, access_log: bool) -> Server:
@@ -47,6 +80,7 @@ def _server(app: RsgiApp, host: str, port: int, access_log: bool) -> Server:
         websockets=False,
         log_level="warning",  # type: ignore[arg-type]
         log_access=access_log,
+        **connection_limits(app.config),
     )
 
 
@@ -63,8 +97,9 @@ def run(app: RsgiApp, host: str, port: int, access_log: bool) -> None:
     _new_loop().run_until_complete(main())
 
 
-def run_workers(factory: str, host: str, port: int, workers: int, access_log: bool) -> None:
-    """``workers`` processes, each building its app from ``factory`` (``module:function``)."""
+def run_workers(factory: str, config: MockConfig, access_log: bool) -> None:
+    """``config.workers`` processes, each building its app from ``factory`` (``module:function``)."""
+    host, port, workers = config.host, config.port, config.workers
     Granian(
         factory,
         address=host,
@@ -76,6 +111,7 @@ def run_workers(factory: str, host: str, port: int, workers: int, access_log: bo
         websockets=False,
         log_level="warning",  # type: ignore[arg-type]
         log_access=access_log,
+        **connection_limits(config),
     ).serve()
 
 

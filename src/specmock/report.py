@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from specmock.config import MockConfig
 from specmock.diagnostics import Kind
 from specmock.pipeline.negotiate import error_plan, success_plan
 from specmock.runtime import Api, base_path_of
 from specmock.server import api_name, resolve_spec
+from specmock.spec.contradictions import contradictions
 from specmock.spec.loader import Repair, load_spec, validation_findings
 from specmock.spec.model import NO_EXAMPLE, Operation
 
 SHOWN_KINDS = (Kind.SECURITY, Kind.INVALID, Kind.NOT_FOUND)
 
 
-def check_report(argument: str) -> str:
+def check_report(argument: str, ref_roots: tuple[Path, ...] = ()) -> str:
     path = resolve_spec(argument)
-    spec = load_spec(path)
+    spec = load_spec(path, ref_roots=ref_roots)
     api = Api(spec, MockConfig(), name=api_name(path), base_path=base_path_of(spec.document))
     source = f"{spec.converted_from}, converted to OpenAPI {spec.version}" if spec.converted_from else ""
     lines = [
@@ -31,6 +33,10 @@ def check_report(argument: str) -> str:
         f"\nTolerated ({len(findings)}):" if findings else "\nTolerated: nothing, the document is valid."
     )
     lines += [f"  {f.pointer or '/'}: {f.message}" for f in findings]
+    contradicting = contradictions(spec.document)
+    if contradicting:
+        lines.append(f"\nSchemas that contradict themselves ({len(contradicting)}):")
+        lines += [f"  {pointer}: {message}" for pointer, message in contradicting]
     bad_examples = invalid_examples(api)
     if bad_examples:
         lines.append(

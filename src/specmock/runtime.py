@@ -33,6 +33,7 @@ from specmock.state import Sandbox
 
 log = logging.getLogger("specmock")
 MEDIA_MEMO_SIZE = 64
+MAX_ISSUED_TOKENS = 10_000  # the oldest issued token stops being accepted beyond this many
 CREDENTIAL_FIELDS = frozenset(
     ("token", "access_token", "accessToken", "id_token", "jwt", "key", "apiKey", "api_key")
 )
@@ -74,18 +75,29 @@ class Api:
         self.schemes: dict[str, SecurityScheme] = build_security_schemes(self.document)
         self.compiler = SchemaCompiler(self.document, spec.version)
         self.generator = Generator(self.document, version=spec.version)
-        self.issued_tokens: set[str] = set()
+        # Tokens its creates issued (a login), oldest first; bounded like every other per-request growth.
+        self.issued_tokens: dict[str, None] = {}
+        self.tokens_issued = 0  # counts every issue: part of the cache key (the dict's size stops growing)
         self._compiled: dict[str, CompiledOperation] = {}
         self._checks: dict[tuple[int, str], Check] = {}
-        self.responses: Memo = Memo()
+        self.responses: Memo = Memo(max_bytes=config.max_cache, weigh=answer_bytes)
         self.header_values: Memo = Memo()  # generated header values are pure
         self.after_reset: list[Callable[[], None]] = []  # e.g. reload fixtures instead of the seed
 
     @cached_property
     def sandbox(self) -> Sandbox:
-        return Sandbox.build(
-            self.document, self.operations, self.generator, seed=self.config.seed, records=self.config.records
+        sandbox = Sandbox.build(
+            self.document,
+            self.operations,
+            self.generator,
+            seed=self.config.seed,
+            records=self.config.records,
+            max_records=self.config.max_records,
         )
+        frozen = self.config.clock
+        if frozen is not None:
+            sandbox.now = lambda: frozen
+        return sandbox
 
     def reset(self) -> None:
         """Back to the seeded state: stored records and the tokens issued so far."""
@@ -118,14 +130,17 @@ class Api:
 
     def version(self) -> tuple[int, int]:
         """Changes whenever stored data or accepted credentials change: part of every cache key."""
-        return self.sandbox.version, len(self.issued_tokens)
+        return self.sandbox.version, self.tokens_issued
 
     def issue_credentials(self, created: Mapping[str, Any]) -> None:
         """A created record carrying a token (a login) makes that token a valid credential."""
         for name in CREDENTIAL_FIELDS.intersection(created):
             value = created[name]
             if isinstance(value, str) and value:
-                self.issued_tokens.add(value)
+                if len(self.issued_tokens) >= MAX_ISSUED_TOKENS:
+                    del self.issued_tokens[next(iter(self.issued_tokens))]
+                self.issued_tokens[value] = None
+                self.tokens_issued += 1
 
     def _accepts(self, secret: str) -> bool:
         return secret in self.config.api_keys or secret in self.issued_tokens
@@ -137,6 +152,11 @@ class Api:
         if found is None:
             found = self._checks[cache_key] = _as_check(self.compiler.validator(schema, direction))
         return found
+
+
+def answer_bytes(response: Any) -> int:
+    """What a cached answer holds: its body and header text."""
+    return len(response.body) + sum(len(name) + len(value) for name, value in response.headers)
 
 
 def _headers_read_by(operation: Operation, schemes: Mapping[str, SecurityScheme]) -> tuple[str, ...]:

@@ -76,7 +76,7 @@ def build_apis(config: MockConfig) -> list[Api]:
         raise ConfigError("--base-path applies to a single spec; several specs are mounted under /<name>")
     apis = []
     for path in paths:
-        spec = load_spec(path)
+        spec = load_spec(path, ref_roots=config.ref_roots)
         name = api_name(path)
         own = base_path_of(spec.document)
         if len(paths) == 1:
@@ -89,6 +89,8 @@ def build_apis(config: MockConfig) -> list[Api]:
         from specmock.fixtures import load_fixtures
 
         load_fixtures(apis, config.fixtures)
+    for api in apis:
+        _ = api.sandbox  # infer the resources (their records are seeded on first use)
     return apis
 
 
@@ -101,40 +103,36 @@ def create_app(*specs: str | Path, config: MockConfig | None = None, **options: 
     if specs:
         config = config.merge(specs=tuple(Path(s) if Path(s).exists() else Path(str(s)) for s in specs))
     apis = build_apis(config)
-    for api in apis:
-        _ = api.sandbox  # seed the store before the first request
-    return SpecmockApp(apis, config)
+    app = SpecmockApp(apis, config)
+    if config.watch:
+        # Issue 17: reload the documents when they change (in the server's event loop).
+        from specmock.devloop.reload import Reloader
+        from specmock.devloop.watch import watcher
+
+        app.on_start.append(watcher(Reloader(app, build_apis)))
+    return app
 
 
 CONFIG_ENV = "SPECMOCK_CONFIG"
 
 
 def config_to_env(config: MockConfig) -> str:
-    """MockConfig as JSON, for the worker processes of ``--workers N``."""
-    return json.dumps(
-        {
-            "specs": [str(p) for p in config.specs],
-            "seed": config.seed,
-            "records": config.records,
-            "base_path": config.base_path,
-            "cors": config.cors,
-            "api_keys": list(config.api_keys),
-            "quiet": config.quiet,
-            "fixtures": str(config.fixtures) if config.fixtures else None,
-        }
-    )
+    """MockConfig as JSON, for the worker processes of ``--workers N`` (every field but ``extra``)."""
+    fields = {name: getattr(config, name) for name in MockConfig.__dataclass_fields__ if name != "extra"}
+    fields["specs"] = [str(p) for p in config.specs]
+    fields["fixtures"] = str(config.fixtures) if config.fixtures else None
+    fields["ref_roots"] = [str(p) for p in config.ref_roots]
+    return json.dumps(fields)
 
 
 def app_from_environment() -> SpecmockApp:
     """The app factory of worker processes: each builds its own app (and its own state)."""
-    raw = json.loads(os.environ[CONFIG_ENV])
-    config = MockConfig(
-        specs=tuple(Path(p) for p in raw.pop("specs")),
-        api_keys=tuple(raw.pop("api_keys")),
-        fixtures=Path(raw["fixtures"]) if raw.pop("fixtures") else None,
-        **raw,
-    )
-    return create_app(config=config)
+    raw: dict[str, Any] = json.loads(os.environ[CONFIG_ENV])
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
+    fields["specs"] = tuple(Path(p) for p in raw["specs"])
+    fields["fixtures"] = Path(raw["fixtures"]) if raw["fixtures"] else None
+    fields["ref_roots"] = tuple(Path(p) for p in raw["ref_roots"])
+    return create_app(config=MockConfig(**fields))
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,9 +26,7 @@ from starlette.testclient import TestClient
 
 from specmock.spec.loader import load_spec
 from tests.bundled.conftest import AUTHENTIK, AUTHENTIK_KEY, REBILLY, REBILLY_KEY, Clock, client_for
-
-REFERENCE = Path("/work/shared/reference")
-pytestmark = pytest.mark.skipif(not REFERENCE.is_dir(), reason="upstream reference documents not available")
+from tests.corpus import corpus_file
 
 # (method, path template, status) → why upstream cannot say it (see specs/README.md).
 DEVIATIONS = {
@@ -164,8 +161,8 @@ def authentik_answers() -> list[Answer]:
 @functools.cache
 def upstream(name: str) -> dict[str, Any]:
     if name == "rebilly":
-        return load_spec(REFERENCE / "rebilly" / "openapi.json").document
-    with (REFERENCE / "authentik" / "schema.yml").open() as handle:
+        return load_spec(corpus_file("reference/rebilly/openapi.json")).document
+    with corpus_file("reference/authentik/schema.yml").open() as handle:
         return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # type: ignore[no-any-return]
 
 

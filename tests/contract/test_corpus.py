@@ -13,17 +13,17 @@ import pytest
 
 from specmock.server import api_name, create_app
 from tests.contract.conformance import run_positive
+from tests.corpus import corpus_file
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 MAX_EXAMPLES = int(os.environ.get("SPECMOCK_CONFORMANCE_EXAMPLES", "2"))
 # (file, parts): big documents are split so pytest-xdist spreads them over the cores.
 DOCUMENTS = [
-    ("corpus/oai-petstore-expanded.yaml", 1),
-    ("corpus/oai-link-example.yaml", 1),
-    ("corpus/ory-kratos.json", 1),
-    ("corpus/overseerr.yaml", 2),
-    ("corpus/twilio-api-v2010.yaml", 2),
-    ("corpus/discord.json", 3),
+    ("oai-petstore-expanded.yaml", 1),
+    ("oai-link-example.yaml", 1),
+    ("ory-kratos.json", 1),
+    ("overseerr.yaml", 2),
+    ("twilio-api-v2010.yaml", 2),
+    ("discord.json", 3),
     ("reference/rebilly/openapi.json", 6),
     ("reference/authentik/schema.yml", 10),
 ]
@@ -37,9 +37,7 @@ CASES = [
 @pytest.mark.slow
 @pytest.mark.parametrize(("document", "part", "parts"), CASES)
 def test_specmock_conforms_to_real_world_documents(document: str, part: int, parts: int) -> None:
-    path = SHARED / document
-    if not path.exists():
-        pytest.fail(f"{path} is missing: the shared corpus is part of the test environment")
+    path = corpus_file(document)
     app = create_app(path, seed=1)
     failures = run_positive(app, api_name(path), max_examples=MAX_EXAMPLES, part=part, parts=parts)
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:40])

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from jsonschema import Draft202012Validator
 
 from specmock.generation import Generator
 from specmock.spec.jsonschema import to_json_schema
 from specmock.spec.loader import load_spec
+from tests.corpus import corpus_file
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 SAME = ("EmailChallenge", "OAuthDeviceCodeChallenge", "OAuthDeviceCodeFinishChallenge")
 
 
 def test_authentik_challenge_types_can_never_satisfy_one_of() -> None:
-    spec = load_spec(SHARED / "reference/authentik/schema.yml")
+    spec = load_spec(corpus_file("reference/authentik/schema.yml"))
     document = spec.document
     generator = Generator(document, version=spec.version)
     validators = {

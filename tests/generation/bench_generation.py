@@ -1,6 +1,6 @@
 """Throughput of the generator on Hellgate's ``Authentication`` (seed document 003).
 
-Run: /work/venv/bin/python tests/generation/bench_generation.py [count]
+Run: python tests/generation/bench_generation.py [count]
 Not collected by pytest (file name); ``test_speed.py`` keeps a loose floor. Prints the overall
 wall-clock and CPU rates and the best rate over batches of 10,000 (the machine is shared: the
 best batch is the least disturbed one).
@@ -19,7 +19,7 @@ import yaml
 
 from specmock.generation import Generator, rng_for
 
-SEED_003 = Path("/work/shared/seeds/003_5f9d0352efab2810.txt")
+SEED_003 = Path(__file__).resolve().parents[1] / "corpus" / "seeds" / "003_5f9d0352efab2810.txt"
 AUTHENTICATION = {"$ref": "#/components/schemas/Authentication"}
 BATCH = 10_000
 

@@ -14,10 +14,8 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 import yaml
@@ -31,18 +29,18 @@ from openapi_schema_validator import (
     oas31_format_checker,
 )
 
-SHARED = Path("/work/shared")
-SEED_003 = SHARED / "seeds" / "003_5f9d0352efab2810.txt"
-DOCUMENTS: dict[str, Path] = {
-    "petstore": SHARED / "corpus" / "oai-petstore-expanded.yaml",
-    "link": SHARED / "corpus" / "oai-link-example.yaml",
-    "kratos": SHARED / "corpus" / "ory-kratos.json",
-    "overseerr": SHARED / "corpus" / "overseerr.yaml",
-    "twilio": SHARED / "corpus" / "twilio-api-v2010.yaml",
-    "discord": SHARED / "corpus" / "discord.json",
-    "rebilly": SHARED / "reference" / "rebilly" / "openapi.json",
-    "authentik": SHARED / "reference" / "authentik" / "schema.yml",
-    "hellgate": SEED_003,
+from tests.corpus import HELLGATE_SEED, corpus_file, hellgate_yaml
+
+DOCUMENTS: dict[str, str] = {  # name → file in tests/corpus/ (see its INDEX.md)
+    "petstore": "oai-petstore-expanded.yaml",
+    "link": "oai-link-example.yaml",
+    "kratos": "ory-kratos.json",
+    "overseerr": "overseerr.yaml",
+    "twilio": "twilio-api-v2010.yaml",
+    "discord": "discord.json",
+    "rebilly": "reference/rebilly/openapi.json",
+    "authentik": "reference/authentik/schema.yml",
+    "hellgate": HELLGATE_SEED,
 }
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -63,13 +61,9 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-def _read(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    if path == SEED_003:
-        match = re.search(r"````yaml[^\n]*\n(.*?)````", text, re.S)
-        assert match is not None
-        text = match.group(1)
-    if path.suffix == ".json":
+def _read(relative: str) -> dict[str, Any]:
+    text = hellgate_yaml() if relative == HELLGATE_SEED else corpus_file(relative).read_text(encoding="utf-8")
+    if relative.endswith(".json"):
         loaded: dict[str, Any] = json.loads(text)
     else:
         loaded = yaml.load(text, Loader=_LOADER)  # CSafeLoader is the safe loader

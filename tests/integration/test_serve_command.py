@@ -65,6 +65,8 @@ def serving(spec: str, workers: int) -> Iterator[str]:
     finally:
         if process.poll() is None:
             assert stop(process) in (0, -signal.SIGTERM)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -11,15 +11,16 @@ import pytest
 
 from specmock.errors import SpecError
 from specmock.spec.loader import LoadedSpec, load_spec, validation_findings
-from tests.spec.conftest import SHARED, WriteFile, needs_shared
+from tests.corpus import corpus_file, hellgate_yaml
+from tests.spec.conftest import WriteFile
 
-REAL_DOCUMENTS = {  # file under shared/ → (version, repairs expected)
-    "corpus/oai-petstore-expanded.yaml": ("3.0", 0),
-    "corpus/oai-link-example.yaml": ("3.0", 0),
-    "corpus/ory-kratos.json": ("3.0", 0),
-    "corpus/twilio-api-v2010.yaml": ("3.0", 0),
-    "corpus/discord.json": ("3.1", 0),
-    "corpus/overseerr.yaml": ("3.0", 0),
+REAL_DOCUMENTS = {  # file under tests/corpus/ → (version, repairs expected)
+    "oai-petstore-expanded.yaml": ("3.0", 0),
+    "oai-link-example.yaml": ("3.0", 0),
+    "ory-kratos.json": ("3.0", 0),
+    "twilio-api-v2010.yaml": ("3.0", 0),
+    "discord.json": ("3.1", 0),
+    "overseerr.yaml": ("3.0", 0),
     "reference/rebilly/openapi.json": ("3.1", 164),
     "reference/authentik/schema.yml": ("3.0", 1),  # a 204 with a JSON body (flows/instances/import)
 }
@@ -39,21 +40,17 @@ def all_refs(node: Any) -> list[str]:
     return []
 
 
-@needs_shared
 @pytest.mark.parametrize("name", sorted(REAL_DOCUMENTS))
 def test_every_real_document_loads(name: str) -> None:
-    assert SHARED is not None
-    spec = load_spec(SHARED / name)
+    spec = load_spec(corpus_file(name))
     version, repairs = REAL_DOCUMENTS[name]
     assert spec.version == version
     assert len(spec.repairs) == repairs, [r.message for r in spec.repairs]
     assert all(ref.startswith("#") for ref in all_refs(spec.document))
 
 
-@needs_shared
 def test_rebilly_repairs_are_the_known_source_defects() -> None:
-    assert SHARED is not None
-    spec = load_spec(SHARED / "reference/rebilly/openapi.json")
+    spec = load_spec(corpus_file("reference/rebilly/openapi.json"))
     kinds = Counter(_kind(r.message) for r in spec.repairs)
     assert kinds == {
         "lowercase range": 149,
@@ -77,55 +74,20 @@ def _kind(message: str) -> str:
     return message
 
 
-@needs_shared
 def test_the_big_json_reference_loads_well_under_a_second() -> None:
-    assert SHARED is not None
     started = time.perf_counter()
-    load_spec(SHARED / "reference/rebilly/openapi.json")
+    load_spec(corpus_file("reference/rebilly/openapi.json"))
     assert time.perf_counter() - started < 1.5  # about 0.15-0.3 s; slack for loaded CI machines
 
 
 def test_hellgate_defects_are_repaired(write: WriteFile) -> None:
-    from tests.spec.conftest import hellgate_yaml
-
-    text = hellgate_yaml() or HELLGATE_LIKE
-    spec = load_spec(write("hellgate.yaml", text))
+    spec = load_spec(write("hellgate.yaml", hellgate_yaml()))
     source = spec.document["components"]["schemas"]["AuthenticationRequestSource"]
     assert "default" not in source
     assert source["discriminator"]["mapping"] == {"token": "#/components/schemas/RequestSourceToken-2"}
     pointers = {r.pointer for r in spec.repairs}
     assert "/components/schemas/AuthenticationRequestSource/default" in pointers
     assert "/components/schemas/AuthenticationRequestSource/discriminator/mapping/token" in pointers
-
-
-HELLGATE_LIKE = """
-openapi: 3.1.0
-info: {title: Commerce API, version: '2.0'}
-paths:
-  /authentications:
-    get:
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/AuthenticationRequestSource'}
-components:
-  schemas:
-    AuthenticationRequestSource:
-      discriminator:
-        propertyName: type
-        mapping:
-          token:
-            $ref: '#/components/schemas/RequestSourceToken-2'
-      default: token
-      oneOf:
-        - $ref: '#/components/schemas/RequestSourceToken-2'
-    RequestSourceToken-2:
-      type: object
-      properties: {type: {type: string}, token_id: {type: string, format: uuid}}
-      required: [type, token_id]
-"""
 
 
 def doc(paths: str = "{}", extra: str = "", version: str = "3.1.0") -> str:

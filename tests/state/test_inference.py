@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from specmock.state.naming import shape_of
+from tests.corpus import corpus_file
 from tests.state.specs import Client, bookstore, tokens
 
 
@@ -104,7 +105,7 @@ def test_extensions_override_inference() -> None:
 def test_petstore_expanded() -> None:
     import yaml
 
-    with open("/work/shared/corpus/oai-petstore-expanded.yaml") as handle:
+    with corpus_file("oai-petstore-expanded.yaml").open() as handle:
         doc = yaml.safe_load(handle)
     client = Client(doc, records=5)
     assert client.sandbox.describe() == [

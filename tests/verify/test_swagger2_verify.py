@@ -17,10 +17,11 @@ SEPARATE = (
 def test_passes_against_specmock_serving_the_same_swagger_document() -> None:
     # Every phase; DELETE answers 204 without a Content-Type, which schemathesis's own 2.0 reading
     # (`produces` for every response) would count as a failure of a correct server.
-    with serve(SEPARATE, seed=1) as server:
+    root = str(SEPARATE.parents[1])  # the document refers to ../common/Error.json
+    with serve(SEPARATE, seed=1, ref_roots=(root,)) as server:
         result = CliRunner().invoke(
             main,
-            ["verify", str(SEPARATE), "--origin", server.url, "--max-examples", "5"],
+            ["verify", str(SEPARATE), "--origin", server.url, "--max-examples", "5", "--ref-root", root],
             catch_exceptions=False,
         )
     assert result.exit_code == 0, result.output

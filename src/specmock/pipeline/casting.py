@@ -6,29 +6,26 @@ schema validator reports it with the parameter's name.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import orjson
-
+from specmock import json_exact
 from specmock.spec.model import Parameter
 from specmock.spec.views import items_schema, merged_object, schema_types
+from specmock.text_numbers import ascii_int, ascii_number
 
 Caster = Callable[[str], Any]
-INTEGER = re.compile(r"^[+-]?\d+$")
-NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 SEPARATORS = {"spaceDelimited": " ", "pipeDelimited": "|"}
 
 
 def cast_integer(raw: str) -> Any:
-    return int(raw) if INTEGER.match(raw) else raw
+    value = ascii_int(raw)
+    return raw if value is None else value
 
 
 def cast_number(raw: str) -> Any:
-    if INTEGER.match(raw):
-        return int(raw)
-    return float(raw) if NUMBER.match(raw) else raw
+    value = ascii_number(raw)
+    return raw if value is None else value
 
 
 def cast_boolean(raw: str) -> Any:
@@ -72,8 +69,8 @@ def compile_caster(document: Any, param: Parameter) -> Callable[[list[str]], Any
 
 def _json_content(values: list[str]) -> Any:
     try:
-        return orjson.loads(values[-1])
-    except orjson.JSONDecodeError:
+        return json_exact.loads(values[-1])
+    except ValueError:
         return values[-1]
 
 

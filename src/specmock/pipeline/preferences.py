@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from specmock.pipeline.request import MockRequest
+from specmock.text_numbers import ascii_int
 
 QUERY_PREFIX = "__"
 
@@ -44,9 +45,9 @@ def preferences_for(request: MockRequest) -> Preferences:
                 raw[name] = values[-1]
     if not raw:
         return NONE
-    code = raw.get("code", "")
+    code = ascii_int(raw["code"]) if len(raw.get("code", "")) == 3 else None  # ASCII digits only
     return Preferences(
-        code=int(code) if code.isdigit() and 100 <= int(code) <= 599 else None,
+        code=code if code is not None and 100 <= code <= 599 else None,
         example=raw.get("example") or None,
         dynamic=raw.get("dynamic", "true").lower() != "false",
     )

@@ -6,7 +6,6 @@ only runs the closures. All violations are collected, never only the first.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.parser import BytesParser
@@ -14,8 +13,7 @@ from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
 
-import orjson
-
+from specmock import json_exact
 from specmock.diagnostics import Diagnostic, Kind
 from specmock.pipeline.casting import SEPARATORS, compile_caster, deep_object, scalar_caster
 from specmock.pipeline.request import MockRequest
@@ -27,7 +25,6 @@ CheckFactory = Callable[[dict[str, Any]], Check]  # schema → check, compiled f
 Parser = Callable[[bytes, str], Any]  # raw body, full Content-Type header → value
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 NO_BODY: Any = object()
-FLOAT_HINT = re.compile(rb"[0-9][.eE]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,24 +166,8 @@ def _body_check(document: Any, media: MediaType, compile_check: CheckFactory) ->
 
 
 def _parse_json(raw: bytes, _: str) -> Any:
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise ValueError(str(exc).split(":")[0]) from exc
-    # A number with a fraction or an exponent has a digit before its "." or "e"; without one the
-    # body holds no floats and needs no walk.
-    return _integral(value) if FLOAT_HINT.search(raw) else value
-
-
-def _integral(value: Any) -> Any:
-    """1e30 in a body is an integer to JSON Schema; store and echo it as one."""
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else value
-    if isinstance(value, dict):
-        return {k: _integral(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_integral(v) for v in value]
-    return value
+    """Every number exactly (1e30 is the integer 10**30), or ValueError: see ``json_exact``."""
+    return json_exact.loads(raw)
 
 
 def _parse_text(raw: bytes, _: str) -> str:

@@ -253,7 +253,15 @@ class Proxy:
         )
 
     def _report(self, incoming: Incoming, status: int, label: str, violations: tuple[str, ...]) -> None:
-        self.mock.journal.add(incoming.method, incoming.full_path, status, label, violations)
+        request = MockRequest(
+            incoming.method,
+            incoming.path,
+            incoming.query,
+            incoming.headers,
+            incoming.body,
+            incoming.full_path,
+        )
+        self.mock.journal.add(request, status, label, violations)
         for violation in violations:
             log.warning("%s %s → %s: %s", incoming.method, incoming.full_path, status, violation)
 

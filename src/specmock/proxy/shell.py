@@ -29,6 +29,7 @@ class ProxyApp:
     def __init__(self, proxy: Proxy) -> None:
         self.proxy = proxy
         self.journal = proxy.mock.journal
+        self.config = proxy.mock.config  # the connection limits Granian is started with
 
     async def __rsgi__(self, scope: Any, protocol: Any) -> None:
         if scope.proto != "http":

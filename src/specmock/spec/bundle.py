@@ -4,6 +4,10 @@ A referenced node goes where its use says it belongs: a schema under ``component
 parameter under ``components/parameters`` … named after the fragment's last token or the file's stem
 (made unique). A path item is inlined in place. Anything else lands under ``x-specmock-bundled``.
 Cycles between files are safe: a node gets its internal name before its own references are followed.
+
+Documents are untrusted: a reference may read only files inside the folder tree of the document
+(or of a folder the user named, ``roots``), after symbolic links are followed. URIs (``http:``,
+``file:`` …) are refused whatever the roots.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from urllib.parse import unquote
 
 from specmock.errors import SpecError
 from specmock.spec.dialect import SINGLE
-from specmock.spec.parse import parse_document
+from specmock.spec.parse import parse_document, read_document
 from specmock.spec.refs import UnresolvableRef, resolve_pointer
 from specmock.spec.scan import BUNDLED, DocumentIndex, escape, split_pointer
 
@@ -49,6 +53,7 @@ SECTION_OF_MAP = {
 }
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _FILE_REF = re.compile(r"#|\.(ya?ml|json)$")
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")  # a scheme of two letters or more: not a drive letter
 
 
 Places = Mapping[str, tuple[str, ...]]  # section ("schemas") → where its nodes go in the document
@@ -56,11 +61,17 @@ Places = Mapping[str, tuple[str, ...]]  # section ("schemas") → where its node
 
 class Bundler:
     def __init__(
-        self, document: dict[str, Any], path: Path, index: DocumentIndex, places: Places | None = None
+        self,
+        document: dict[str, Any],
+        path: Path,
+        index: DocumentIndex,
+        places: Places | None = None,
+        roots: tuple[Path, ...] = (),
     ) -> None:
         self.document = document
         self.places = places
         self.root = path.resolve()
+        self.trees = (self.root.parent, *(r.resolve() for r in roots))  # folders references may read
         self.file = str(path)
         self.index = index
         self.files: dict[Path, Any] = {self.root: document}
@@ -92,14 +103,24 @@ class Bundler:
 
     def _locate(self, ref: str, base: Path, pointer: str) -> tuple[Path, str]:
         where, _, fragment = ref.partition("#")
-        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", where):
+        if _URI.match(where):
             raise SpecError(
                 self.file,
                 pointer,
-                f"$ref {ref!r} is a remote reference; only files beside the "
-                "document can be referenced (download it and refer to the local copy)",
+                f"$ref {ref!r} is a URI, a remote reference; only files inside the document's "
+                "folder tree can be referenced, by relative path (download a remote document and "
+                "refer to the local copy)",
             )
         target = (base.parent / unquote(where)).resolve() if where else base
+        if not any(target.is_relative_to(tree) for tree in self.trees):
+            allowed = " or ".join(str(tree) for tree in self.trees)
+            raise SpecError(
+                self.file,
+                pointer,
+                f"$ref {ref!r} reads {target}, which is outside the folder tree of the document "
+                f"({allowed}); references may only read files inside it (--ref-root DIR allows "
+                "another folder)",
+            )
         return target, unquote(fragment)
 
     def _place(self, target: Path, fragment: str, section: str | None, ref: str, pointer: str) -> str:
@@ -143,11 +164,7 @@ class Bundler:
 
     def _load(self, target: Path, pointer: str, ref: str) -> Any:
         if target not in self.files:
-            try:
-                data = target.read_bytes()
-            except OSError as exc:
-                reason = f"$ref {ref!r} names a file that cannot be read ({target}: {exc.strerror or exc})"
-                raise SpecError(self.file, pointer, reason) from exc
+            data = read_document(target, self.file, pointer, f"$ref {ref!r} names a file that")
             self.files[target] = parse_document(data, str(target))
         return self.files[target]
 
@@ -211,12 +228,23 @@ def _unique(base: str, area: dict[str, Any]) -> str:
     return name
 
 
-def bundle(document: dict[str, Any], path: Path, index: DocumentIndex, places: Places | None = None) -> None:
-    """Rewrite every external ``$ref`` of ``document`` (in place), adding what they name.
+def bundle(
+    document: dict[str, Any],
+    path: Path,
+    index: DocumentIndex,
+    places: Places | None = None,
+    roots: tuple[Path, ...] = (),
+) -> tuple[Path, ...]:
+    """Rewrite every external ``$ref`` of ``document`` (in place), adding what they name; the files
+    read for it (the document's own first, resolved).
 
     ``places`` overrides where each kind of node goes (a Swagger 2.0 document keeps schemas under
-    ``definitions``); by default under ``components``.
+    ``definitions``); by default under ``components``. ``roots``: folders besides the document's own
+    whose files references may read.
     """
     if any(not holder["$ref"].startswith("#") for _, holder in index.refs) or index.discriminators:
         # discriminator mappings are plain strings, so they may name files without any $ref doing so
-        Bundler(document, path, index, places).run()
+        bundler = Bundler(document, path, index, places, roots)
+        bundler.run()
+        return tuple(bundler.files)
+    return (path.resolve(),)

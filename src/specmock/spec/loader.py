@@ -11,6 +11,7 @@ Everything that goes wrong is a ``SpecError`` naming the file, a JSON pointer an
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -19,7 +20,7 @@ from urllib.parse import unquote
 from specmock.errors import SpecError
 from specmock.spec.bundle import bundle
 from specmock.spec.normalize import normalize
-from specmock.spec.parse import parse_document
+from specmock.spec.parse import parse_document, read_document
 from specmock.spec.refs import UnresolvableRef, resolve_pointer
 from specmock.spec.repairs import Repair
 from specmock.spec.scan import DocumentIndex, escape, scan_document
@@ -39,13 +40,17 @@ class LoadedSpec:
     repairs: tuple[Repair, ...]
     converted_from: str | None = None  # "Swagger 2.0" when the file was converted at load
     not_carried_over: tuple[Repair, ...] = ()  # pointers into the original (Swagger 2.0) document
+    files: tuple[Path, ...] = ()  # every file read: the document, then the ones its $refs name
 
 
-def load_spec(path: str | Path) -> LoadedSpec:
-    """The servable document at ``path``; raises ``SpecError`` (and nothing else) when there is none."""
+def load_spec(path: str | Path, *, ref_roots: Iterable[str | Path] = ()) -> LoadedSpec:
+    """The servable document at ``path``; raises ``SpecError`` (and nothing else) when there is none.
+
+    ``$ref``s may read files inside the document's folder tree, and inside ``ref_roots``.
+    """
     file = str(path)
     try:
-        return _load(Path(path), file)
+        return _load(Path(path), file, tuple(Path(r) for r in ref_roots))
     except SpecError:
         raise
     except RecursionError as exc:
@@ -59,36 +64,39 @@ def load_spec(path: str | Path) -> LoadedSpec:
         ) from exc
 
 
-def _load(path: Path, file: str) -> LoadedSpec:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SpecError(file, "", f"the file cannot be read ({exc.strerror or exc})") from exc
+def _load(path: Path, file: str, ref_roots: tuple[Path, ...]) -> LoadedSpec:
+    data = read_document(path, file)
     numeric_keys: list[str] = []
     document = parse_document(data, file, numeric_keys)
     converted_from: str | None = None
     losses: list[Repair] = []
+    swagger_files: tuple[Path, ...] = ()
     if is_swagger(document):
-        document, losses = _from_swagger(document, path, file)
+        document, losses, swagger_files = _from_swagger(document, path, file, ref_roots)
         converted_from = "Swagger 2.0"
     version = cast(Version, document_version(document, file))
     index = scan_document(document)
     index.numeric_keys.update(numeric_keys)
     check_top(document, version, file)  # bundling writes into components: it must be a mapping
-    bundle(document, path, index)
+    files = bundle(document, path, index, roots=ref_roots)
     check_refs(document, index, file)
     check_structure(document, version, file)
     repairs = normalize(document, version, index)
-    return LoadedSpec(path, document, version, tuple(repairs), converted_from, tuple(losses))
+    read = tuple(dict.fromkeys((*swagger_files, *files)))
+    return LoadedSpec(path, document, version, tuple(repairs), converted_from, tuple(losses), read)
 
 
-def _from_swagger(document: dict[str, Any], path: Path, file: str) -> tuple[dict[str, Any], list[Repair]]:
-    """The 3.0 reading of a Swagger 2.0 document; its sibling files and $refs are checked in 2.0 terms."""
+def _from_swagger(
+    document: dict[str, Any], path: Path, file: str, ref_roots: tuple[Path, ...]
+) -> tuple[dict[str, Any], list[Repair], tuple[Path, ...]]:
+    """The 3.0 reading of a Swagger 2.0 document (and the files read for it); its sibling files and
+    $refs are checked in 2.0 terms."""
     check_swagger_top(document, file)
     index = scan_document(document)
-    bundle(document, path, index, SWAGGER_PLACES)
+    files = bundle(document, path, index, SWAGGER_PLACES, ref_roots)
     check_refs(document, index, file)
-    return convert(document)
+    converted, losses = convert(document)
+    return converted, losses, files
 
 
 def check_refs(document: dict[str, Any], index: DocumentIndex, file: str) -> None:
@@ -106,6 +114,39 @@ def check_refs(document: dict[str, Any], index: DocumentIndex, file: str) -> Non
                 raise SpecError(file, pointer, f"$ref {ref!r} points to nothing in this document") from None
             holder["$ref"] = ref = decoded
         resolved.add(ref)
+    _check_loops(document, resolved, file)
+
+
+def _check_loops(document: dict[str, Any], refs: set[str], file: str) -> None:
+    """No reference leads, through nodes that are themselves references, back to itself.
+
+    Such a loop (A: {$ref: B}, B: {$ref: A}) defines nothing: reading it never reaches a schema.
+    Recursion through a schema (Node: {properties: {children: {items: {$ref: Node}}}}) is legal and
+    is not a loop: the reference sits inside a definition.
+    """
+    ends: set[str] = set()  # references known to reach a definition
+    for start in sorted(refs):
+        chain: list[str] = []
+        ref = start
+        while ref not in ends:
+            if ref in chain:
+                loop = [*chain[chain.index(ref) :], ref]
+                raise SpecError(
+                    file,
+                    loop[0][1:],
+                    f"this $ref loop never reaches a definition: {' → '.join(loop)} "
+                    "(each is only a reference to the next); give one of them a schema",
+                )
+            chain.append(ref)
+            try:
+                target = resolve_pointer(document, ref)
+            except UnresolvableRef:  # inside an example: not a reference to follow
+                break
+            nxt = target.get("$ref") if isinstance(target, dict) else None
+            if not isinstance(nxt, str) or not nxt.startswith("#"):
+                break
+            ref = nxt
+        ends.update(chain)
 
 
 def _resolves(document: dict[str, Any], ref: str) -> bool:

@@ -10,6 +10,7 @@ PyYAML's YAML 1.1 resolution otherwise (``yes`` is ``True``, ``0x1F`` is ``31``)
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -28,6 +29,40 @@ _CONSTRUCT = yaml.constructor.SafeConstructor()
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("null", "bool", "int", "float", "str")}
 _JSON_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*[{\[]")
+# Documents are untrusted input. Real ones are far smaller: the upstream Rebilly document (3.6 MB,
+# 613 operations) holds 74,000 values. An alias bomb is a few hundred bytes that YAML aliases
+# expand to hundreds of millions of values, which every walk over the document (validation,
+# serialising it, examples) would then pay for.
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+MAX_VALUES = 2_000_000
+
+
+def read_document(path: Path, file: str, pointer: str = "", subject: str = "the file") -> bytes:
+    """The bytes of a document file: a regular file of at most ``MAX_DOCUMENT_BYTES``, else a
+    ``SpecError`` at ``pointer`` of ``file`` saying what ``subject`` (the file, or the reference
+    naming it) is wrong with."""
+    try:
+        if path.exists() and not path.is_file():  # a folder, or a pipe that would block start-up
+            raise SpecError(file, pointer, f"{subject} is not a regular file")
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise SpecError(file, pointer, f"{subject} is {_mib(size)}; {_TOO_LARGE}")
+        with path.open("rb") as handle:
+            data = handle.read(size + 1)  # the file may have grown since: read on, to the bound
+            if len(data) > size:
+                data += handle.read(MAX_DOCUMENT_BYTES - size)
+    except OSError as exc:
+        raise SpecError(file, pointer, f"{subject} cannot be read ({exc.strerror or exc})") from exc
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise SpecError(file, pointer, f"{subject} is larger than {_mib(MAX_DOCUMENT_BYTES)}; {_TOO_LARGE}")
+    return data
+
+
+_TOO_LARGE = f"specmock reads documents of at most {MAX_DOCUMENT_BYTES // 1024 // 1024} MiB"
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MiB"
 
 
 def parse_document(data: bytes, file: str, numeric_keys: list[str] | None = None) -> Any:
@@ -38,9 +73,14 @@ def parse_document(data: bytes, file: str, numeric_keys: list[str] | None = None
     """
     if _JSON_START.match(data):
         try:
-            return orjson.loads(data)
+            value = orjson.loads(data)
         except orjson.JSONDecodeError:
             pass  # JSON-looking YAML (comments, single quotes), or broken: the YAML reader says which
+        else:
+            # A value and its separator take two bytes at least: smaller documents hold few enough.
+            if len(data) > 2 * MAX_VALUES and _count_values(value) > MAX_VALUES:
+                raise SpecError(file, "", f"the document holds more than {MAX_VALUES:,} values; {_TOO_MANY}")
+            return value
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -52,6 +92,21 @@ def parse_document(data: bytes, file: str, numeric_keys: list[str] | None = None
     return document
 
 
+_TOO_MANY = "specmock refuses documents this large"
+
+
+def _count_values(document: Any) -> int:
+    count, stack = 0, [document]
+    while stack and count <= MAX_VALUES:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return count
+
+
 class _YamlBuilder:
     """Turns one YAML document's events into dicts, lists and scalars, tracking the current pointer."""
 
@@ -59,6 +114,8 @@ class _YamlBuilder:
         self._parser = _Parser(text)
         self._file = file
         self._anchors: dict[str, Any] = {}
+        self._sizes: dict[str, int] = {}  # anchor → values its node holds, counted as if written out
+        self._values = 0  # values read so far, each alias counted at the size of what it repeats
         self._open: set[int] = set()  # ids of containers still being filled, to refuse recursive aliases
         self._path: list[str] = []
         self.numeric_keys: list[str] = []
@@ -70,6 +127,7 @@ class _YamlBuilder:
                 raise SpecError(self._file, "", "the file is empty")
             self._expect(events.DocumentStartEvent)
             value = self._value(self._next())
+            self._count(0)
             self._expect(events.DocumentEndEvent)
             if not isinstance(self._next(), events.StreamEndEvent):
                 raise self._error("the file holds more than one YAML document; specmock reads exactly one")
@@ -91,19 +149,31 @@ class _YamlBuilder:
             raise self._error(f"unexpected YAML event {type(event).__name__}")
 
     def _value(self, event: events.Event) -> Any:
+        if isinstance(event, events.AliasEvent):
+            return self._alias(event)
+        start = self._values
+        self._values += 1  # checked at each alias and at the end: only aliases grow it faster than text
         if isinstance(event, events.ScalarEvent):
             value = self._scalar(event)
         elif isinstance(event, events.MappingStartEvent):
             value = self._mapping(event)
         elif isinstance(event, events.SequenceStartEvent):
             value = self._sequence(event)
-        elif isinstance(event, events.AliasEvent):
-            return self._alias(event)
         else:  # pragma: no cover - libyaml enforces the stream grammar
             raise self._error(f"unexpected YAML event {type(event).__name__}")
-        if event.anchor is not None and not isinstance(value, dict | list):
-            self._anchors[event.anchor] = value
+        if event.anchor is not None:
+            if not isinstance(value, dict | list):
+                self._anchors[event.anchor] = value
+            self._sizes[event.anchor] = self._values - start
         return value
+
+    def _count(self, values: int) -> None:
+        self._values += values
+        if self._values > MAX_VALUES:
+            raise self._error(
+                f"the document expands to more than {MAX_VALUES:,} values "
+                "(YAML aliases repeat what their anchor holds: an alias bomb?); " + _TOO_MANY
+            )
 
     def _alias(self, event: events.AliasEvent) -> Any:
         if event.anchor not in self._anchors:
@@ -111,6 +181,7 @@ class _YamlBuilder:
         value = self._anchors[event.anchor]
         if id(value) in self._open:
             raise self._error(f"the YAML alias *{event.anchor} refers to a node that contains it (a cycle)")
+        self._count(self._sizes.get(event.anchor, 1))
         return value
 
     def _mapping(self, start: events.MappingStartEvent) -> dict[str, Any]:

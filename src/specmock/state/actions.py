@@ -25,8 +25,10 @@ def run(call: Call, spec: ActionSpec, key: str, body: Any) -> Outcome | None:
     changes = {item: body[sent] for item, sent in spec.update if isinstance(body, dict) and sent in body}
     if changes:
         entry = collection.entry({**entry.stored, **changes}, seeded=entry.seeded)
-        engine.bucket(collection, call.scope).entries[key] = entry
-        collection.touch()
+        bucket = engine.bucket(collection, call.scope)
+        if key in bucket.entries or not engine.full(collection, call.scope, bucket):
+            bucket.entries[key] = entry  # an item made up past the record limit is answered, not kept
+            collection.touch()
     operation = call.operation
     status, documented = engine.status(operation, (200, 201, 204))
     if status == 204 or not documented:

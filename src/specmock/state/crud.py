@@ -14,15 +14,12 @@ from specmock.spec.model import Operation
 from specmock.spec.views import merged_object
 from specmock.state.engine import SINGLETON_KEY, Engine
 from specmock.state.identity import key_of
-from specmock.state.outcome import NO_CONTENT, Outcome, conflict, not_found
+from specmock.state.outcome import NO_CONTENT, Outcome, conflict, not_found, storage_full
 from specmock.state.repair import conform
 from specmock.state.resources import Route
 from specmock.state.store import Bucket, Collection, Entry, Record, Scope, field_pattern
 
 REVIVING = frozenset({"PUT", "POST", "DELETE"})
-INT_MIN, UINT_MAX = -(2**63), 2**64 - 1
-MAX_DEPTH = 64
-PLAIN = frozenset({str, bool, float})
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs ~1 µs more to build, on every write
@@ -40,7 +37,8 @@ class Call:
         return self.collection.resource.name
 
     def missing(self, key: str) -> Outcome:
-        return not_found(self.name, key, self.collection.resource.messages.get("not-found"))
+        messages = self.collection.resource.messages
+        return not_found(self.name, key, messages.get("not-found"), self.route.item_param or "")
 
     def find(self, key: str) -> Entry | None:
         """The item; with an operation that cannot say "not found" an unknown id materialises, and
@@ -51,30 +49,19 @@ class Call:
 
 
 def writable(collection: Collection, body: Any) -> Record:
-    """The body's fields the client may set: not read-only, and serialisable (JSON encoders such as
-    orjson refuse integers beyond 64 bits, which a schema without bounds lets through)."""
+    """The body's fields the client may set: all but the read-only and hidden ones. Every value is
+    kept as sent (integers beyond 64 bits included: the store and the encoder keep them exactly)."""
     if not isinstance(body, dict):
         return {}
-    read_only, hidden = collection.resource.read_only, collection.resource.hidden
+    resource = collection.resource
+    read_only, hidden = resource.read_only, resource.hidden
     out = body.copy()
-    for name, value in body.items():  # copy and delete: cheaper than a comprehension for a few fields
-        if name in read_only or name in hidden or (type(value) not in PLAIN and not encodable(value)):
+    for name in body:  # copy and delete: cheaper than a comprehension for a few fields
+        if name in read_only or name in hidden:
             del out[name]
+    if resource.taken is not None:  # readOnly values below the top level (a signer's id)
+        return resource.taken.apply(out)  # type: ignore[no-any-return]
     return out
-
-
-def encodable(value: Any, depth: int = 0) -> bool:
-    if value is None or type(value) in PLAIN:
-        return True
-    if isinstance(value, int):
-        return INT_MIN <= value <= UINT_MAX
-    if depth > MAX_DEPTH:
-        return False
-    if isinstance(value, dict):
-        return all(encodable(v, depth + 1) for v in value.values())
-    if isinstance(value, list):
-        return all(encodable(v, depth + 1) for v in value)
-    return True
 
 
 def respond(
@@ -93,7 +80,9 @@ def respond(
     if view.kind == "generate":
         return None
     body: Any = shown
-    if view.kind == "wrap" and view.wrap is not None:
+    if view.kind == "adapt" and view.envelope is not None:
+        body = call.engine.adapter(operation.key, view.envelope, call.collection.resource)(shown)
+    elif view.kind == "wrap" and view.wrap is not None:
         body = {**call.engine.envelope(operation.key, view, call.name), view.wrap: shown}
     return Outcome(status, body, headers or {}, cache_key=cache_key)
 
@@ -134,11 +123,21 @@ def create(call: Call, body: Any, location: str) -> Outcome | None:
     engine, collection, scope = call.engine, call.collection, call.scope
     resource = collection.resource
     bucket = engine.bucket(collection, scope)
+    if len(bucket.entries) >= engine.max_records or (scope and engine.full(collection, scope, bucket)):
+        return storage_full(resource.name, engine.max_records)  # (the top-level bucket is always kept)
     incoming = writable(collection, body)
     counter = engine.counter_value()
     rng = engine.create_stream(collection, bucket, scope)
     generated = engine.seeder.entity_from(resource, rng)
-    merged = engine.finish(resource, {**generated, **incoming}, (*scope, "create", counter), created=incoming)
+    lifelike = resource.lifelike
+    if lifelike is None:
+        fresh = {**generated, **incoming}
+    else:
+        fresh = lifelike.created(generated, incoming) if lifelike.defaults else lifelike.kept_of(generated)
+        fresh.update(incoming)
+        if lifelike.stamps:
+            lifelike.stamp(fresh, incoming, engine.now(), creating=True)
+    merged = engine.finish(resource, fresh, (*scope, "create", counter), created=incoming)
     record = conform(engine.seeder, collection, merged, generated)
     given = incoming.get(resource.id_field) if resource.id_field else None
     if given is not None and key_of(given) in bucket.entries:
@@ -150,7 +149,7 @@ def create(call: Call, body: Any, location: str) -> Outcome | None:
             return problem
     key = engine.assign_id(collection, bucket, scope, record, given, "create", counter, rng=rng)
     bucket.entries[key] = collection.entry(record)
-    bucket.deleted.discard(key)
+    bucket.deleted.pop(key, None)
     collection.touch()
     headers = {"Location": f"{location.rstrip('/')}/{key}"} if engine.sends_location(call.operation) else None
     return respond(call, (201, 200), collection.public(record), headers)
@@ -172,8 +171,13 @@ def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
     if entry is None:
         return call.missing(key)
     bucket = engine.bucket(collection, scope)
+    if bucket.entries.get(key) is not entry and engine.full(collection, scope, bucket):
+        return storage_full(resource.name, engine.max_records)  # a PUT that would add a record
     old = entry.stored
-    record = replaced(engine, collection, old, writable(collection, body), merge)
+    incoming = writable(collection, body)
+    record = replaced(engine, collection, old, incoming, merge)
+    if resource.lifelike is not None and resource.lifelike.stamps:
+        resource.lifelike.stamp(record, incoming, engine.now(), creating=False)
     record = engine.finish(resource, record, (*scope, key))
     record = conform(engine.seeder, collection, record, old)
     problem = taken(collection, bucket, record, key, old)
@@ -221,7 +225,10 @@ def singleton(call: Call, body: Any) -> Outcome | None:
         return respond(call, (200,), entry.public, cache_key=cache)
     merge = call.operation.method == "PATCH"
     old = entry.stored
-    record = replaced(engine, collection, old, writable(collection, body), merge)
+    incoming = writable(collection, body)
+    record = replaced(engine, collection, old, incoming, merge)
+    if collection.resource.lifelike is not None and collection.resource.lifelike.stamps:
+        collection.resource.lifelike.stamp(record, incoming, engine.now(), creating=False)
     record = engine.finish(collection.resource, record, scope)
     record = conform(engine.seeder, collection, record, old)
     bucket.entries[SINGLETON_KEY] = collection.entry(record, seeded=entry.seeded)

@@ -8,11 +8,12 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from specmock.generation import rng_for
 from specmock.spec.model import Operation
+from specmock.state.adapt import Adapter
 from specmock.state.answers import View
 from specmock.state.identity import id_from_path, key_of
 from specmock.state.outcome import Outcome, documented_success, has_body, not_found
@@ -23,14 +24,18 @@ from specmock.state.seeding import Seeder
 from specmock.state.store import Bucket, Clock, Collection, Entry, Record, Scope, drop_scope
 
 CHILDREN_PER_PARENT = 3
+DEFAULT_MAX_RECORDS = 10_000
 SINGLETON_KEY = ""
 
 
 class Engine:
-    def __init__(self, plan: Plan, seeder: Seeder, records: int) -> None:
+    def __init__(
+        self, plan: Plan, seeder: Seeder, records: int, max_records: int = DEFAULT_MAX_RECORDS
+    ) -> None:
         self.plan = plan
         self.seeder = seeder
         self.records = records
+        self.max_records = max_records  # per collection: stored records, parent scopes, tombstones
         self.lock = threading.RLock()
         self.clock = Clock()
         self.now: Callable[[], float] = time.time  # read only to decide expiry (x-specmock-resource.expires)
@@ -38,6 +43,7 @@ class Engine:
         self.envelopes: dict[str, dict[str, Any]] = {}
         self.statuses: dict[tuple[str, tuple[int, ...]], tuple[int, bool]] = {}
         self.locations: dict[str, bool] = {}
+        self.adapters: dict[str, Adapter] = {}
         self.collections = {n: Collection(r, self.clock) for n, r in plan.resources.items()}
         self.children: dict[str, list[str]] = {n: [] for n in plan.resources}
         for name, resource in plan.resources.items():
@@ -59,6 +65,14 @@ class Engine:
             draw = self.seeder.generator.compile(view.envelope or {}, direction="response", name=key)
             value = draw(rng_for(self.seeder.seed, resource, "envelope", key))
             found = self.envelopes[key] = value if isinstance(value, dict) else {}
+        return found
+
+    def adapter(self, key: str, schema: Any, resource: Resource) -> Adapter:
+        """How an operation whose answer schema is not the entity's shows a record (made once)."""
+        found = self.adapters.get(key)
+        if found is None:
+            name = f"{resource.name}.{key}"
+            found = self.adapters[key] = Adapter(self.seeder, schema, name, resource.id_field)
         return found
 
     def sends_location(self, operation: Operation) -> bool:
@@ -104,6 +118,23 @@ class Engine:
             out += self._descendants(child)
         return out
 
+    def adopt(self, earlier: Engine, names: Iterable[str]) -> None:
+        """``earlier``'s records of ``names`` become this engine's (see ``Sandbox.adopt``)."""
+        self.creates = max(self.creates, earlier.creates)
+        for name in names:
+            old, fresh = earlier.collections[name], self.collections[name]
+            fresh.buckets = old.buckets
+            fresh.loaded = old.loaded
+            instants = {
+                entry.expires_at
+                for bucket in fresh.buckets.values()
+                for entry in bucket.entries.values()
+                if entry.expires_at is not None
+            }
+            for at in sorted(instants):
+                self.clock.schedule(at, fresh)
+            fresh.touch()
+
     def reset(self) -> None:
         self.creates = 0
         self.collections = {n: Collection(r, self.clock) for n, r in self.plan.resources.items()}
@@ -111,11 +142,21 @@ class Engine:
     def bucket(self, collection: Collection, scope: Scope) -> Bucket:
         found = collection.buckets.get(scope)
         if found is None:
-            found = collection.buckets[scope] = Bucket()
+            found = Bucket()
+            if len(collection.buckets) < self.max_records:
+                collection.buckets[scope] = found  # beyond: answered from, never kept (see ``full``)
             found.next_int = self.seeder.integer_start(collection.resource)
             if not collection.loaded:
                 self._seed(collection, scope, found, self._seed_count(collection, scope))
         return found
+
+    def full(self, collection: Collection, scope: Scope, bucket: Bucket) -> bool:
+        """Whether the collection holds ``max_records`` already (or the bucket is not kept at all)."""
+        if len(bucket.entries) >= self.max_records or collection.buckets.get(scope) is not bucket:
+            return True
+        if len(collection.buckets) == 1:
+            return False
+        return sum(len(b.entries) for b in collection.buckets.values()) >= self.max_records
 
     def _seed_count(self, collection: Collection, scope: Scope) -> int:
         resource = collection.resource
@@ -124,7 +165,8 @@ class Engine:
         if resource.materialize and "list" not in resource.roles.values():
             return 0
         if not scope:
-            return resource.records if resource.records is not None else self.records
+            count = resource.records if resource.records is not None else self.records
+            return min(count, self.max_records)
         per_parent = (
             resource.records if resource.records is not None else min(CHILDREN_PER_PARENT, self.records)
         )
@@ -262,8 +304,9 @@ class Engine:
             made = self.seeder.materialized(resource, scope, key)
             record = self.finish(resource, made, (*scope, "id", key))
             entry = collection.entry(record)
-            bucket.entries[key] = entry
-            collection.touch()
+            if not self.full(collection, scope, bucket):  # else answered (the same each time), not kept
+                bucket.entries[key] = entry
+                collection.touch()
         return self.live(entry)
 
     def missing_parent(self, collection: Collection, scope: Scope, lenient: bool = False) -> Outcome | None:
@@ -286,7 +329,9 @@ class Engine:
         entry = bucket.entries.pop(key, None)
         if entry is None:
             return None
-        bucket.deleted.add(key)
+        if len(bucket.deleted) >= self.max_records:
+            del bucket.deleted[next(iter(bucket.deleted))]
+        bucket.deleted[key] = None
         collection.touch()
         self._cascade(collection.resource.name, (*scope, key))
         return entry
@@ -319,6 +364,9 @@ class Engine:
 
     def load(self, name: str, records: list[Any]) -> None:
         collection = self.collections[name]
+        if len(records) > self.max_records:
+            limit = self.max_records
+            raise ValueError(f"{len(records)} records, more than the limit of {limit} (--max-records)")
         fresh = Collection(collection.resource, self.clock)
         fresh.loaded = True
         scoped = collection.resource.parent is not None or self._scoped(name)

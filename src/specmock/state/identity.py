@@ -7,6 +7,7 @@ from typing import Any
 from specmock.spec.refs import deref
 from specmock.spec.views import schema_types
 from specmock.state.naming import norm, singular
+from specmock.text_numbers import ascii_number
 
 Schema = dict[str, Any]
 GENERIC_IDS = ("id", "pk", "uuid", "guid", "key", "token", "identifier", "slug", "sid")
@@ -60,6 +61,11 @@ def _flag(document: Any, schema: Any, flag: str, depth: int = 0) -> bool:
     return any(_flag(document, sub, flag, depth + 1) for sub in node.get("allOf") or ())
 
 
+def has_flag(document: Any, schema: Any, flag: str) -> bool:
+    """``flag`` (readOnly, writeOnly) set on the schema, beside its ``$ref`` or in an ``allOf`` part."""
+    return _flag(document, schema, flag)
+
+
 def is_read_only(document: Any, schema: Any) -> bool:
     return _flag(document, schema, "readOnly")
 
@@ -82,13 +88,8 @@ def key_of(value: Any) -> str:
 def id_from_path(raw: str, id_types: set[str]) -> Any:
     """A path value as the id field's type (``"7"`` → ``7`` for an integer id)."""
     if "string" not in id_types and id_types & {"integer", "number"}:
-        try:
-            return int(raw)
-        except ValueError:
-            pass
-        try:
-            number = float(raw)
-        except ValueError:
+        number = ascii_number(raw)
+        if number is None:
             return raw
-        return int(number) if number.is_integer() else number
+        return int(number) if isinstance(number, float) and number.is_integer() else number
     return raw

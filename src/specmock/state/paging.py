@@ -8,7 +8,6 @@ tokens (``cursor``, ``page_token``, ``after``) that this module issues itself; i
 from __future__ import annotations
 
 import base64
-import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,8 +15,10 @@ from typing import Any
 from specmock.spec.model import Operation, Parameter
 from specmock.spec.refs import deref
 from specmock.state.naming import norm
+from specmock.text_numbers import ascii_int, ascii_number
 
 DEFAULT_PAGE_SIZE = 100
+LARGEST = 2**62  # page numbers, sizes and offsets beyond it read as it: offsets stay printable integers
 OFFSET_NAMES = ("offset", "skip", "start", "startindex")
 SIZE_NAMES = ("limit", "pagesize", "perpage", "size", "maxresults", "top", "pagelimit")
 PAGE_NAMES = ("page", "pagenumber", "pageindex", "pagenum", "pageno")
@@ -45,9 +46,9 @@ class Bound:
     def read(self, query: Mapping[str, Sequence[str]], fallback: int) -> int:
         raw = query.get(self.name)
         value = self.default if self.default is not None else fallback
-        if raw:
-            with contextlib.suppress(ValueError):
-                value = int(float(raw[-1]))
+        number = ascii_number(raw[-1]) if raw else None
+        if number is not None:  # anything else (text, "inf", other scripts' digits) reads as not given
+            value = max(-LARGEST, min(int(number), LARGEST))
         if self.minimum is not None:
             value = max(value, self.minimum)
         if self.maximum is not None:
@@ -158,6 +159,5 @@ def decode_token(token: str) -> int | None:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
     except (ValueError, UnicodeDecodeError):
         return None
-    if raw.startswith("o:") and raw[2:].isdigit():
-        return int(raw[2:])
-    return None
+    offset = ascii_int(raw[2:]) if raw.startswith("o:") else None
+    return offset if offset is not None and 0 <= offset <= LARGEST else None

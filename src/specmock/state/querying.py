@@ -17,6 +17,7 @@ from specmock.spec.model import Operation
 from specmock.spec.views import schema_types
 from specmock.state.extensions import parameter_extensions
 from specmock.state.naming import norm, singular
+from specmock.text_numbers import ascii_number as query_number
 
 Record = dict[str, Any]
 SEARCH_NAMES = ("search", "q", "query", "keyword", "keywords", "term", "searchterm", "text")
@@ -175,10 +176,8 @@ def equal(value: Any, raw: str) -> bool:
     if isinstance(value, bool):
         return raw.lower() in (("true", "1", "yes") if value else ("false", "0", "no"))
     if isinstance(value, int | float):
-        try:
-            return float(raw) == float(value)
-        except ValueError:
-            return False
+        number = query_number(raw)
+        return number is not None and number == value  # int == float compares exactly, never overflows
     return str(value) == raw
 
 
@@ -188,9 +187,8 @@ def _compare(value: Any, raw: str, op: str) -> bool:
     left: Any = value
     right: Any = raw
     if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            right = float(raw)
-        except ValueError:
+        right = query_number(raw)
+        if right is None:
             return False
     else:
         left = str(value)

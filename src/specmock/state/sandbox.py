@@ -6,13 +6,15 @@ outcome = sandbox.handle(operation, path_values, query, body)   # None: generate
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
+
+import orjson
 
 from specmock.generation import Generator
 from specmock.spec.model import Operation
 from specmock.state import actions, crud, listing
-from specmock.state.engine import Engine
+from specmock.state.engine import DEFAULT_MAX_RECORDS, Engine
 from specmock.state.listing import ListPlan
 from specmock.state.outcome import Outcome
 from specmock.state.planning import Plan, make_plan
@@ -20,12 +22,24 @@ from specmock.state.resources import Route
 from specmock.state.seeding import Seeder
 from specmock.state.store import Collection, Scope
 
+PAGE_OVERHEAD = 3  # a decoded record takes about three times its JSON size
+
+
+def page_weight(body: Any) -> int:
+    """About the memory a cached list page holds (a write drops the cache, a miss recomputes the page)."""
+    try:
+        return PAGE_OVERHEAD * len(orjson.dumps(body))
+    except TypeError:  # integers beyond 64 bits: count them as a kilobyte a record
+        return PAGE_OVERHEAD * 1024 * len(body if isinstance(body, list) else [])
+
 
 class Sandbox:
-    def __init__(self, document: dict[str, Any], plan: Plan, seeder: Seeder, records: int) -> None:
+    def __init__(
+        self, document: dict[str, Any], plan: Plan, seeder: Seeder, records: int, max_records: int
+    ) -> None:
         self.document = document
         self.plan = plan
-        self.engine = Engine(plan, seeder, records)
+        self.engine = Engine(plan, seeder, records, max_records)
         self._lists: dict[str, ListPlan] = {}
         self._expiring = any(r.expires is not None for r in plan.resources.values())
 
@@ -38,8 +52,10 @@ class Sandbox:
         *,
         seed: int,
         records: int,
+        max_records: int = DEFAULT_MAX_RECORDS,
     ) -> Sandbox:
-        return cls(document, make_plan(document, operations), Seeder(generator, seed, document), records)
+        seeder = Seeder(generator, seed, document)
+        return cls(document, make_plan(document, operations), seeder, records, max_records)
 
     @property
     def version(self) -> int:
@@ -150,7 +166,7 @@ class Sandbox:
             if outcome.error is not None:
                 return outcome
             found = Outcome(outcome.status, outcome.body, outcome.headers, cache_key=key)
-            collection.remember(key, found)
+            collection.remember(key, found, page_weight(outcome.body))
         return found
 
     def reset(self) -> None:
@@ -182,6 +198,13 @@ class Sandbox:
         """
         with self.engine.lock:
             yield from self.engine.seeded(collection)
+
+    def adopt(self, earlier: Sandbox, names: Iterable[str]) -> None:
+        """Take over the stored records of ``names`` from ``earlier``: the sandbox of an earlier
+        version of the same document, in which these resources were defined alike (hot reload).
+        Everything moves as it is: records, deleted ids, id counters, the create streams."""
+        with self.engine.lock, earlier.engine.lock:
+            self.engine.adopt(earlier.engine, names)
 
     def load(self, collection: str, records: list[Any]) -> None:
         """Replace a resource's records (no seeding afterwards); ``ValueError`` names a bad record."""

@@ -21,12 +21,15 @@ from typing import Any
 
 import orjson
 
+from specmock.memo import key_bytes
 from specmock.state.identity import key_of
+from specmock.state.projection import Strip
 from specmock.state.resources import Resource
 
 Record = dict[str, Any]
 Scope = tuple[str, ...]
 CACHE_LIMIT = 512
+CACHE_BYTES = 16 * 1024 * 1024  # per collection: list pages are Python objects, ~3× their JSON size
 
 
 class Entry:
@@ -77,25 +80,32 @@ def field_pattern(name: str, value: Any) -> bytes | None:
 
 
 class Projection:
-    """Hides writeOnly and ``x-specmock-hidden`` fields, and undeclared ones of a closed schema."""
+    """Hides writeOnly and ``x-specmock-hidden`` fields, undeclared ones of a closed schema, and
+    writeOnly values below the top level (``signers[].password``)."""
 
-    __slots__ = ("allowed", "hidden")
+    __slots__ = ("allowed", "hidden", "inner")
 
-    def __init__(self, hidden: frozenset[str], allowed: frozenset[str] | None) -> None:
+    def __init__(
+        self, hidden: frozenset[str], allowed: frozenset[str] | None, inner: Strip | None = None
+    ) -> None:
         self.hidden = hidden
         self.allowed = allowed
+        self.inner = inner
 
     def public(self, stored: Record) -> Record:
         """``stored`` itself when nothing is to hide, else a copy without the hidden fields."""
         allowed, hidden = self.allowed, self.hidden
         if allowed is not None and not allowed.issuperset(stored):
-            return {k: v for k, v in stored.items() if k in allowed and k not in hidden}
-        out = None
-        for name in hidden:  # a few names: copying and deleting is ~4× cheaper than a comprehension
-            if name in stored:
-                if out is None:
-                    out = stored.copy()
-                del out[name]
+            out: Record | None = {k: v for k, v in stored.items() if k in allowed and k not in hidden}
+        else:
+            out = None
+            for name in hidden:  # a few names: copying and deleting is ~4× cheaper than a comprehension
+                if name in stored:
+                    if out is None:
+                        out = stored.copy()
+                    del out[name]
+        if self.inner is not None:
+            return self.inner.apply(stored if out is None else out)  # type: ignore[no-any-return]
         return stored if out is None else out
 
 
@@ -104,7 +114,9 @@ class Bucket:
 
     def __init__(self) -> None:
         self.entries: dict[str, Entry] = {}
-        self.deleted: set[str] = set()  # tombstones: these never materialise again
+        # Tombstones, oldest first: these never materialise again (the oldest are forgotten beyond
+        # the collection's record limit, so create-and-delete loops stay bounded).
+        self.deleted: dict[str, None] = {}
         self.next_int = 1
         self.creates: random.Random | None = None  # the source created records draw from
 
@@ -117,12 +129,15 @@ class Collection:
         self.clock = clock
         self.buckets: dict[Scope, Bucket] = {}
         self.cache: dict[tuple[Any, ...], Any] = {}
+        self.cache_bytes = 0  # about what ``cache`` holds: keys (a client's query values) and pages
         self.version = clock.tick()
         self.loaded = False  # True after load(): no lazy seeding any more
         self.scheduled: float | None = None  # the expiry instant last given to the clock
         hidden = resource.write_only | frozenset(resource.hidden)
         allowed = frozenset(resource.properties) if resource.closed else None
-        self.projection = Projection(hidden, allowed) if hidden or resource.closed else None
+        inner = resource.shown
+        needed = hidden or resource.closed or inner is not None
+        self.projection = Projection(hidden, allowed, inner) if needed else None
         # What responses show of a stored record (the projection's own bound method: no extra call).
         self.public: Callable[[Record], Record] = (
             _unchanged if self.projection is None else self.projection.public
@@ -134,6 +149,7 @@ class Collection:
         self.version = clock.now
         if self.cache:
             self.cache = {}
+            self.cache_bytes = 0
 
     def entry(self, stored: Record, seeded: bool = False) -> Entry:
         expiry = self.resource.expires
@@ -149,10 +165,16 @@ class Collection:
             return key_of(stored[field])
         return fallback
 
-    def remember(self, key: tuple[Any, ...], value: Any) -> None:
-        if len(self.cache) >= CACHE_LIMIT:
+    def remember(self, key: tuple[Any, ...], value: Any, weight: int = 0) -> None:
+        """Cache ``value`` (bounded in entries and bytes: ``weight`` is about what it holds)."""
+        cost = key_bytes(key) + weight
+        if cost > CACHE_BYTES:
+            return
+        if len(self.cache) >= CACHE_LIMIT or self.cache_bytes + cost > CACHE_BYTES:
             self.cache = {}
+            self.cache_bytes = 0
         self.cache[key] = value
+        self.cache_bytes += cost
 
 
 class Clock:
@@ -186,7 +208,7 @@ def _unchanged(stored: Record) -> Record:
 
 def instant(value: Any) -> float | None:
     """An RFC 3339 date-time as POSIX seconds (naive ones read as UTC); None for anything else."""
-    if not isinstance(value, str) or len(value) < 10:
+    if not isinstance(value, str) or not 10 <= len(value) <= 64:  # RFC 3339 stamps are short
         return None
     return _instant(value)
 

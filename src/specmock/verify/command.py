@@ -40,6 +40,7 @@ class Invocation:
     workers: int = 1
     request_timeout: float = 10.0
     junit_xml: Path | None = None
+    ref_roots: tuple[Path, ...] = ()
 
 
 def verify_command(invocation: Invocation, console: Console | None = None) -> int:
@@ -72,6 +73,7 @@ def to_options(invocation: Invocation) -> VerifyOptions:
         checks=resolve_checks(_split(invocation.checks), _split(invocation.excluded_checks)),
         workers=invocation.workers,
         request_timeout=invocation.request_timeout,
+        ref_roots=invocation.ref_roots,
     )
 
 

@@ -79,6 +79,7 @@ class VerifyOptions:
     checks: tuple[str, ...] = DEFAULT_CHECKS
     workers: int = 1
     request_timeout: float = 10.0
+    ref_roots: tuple[Path, ...] = ()  # folders besides the spec's own its $refs may read (Swagger 2.0)
 
     def __post_init__(self) -> None:
         if (self.base_url is None) == (self.origin is None):

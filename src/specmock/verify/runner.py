@@ -73,7 +73,7 @@ def load_schema(options: VerifyOptions) -> Any:
             schema = schemathesis.openapi.from_url(
                 location, config=config, headers=dict(options.headers), timeout=options.request_timeout
             )
-        elif (converted := converted_swagger(Path(location))) is not None:
+        elif (converted := converted_swagger(Path(location), options.ref_roots)) is not None:
             schema = schemathesis.openapi.from_dict(converted, config=config)
         else:
             schema = schemathesis.openapi.from_path(Path(location), config=config)
@@ -87,7 +87,7 @@ def load_schema(options: VerifyOptions) -> Any:
     return schema
 
 
-def converted_swagger(path: Path) -> dict[str, Any] | None:
+def converted_swagger(path: Path, ref_roots: tuple[Path, ...] = ()) -> dict[str, Any] | None:
     """The OpenAPI 3.0 reading of a Swagger 2.0 file, the one `serve` answers from; None for others.
 
     schemathesis reads Swagger 2.0 itself, but takes an operation's `produces` as the media types of
@@ -104,7 +104,7 @@ def converted_swagger(path: Path) -> dict[str, Any] | None:
             return None
     except (OSError, SpecError):
         return None  # not readable as a document: schemathesis says why, as for any other file
-    return load_spec(path).document
+    return load_spec(path, ref_roots=ref_roots).document
 
 
 def engine_config(options: VerifyOptions) -> Any:
