@@ -99,3 +99,5 @@ def test_workers_hold_many_connections_and_take_the_limits_as_flags() -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
+        if process.stdout is not None:
+            process.stdout.close()
