@@ -209,6 +209,9 @@ class SpecmockApp:
         for task in self._tasks:
             task.cancel()
 
+    async def shutdown(self) -> None:
+        """Nothing pooled to release (the proxy's app has upstream connections)."""
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """ASGI: in-process clients (httpx's ASGITransport, the pytest plugin) and ASGI servers."""
         if scope["type"] == "lifespan":

@@ -10,6 +10,7 @@ sandbox once; ``run_workers`` starts N processes that each build their own from 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import resource
 import signal
@@ -30,6 +31,10 @@ class RsgiApp(Protocol):
     """What Granian serves: the mock (``SpecmockApp``) or the proxy (``proxy.ProxyApp``)."""
 
     config: MockConfig  # its connection limits
+
+    async def shutdown(self) -> None:
+        """Release what the app holds in the serving loop (pooled upstream connections), before the
+        loop closes."""
 
     async def __rsgi__(self, scope: Any, protocol: Any) -> None: ...
 
@@ -92,7 +97,10 @@ def run(app: RsgiApp, host: str, port: int, access_log: bool) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, server.stop)
-        await server.serve()
+        try:
+            await server.serve()
+        finally:
+            await app.shutdown()
 
     _new_loop().run_until_complete(main())
 
@@ -119,6 +127,7 @@ class Background:
     """``app`` served from a thread of this process (tests, the pytest plugin); ``stop()`` ends it."""
 
     def __init__(self, app: RsgiApp, host: str, port: int) -> None:
+        self._app = app
         self._server = _server(app, host, port, access_log=False)
         self._loop = _new_loop()
         self._thread = threading.Thread(target=self._run, name=f"specmock:{port}", daemon=True)
@@ -139,6 +148,9 @@ class Background:
 
     def stop(self, timeout: float = 10) -> None:
         if self._thread.is_alive():
+            done = asyncio.run_coroutine_threadsafe(self._app.shutdown(), self._loop)
+            with contextlib.suppress(Exception):  # a failing release must not keep the server up
+                done.result(timeout)
             self._loop.call_soon_threadsafe(self._server.stop)
             self._thread.join(timeout)
         if not self._thread.is_alive():

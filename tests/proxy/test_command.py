@@ -83,6 +83,8 @@ def test_the_command_relays_checks_and_records(shop: tuple[Shop, str], tmp_path:
         assert (tmp_path / "rec" / "pets.json").is_file()
     finally:
         assert stop(process) in (0, -signal.SIGTERM)
-    output = process.stdout.read().decode() if process.stdout else ""
+    assert process.stdout is not None
+    with process.stdout:
+        output = process.stdout.read().decode()
     assert f"proxy for shop (13 operations) at {url}/api/ → {shop[1]}" in output
     assert "getTeapot response.status [status]: 418 is not documented" in output  # the log

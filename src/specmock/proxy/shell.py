@@ -31,6 +31,9 @@ class ProxyApp:
         self.journal = proxy.mock.journal
         self.config = proxy.mock.config  # the connection limits Granian is started with
 
+    async def shutdown(self) -> None:
+        await self.proxy.upstream.close()
+
     async def __rsgi__(self, scope: Any, protocol: Any) -> None:
         if scope.proto != "http":
             return
