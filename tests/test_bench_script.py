@@ -116,3 +116,22 @@ def test_in_process_cost_script_sends_the_create_and_reports_a_cost(interface: s
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"authentication-tokens → 201 ({interface.upper()})" in result.stdout
     assert "CPU per request: fastest batch" in result.stdout
+
+
+def test_proxy_bench_compares_direct_and_proxied_calls(tmp_path: Path) -> None:
+    """bench/proxy.py starts its upstream and ``specmock proxy``, and reports every case; no speed is
+    asserted."""
+    out = tmp_path / "proxy.md"
+    arguments = ["--requests", "20", "--rounds", "1", "--wrk-seconds", "0", "--out", str(out)]
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "proxy.py"), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = [line.split(" | ")[0].removeprefix("| ") for line in result.stdout.splitlines() if "ms |" in line]
+    assert rows == ["list", "create", "download"]
+    assert "CPU per proxied `list` request" in result.stdout
+    assert out.read_text().strip() == result.stdout.strip()

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
-from specmock.cli import main
+from specmock.cli import main, serve
 
 
 def test_check_reports_operations_and_plans() -> None:
@@ -33,3 +34,18 @@ def test_unknown_spec_name_lists_the_bundled_ones() -> None:
     result = CliRunner().invoke(main, ["serve", "nope"])
     assert result.exit_code == 2
     assert "hellgate" in result.output
+
+
+def test_serve_help_documents_every_flag() -> None:
+    for parameter in serve.params:
+        if isinstance(parameter, click.Option):
+            assert parameter.help, f"{parameter.opts} has no help line"
+    output = CliRunner().invoke(main, ["serve", "--help"]).output
+    for flag in ("--watch", "--latency", "--chaos", "--max-delay", "--port", "--cors / --no-cors"):
+        assert flag in output
+
+
+def test_bad_latency_is_refused_before_serving() -> None:
+    result = CliRunner().invoke(main, ["serve", "hellgate", "--latency", "soon"])
+    assert result.exit_code == 2
+    assert "'soon' is not a duration" in result.output

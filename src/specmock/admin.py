@@ -2,14 +2,17 @@
 
 | method + path | what |
 | --- | --- |
-| GET `/` or `/__specmock/` | what is mounted, with links (HTML for browsers, JSON otherwise) |
-| GET `/__specmock/journal?limit=N` | the last requests: status, matched operation, violations |
+| GET `/` or `/__specmock/` | what is mounted (JSON), or the dashboard for browsers (Accept: text/html) |
+| GET `/__specmock/journal?limit=N&after=ID` | the last requests (status, violations, faults, curl) |
 | DELETE `/__specmock/journal` | clear the journal |
 | POST `/__specmock/reset` | every API back to its seeded state (and the journal cleared) |
 | GET `/__specmock/apis/{api}/openapi.json` | the served document |
 | GET `/__specmock/apis/{api}/state/{collection}` | the stored records of a resource |
 | PUT `/__specmock/apis/{api}/state/{collection}` | replace them with the JSON array (422 when one misfits) |
-| GET `/__specmock/ui/{api}` | Swagger UI for that API |
+| GET `/__specmock/apis/{api}` | the API described: operations, inferred resources |
+| GET `/__specmock/settings` | seed, latency and fault settings, the last reload |
+| GET `/__specmock/ui/{api}` | Swagger UI for that API (shipped with the package: no network) |
+| GET `/__specmock/assets/{file}` | the dashboard's and Swagger UI's files |
 
 Who may call it is decided before ``handle`` (``browser.admin_refusal``): the sandbox's own Host
 names, no other origin's web page, JSON bodies only; its answers carry no CORS headers.
@@ -17,10 +20,12 @@ names, no other origin's web page, JSON bodies only; its answers carry no CORS h
 
 from __future__ import annotations
 
-import html
 from typing import Any, Protocol
 
 from specmock import json_exact
+from specmock.config import MockConfig
+from specmock.devloop import assets, views
+from specmock.devloop.disruption import Disruptor
 from specmock.journal import Journal
 from specmock.pipeline.request import MockRequest
 from specmock.pipeline.serialize import MockResponse, dumps_json
@@ -34,9 +39,20 @@ MAX_LISTED = 200  # violations listed in one answer (the detail counts the recor
 READS = ("GET", "HEAD")
 
 
+class Mount(Protocol):
+    disruptor: Disruptor
+
+
 class Served(Protocol):
-    apis: list[Api]
     journal: Journal
+    config: MockConfig
+    reload_status: dict[str, Any] | None
+
+    @property
+    def apis(self) -> list[Api]: ...
+
+    @property
+    def mounted(self) -> Mount: ...
 
     def reset(self) -> None: ...
 
@@ -56,19 +72,30 @@ def handle(app: Served, request: MockRequest) -> MockResponse:
             return MockResponse(204)
         if method not in READS:
             return _not_allowed(request, "GET, HEAD, DELETE")
-        limit = ascii_int((request.query.get("limit") or [""])[-1])
-        return _json(app.journal.entries(limit if limit is not None and limit >= 0 else None))
+        return _json(app.journal.entries(_number(request, "limit"), _number(request, "after")))
     if parts == ["reset"]:
         if method != "POST":
             return _not_allowed(request, "POST")
         app.reset()
         return MockResponse(204)
+    if parts == ["settings"]:
+        return _json(views.settings(app.config, app.mounted.disruptor, app.reload_status))
+    if parts[0] == "assets":
+        found = assets.asset("/".join(parts[1:]))
+        return found if found is not None else problem_response(404, f"no asset at {request.path}")
     named: Api | None = next((a for a in app.apis if len(parts) > 1 and a.name == parts[1]), None)
     if parts[0] == "ui" and named is not None:
-        return _swagger_ui(named)
+        return assets.swagger_ui_page(named.name)
     if parts[0] == "apis" and named is not None:
+        if len(parts) == 2:
+            return _json(views.describe_api(named, app.mounted.disruptor))
         return _api_admin(named, parts[2:], request)
     return problem_response(404, f"no admin endpoint at {request.path}")
+
+
+def _number(request: MockRequest, name: str) -> int | None:
+    value = ascii_int((request.query.get(name) or [""])[-1])
+    return value if value is not None and value >= 0 else None
 
 
 def _api_admin(api: Api, rest: list[str], request: MockRequest) -> MockResponse:
@@ -142,28 +169,10 @@ def _index(app: Served, request: MockRequest) -> MockResponse:
             "operations": len(api.operations),
             "openapi": f"{PREFIX}/apis/{api.name}/openapi.json",
             "swagger_ui": f"{PREFIX}/ui/{api.name}",
+            "describe": f"{PREFIX}/apis/{api.name}",
         }
         for api in app.apis
     ]
     if "text/html" not in request.headers.get("accept", ""):
         return _json({"apis": mounted, "admin": PREFIX})
-    rows = "".join(
-        f"<li><b>{html.escape(str(m['title']))}</b> at <code>{html.escape(str(m['base_path']))}</code> "
-        f"({m['operations']} operations): <a href='{m['swagger_ui']}'>Swagger UI</a> · "
-        f"<a href='{m['openapi']}'>openapi.json</a></li>"
-        for m in mounted
-    )
-    page = f"<!doctype html><title>specmock</title><h1>specmock</h1><ul>{rows}</ul>"
-    return MockResponse(200, page.encode(), "text/html")
-
-
-SWAGGER_UI = """<!doctype html><html><head><meta charset="utf-8"><title>{title} · specmock</title>
-<link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css"></head><body>
-<div id="ui"></div><script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({{url: "{spec}?servers=local", dom_id: "#ui", tryItOutEnabled: true}});
-</script></body></html>"""
-
-
-def _swagger_ui(api: Api) -> MockResponse:
-    page = SWAGGER_UI.format(title=html.escape(api.name), spec=f"{PREFIX}/apis/{api.name}/openapi.json")
-    return MockResponse(200, page.encode(), "text/html")
+    return assets.dashboard_page()

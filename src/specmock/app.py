@@ -7,11 +7,12 @@ security, validation and generation are precompiled pipeline stages of our own.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import warnings
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine, MutableMapping, Sequence
+from typing import Any, NamedTuple
 
 with warnings.catch_warnings():
     # Importing connexion warns about its own dependencies (starlette.testclient without httpx2,
@@ -28,6 +29,8 @@ with warnings.catch_warnings():
 from specmock import admin
 from specmock.browser import CorsPolicy, admin_refusal, host_name, preflight
 from specmock.config import MockConfig
+from specmock.devloop.connections import drop_connection, parse_address
+from specmock.devloop.disruption import CHAOS, Injection, chaos_status, disruptor_for, truncated
 from specmock.diagnostics import Diagnostic, Kind
 from specmock.journal import Journal
 from specmock.memo import Memo
@@ -47,6 +50,15 @@ ADMIN_PREFIX = admin.PREFIX
 ROUTE_MEMO_SIZE = 8192
 
 
+class Target(NamedTuple):
+    """Where a request is routed: the API, the operation key, its journal label, the path inside the API."""
+
+    api: Api
+    key: str
+    label: str
+    path: str
+
+
 class _OperationKeys(Resolver):  # type: ignore[misc]  # connexion ships no type hints
     """Operations are already keyed in the routing document; no view function is imported."""
 
@@ -58,37 +70,144 @@ def _unreachable(*_: Any) -> None:
     raise AssertionError("specmock routes with Connexion but never calls view functions")
 
 
-class SpecmockApp:
-    """The application serving one or more APIs: an ASGI app, and an RSGI one for Granian."""
+class Mounted:
+    """The APIs being served and how a request reaches them. A reload builds a new one and swaps it
+    in with one assignment: a request reads it once, so it sees the old documents or the new ones,
+    never a mix."""
 
     def __init__(self, apis: Sequence[Api], config: MockConfig) -> None:
         self.apis = list(apis)
-        self.config = config
-        self.journal = Journal()
-        self.cors = CorsPolicy(config.cors_origins) if config.cors else None
-        self._own_hosts = frozenset(h.lower() for h in (config.host, *config.allowed_hosts))
-        self._length_digits = len(str(config.max_body))  # a Content-Length this short is within it
+        self.disruptor = disruptor_for(config, self.apis)
+        self.disrupting = self.disruptor.active  # any request may be disrupted without asking
+        self.claims_root = any(
+            api.base_path == "" and any(op.path == "/" for op in api.operations.values()) for api in self.apis
+        )
         # Connexion's routing decision depends only on (method, path): remember it, so a repeated
         # request skips the Starlette router walk.
-        self._routes = Memo(ROUTE_MEMO_SIZE)  # (method, path) → routing key
+        self.routes = Memo(ROUTE_MEMO_SIZE)  # (method, path) → routing key
         # routing key → (api, the keys of the operations answering it: one, or variants of one URL,
         # whether there are variants to pick from, the journal label of the first)
-        self._targets: dict[str, tuple[Api, tuple[str, ...], bool, str]] = {}
-        self._table = RouteTable([(api.base_path, api.operations) for api in self.apis])
+        self.targets: dict[str, tuple[Api, tuple[str, ...], bool, str]] = {}
+        self.table = RouteTable([(api.base_path, api.operations) for api in self.apis])
         self.router = RoutingMiddleware(_routed)
         for index, api in enumerate(self.apis):
             for first, keys in variants(api.operations).items():
-                self._targets[routing_key(index, first)] = (api, keys, len(keys) > 1, f"{api.name}:{first}")
+                self.targets[routing_key(index, first)] = (api, keys, len(keys) > 1, f"{api.name}:{first}")
             document = routing_document(index, api.name, api.operations)
             self.router.add_api(
                 Specification.from_dict(document), base_path=api.base_path, resolver=_OperationKeys()
             )
         _no_slash_redirects(self.router.router)
 
+    async def target(self, method: str, path: str) -> str | MockResponse:
+        """The routing key of the operation answering (method, path), or the 404 / 405 answer."""
+        target = self.routes.get((method, path))
+        if target is None:
+            target = await self.route(method, path)
+        return target  # type: ignore[no-any-return]
+
+    async def route(self, method: str, path: str) -> str | MockResponse:
+        """Connexion's routing decision for (method, path): the operation's routing key (remembered),
+        or the 404 or 405 answer."""
+        # Starlette raises HTTPException(405) with "app" in the scope instead of answering in plain
+        # text; the routing extension lands in the shared "extensions" dict of Connexion's copy.
+        scope: Scope = {
+            "type": "http",
+            "method": method,
+            "path": path,
+            "root_path": "",
+            "query_string": b"",
+            "headers": [],
+            "app": self,
+            "extensions": {},
+        }
+        try:
+            await self.router(scope, _no_body, _nowhere)
+        except HTTPException as exc:
+            if exc.status_code == 405:
+                return method_not_allowed(path, self.table.allowed(path))
+            return not_found(path)
+        operation_id = scope["extensions"].get("connexion_routing", {}).get("operation_id")
+        if operation_id is None or self._templated(operation_id):
+            # The path's own template decides (OpenAPI matches concrete paths before templated ones):
+            # Starlette falls through to a templated sibling that has the method (HEAD on `/users/me`,
+            # which documents no GET, would be answered by GET `/users/{id}`), and its mount pattern
+            # (`.*`) stops at a newline (`/tokens/a%0Ab/`).
+            operation_id = self.table.route(method, path)
+        if operation_id is None:
+            allowed = self.table.allowed(path)
+            return method_not_allowed(path, allowed) if allowed else not_found(path)
+        self.routes.put((method, path), operation_id)
+        return str(operation_id)
+
+    def _templated(self, target: str) -> bool:
+        api, keys, _, _ = self.targets[target]
+        return "{" in api.operations[keys[0]].route
+
+
+class Dropped(Exception):  # not an error: the shell's signal to answer nothing
+    """Raised by ``answer`` when the request gets no answer at all (``fault=reset`` / ``timeout``):
+    the shell waits ``wait`` seconds for the client to give up, then closes the connection."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__("no answer (injected fault)")
+        self.wait = wait
+
+
+NO_ANSWER = MockResponse(0)  # what the journal records for a request that got no answer
+
+
+class SpecmockApp:
+    """The application serving one or more APIs: an ASGI app, and an RSGI one for Granian."""
+
+    def __init__(self, apis: Sequence[Api], config: MockConfig) -> None:
+        self.config = config
+        self.journal = Journal()
+        self.cors = CorsPolicy(config.cors_origins) if config.cors else None
+        self._own_hosts = frozenset(h.lower() for h in (config.host, *config.allowed_hosts))
+        self._length_digits = len(str(config.max_body))  # a Content-Length this short is within it
+        self.mounted = Mounted(apis, config)
+        self.reload_status: dict[str, Any] | None = None  # the last reload's outcome (devloop.reload)
+        # Started in the server's event loop when it starts (the file watcher of --watch).
+        self.on_start: list[Callable[[SpecmockApp], Coroutine[Any, Any, None]]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def apis(self) -> list[Api]:
+        return self.mounted.apis
+
+    def mount(self, apis: list[Api]) -> Mounted:
+        """What serving ``apis`` takes (routing, injection decisions); a reload builds it off the
+        event loop and swaps it in with one assignment to ``mounted``."""
+        return Mounted(apis, self.config)
+
+    async def resolve(self, method: str, path: str) -> Target | MockResponse:
+        """Which operation answers (method, path), as the mock routes it (for the proxy): the API,
+        the operation key, its journal label and the path inside the API; or the 404 / 405 answer
+        for a path or a method no served document has."""
+        mounted = self.mounted
+        target = await mounted.target(method, path)
+        if isinstance(target, MockResponse):
+            return target
+        api, keys, _, label = mounted.targets[target]  # variants of one URL: the first documented
+        base = api.base_path
+        return Target(api, keys[0], label, path[len(base) :] if base and path.startswith(base) else path)
+
+    def __rsgi_init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Granian calls this in each worker's loop before the first request."""
+        self._tasks = [loop.create_task(start(self)) for start in self.on_start]
+
+    def __rsgi_del__(self, loop: asyncio.AbstractEventLoop) -> None:
+        for task in self._tasks:
+            task.cancel()
+
+    async def shutdown(self) -> None:
+        """Nothing pooled to release (the proxy's app has upstream connections)."""
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """ASGI: in-process clients (httpx's ASGITransport, the pytest plugin) and ASGI servers."""
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await _lifespan(self, receive, send)
             return
         if scope["type"] != "http":
             return
@@ -97,7 +216,11 @@ class SpecmockApp:
         headers = header_items_to_dict(scope.get("headers", []))
         body = await _read_body(receive, headers, self.config.max_body)
         server = scope.get("server") or ("", None)
-        response, extra = await self.answer(method, scope["path"], query, headers, body, str(server[0]))
+        try:
+            response, extra = await self.answer(method, scope["path"], query, headers, body, str(server[0]))
+        except Dropped as dropped:
+            await _drop_asgi(scope, receive, dropped.wait)
+            return
         raw = response.raw_headers()
         if extra:
             raw.extend(encode_pairs(extra))
@@ -123,7 +246,11 @@ class SpecmockApp:
             _unreadable_body(protocol)
             return
         query = scope.query_string
-        response, extra = await self.answer(scope.method, scope.path, query, headers, body, scope.server)
+        try:
+            response, extra = await self.answer(scope.method, scope.path, query, headers, body, scope.server)
+        except Dropped as dropped:
+            await _drop_rsgi(scope, protocol, dropped.wait)
+            return
         text = response.text_headers()
         protocol.response_bytes(response.status, text + list(extra) if extra else text, response.body)
 
@@ -137,83 +264,116 @@ class SpecmockApp:
         server_host: str = "",
     ) -> tuple[MockResponse, tuple[tuple[str, str], ...]]:
         """The answer to one request, and the header pairs the shell adds to it (CORS, violations).
+        Raises ``Dropped`` when the request is to get no answer (an injected fault).
 
         ``body`` is None when it was larger than ``max_body`` (and left unread); ``server_host`` is
         the address the server is bound to (``host:port``), a Host the admin API answers to.
         """
+        mounted = self.mounted
         full_path = path + "?" + query if query else path
         if path.startswith(ADMIN_PREFIX) or (
-            path == "/" and method in ("GET", "HEAD") and not self._claims_root()
+            path == "/" and method in ("GET", "HEAD") and not mounted.claims_root
         ):
             # Admin calls stay out of the journal, and carry no CORS headers.
             request = MockRequest(method, path, query, headers, body or b"", full_path)
             response = self._admin(request, body is None, server_host)
             return response, self._extra(response, headers, cors=False)
         if method == "OPTIONS" and self.cors is not None and "access-control-request-method" in headers:
-            response = self._preflight(path, headers)
+            response = self._preflight(mounted, path, headers)
             return response, self._extra(response, headers)
-        target = self._routes.get((method, path))
+        target = mounted.routes.get((method, path))
         if target is None:
-            target = await self._route(method, path)
+            target = await mounted.route(method, path)
         if isinstance(target, MockResponse):
             self.journal.record(MockRequest(method, path, query, headers, b"", full_path), target, "")
             return target, self._extra(target, headers)
-        api, keys, several, label = self._targets[target]
+        api, keys, several, label = mounted.targets[target]
+        if body is None:
+            return self._refused_too_large(api, keys[0], label, method, path, query, headers, full_path)
+        if mounted.disrupting or "prefer" in headers:
+            injection = mounted.disruptor.decide(method, full_path, label, headers.get("prefer"))
+            if injection is not None:
+                return await self._injected(injection, method, path, query, headers, body)
         base = api.base_path
         relative = path[len(base) :] if base and path.startswith(base) else path
-        request = MockRequest(method, relative, query, headers, body or b"", full_path)
+        request = MockRequest(method, relative, query, headers, body, full_path)
         key = keys[0]
         if several:
             key = api.variant_for(keys, request)
             label = f"{api.name}:{key}"
         try:
-            if body is None:
-                response = flow.refuse(api, key, request, self._too_large())
-            else:
-                response = flow.run(api, key, request)
+            response = flow.run(api, key, request)
         except Exception:
             log.exception("%s %s: internal error in specmock", method, full_path)
             response = problem_response(500, "specmock failed to answer this request; see the server log")
         self.journal.record(request, response, label)
         return response, self._extra(response, headers)
 
-    async def _route(self, method: str, path: str) -> str | MockResponse:
-        """Connexion's routing decision for (method, path): the operation's routing key (remembered),
-        or the 404 or 405 answer."""
-        # Starlette raises HTTPException(405) with "app" in the scope instead of answering in plain
-        # text; the routing extension lands in the shared "extensions" dict of Connexion's copy.
-        scope: Scope = {
-            "type": "http",
-            "method": method,
-            "path": path,
-            "root_path": "",
-            "query_string": b"",
-            "headers": [],
-            "app": self,
-            "extensions": {},
-        }
-        try:
-            await self.router(scope, _no_body, _nowhere)
-        except HTTPException as exc:
-            if exc.status_code == 405:
-                return method_not_allowed(path, self._table.allowed(path))
-            return not_found(path)
-        operation_id = scope["extensions"].get("connexion_routing", {}).get("operation_id")
-        if operation_id is None or self._templated(operation_id):
-            # The path's own template decides (OpenAPI matches concrete paths before templated ones):
-            # Starlette falls through to a templated sibling that has the method (HEAD on `/users/me`,
-            # which documents no GET, would be answered by GET `/users/{id}`), and its mount pattern
-            # (`.*`) stops at a newline (`/tokens/a%0Ab/`).
-            operation_id = self._table.route(method, path)
-        if operation_id is None:
-            allowed = self._table.allowed(path)
-            return method_not_allowed(path, allowed) if allowed else not_found(path)
-        self._routes.put((method, path), operation_id)
-        return str(operation_id)
+    async def _injected(
+        self, injection: Injection, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> tuple[MockResponse, tuple[tuple[str, str], ...]]:
+        """``answer`` with latency or a fault injected (devloop.disruption decided which)."""
+        if injection.delay > 0:
+            await asyncio.sleep(injection.delay)  # other requests go on meanwhile
+        mounted = self.mounted  # read again: a reload may have swapped it while this one waited
+        full_path = path + "?" + query if query else path
+        target = await mounted.target(method, path)
+        noted = injection.as_json()
+        if isinstance(target, MockResponse):
+            self.journal.record(MockRequest(method, path, query, headers, body, full_path), target, "", noted)
+            return target, self._extra(target, headers)
+        api, keys, several, label = mounted.targets[target]
+        base = api.base_path
+        relative = path[len(base) :] if base and path.startswith(base) else path
+        request = MockRequest(method, relative, query, headers, body, full_path)
+        key = keys[0]
+        if several:
+            key = api.variant_for(keys, request)
+            label = f"{api.name}:{key}"
+        fault = injection.fault
+        if fault in ("reset", "timeout"):
+            # Nothing runs: a request that gets no answer changes nothing.
+            self.journal.record(request, NO_ANSWER, label, noted)
+            raise Dropped(self.config.max_delay if fault == "timeout" else 0.0)
+        if fault == CHAOS:
+            response = _chaos_answer(api, key, request)
+        else:
+            try:
+                response = flow.run(api, key, request)
+            except Exception:
+                log.exception("%s %s: internal error in specmock", method, full_path)
+                response = problem_response(500, "specmock failed to answer this request; see the server log")
+            if fault == "empty":
+                response = MockResponse(200)
+            elif fault == "malformed":
+                response = MockResponse(
+                    response.status, truncated(response.body), response.media_type, response.headers
+                )
+        self.journal.record(request, response, label, noted)
+        return response, self._extra(response, headers)
 
-    def _templated(self, target: str) -> bool:
-        api, keys, _, _ = self._targets[target]
-        return "{" in api.operations[keys[0]].route
+    def _refused_too_large(
+        self,
+        api: Api,
+        key: str,
+        label: str,
+        method: str,
+        path: str,
+        query: str,
+        headers: dict[str, str],
+        full_path: str,
+    ) -> tuple[MockResponse, tuple[tuple[str, str], ...]]:
+        """413 in the operation's documented shape: the body was larger than ``--max-body``."""
+        base = api.base_path
+        relative = path[len(base) :] if base and path.startswith(base) else path
+        request = MockRequest(method, relative, query, headers, b"", full_path)
+        try:
+            response = flow.refuse(api, key, request, self._too_large())
+        except Exception:
+            log.exception("%s %s: internal error in specmock", method, full_path)
+            response = problem_response(500, "specmock failed to answer this request; see the server log")
+        self.journal.record(request, response, label)
+        return response, self._extra(response, headers)
 
     def _admin(self, request: MockRequest, too_large: bool, server_host: str) -> MockResponse:
         own_hosts = self._own_hosts | {host_name(server_host)} if server_host else self._own_hosts
@@ -228,15 +388,15 @@ class SpecmockApp:
         message = f"the request body is larger than {self.config.max_body} bytes (--max-body)"
         return Diagnostic(Kind.TOO_LARGE, message, "body")
 
-    def _preflight(self, path: str, headers: dict[str, str]) -> MockResponse:
+    def _preflight(self, mounted: Mounted, path: str, headers: dict[str, str]) -> MockResponse:
         """The path's documented methods, and the headers its operations read (or any frontend sends)."""
-        routes = self._table.own(path)
+        routes = mounted.table.own(path)
         if not routes:
             return not_found(path)
         documented: set[str] = set()
         for route in routes:
             for first in route.methods.values():
-                api, keys, _, _ = self._targets[routing_key(route.api_index, first)]
+                api, keys, _, _ = mounted.targets[routing_key(route.api_index, first)]
                 for key in keys:
                     documented.update(api.compiled(key).fingerprint_headers)
         methods = {method for route in routes for method in route.methods}
@@ -252,16 +412,33 @@ class SpecmockApp:
             extra += self.cors.headers(headers.get("origin"))
         return extra
 
-    def _claims_root(self) -> bool:
-        return any(
-            api.base_path == "" and any(op.path == "/" for op in api.operations.values()) for api in self.apis
-        )
-
     def reset(self) -> None:
         """Every API back to its starting records (seeded, or the fixtures), and the journal cleared."""
         for api in self.apis:
             api.reset()
         self.journal.clear()
+
+
+def _chaos_answer(api: Api, key: str, request: MockRequest) -> MockResponse:
+    """The answer of an unlucky request under ``--chaos``: the operation's documented 5xx in its
+    documented shape (asked of the pipeline as ``Prefer: code=5xx``), else a 503 problem. Nothing
+    is stored or changed."""
+    status = chaos_status(api.operations[key].responses)
+    if status is None:
+        return problem_response(503, "injected by --chaos: the sandbox plays an unavailable server")
+    asked = MockRequest(
+        request.method,
+        request.path,
+        request.raw_query,
+        {**request.headers, "prefer": f"code={status}"},
+        request.body,
+        request.full_path,
+    )
+    try:
+        return flow.run(api, key, asked)
+    except Exception:
+        log.exception("%s %s: internal error in specmock", request.method, request.full_path)
+        return problem_response(500, "specmock failed to answer this request; see the server log")
 
 
 async def _routed(scope: Scope, receive: Receive, send: Send) -> None:
@@ -329,14 +506,55 @@ def _fits(length: str | None, limit: int) -> bool:
     return not (length.isascii() and length.isdigit()) or (len(length) <= 18 and int(length) <= limit)
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
+async def _lifespan(app: SpecmockApp, receive: Receive, send: Send) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            app.__rsgi_init__(asyncio.get_running_loop())
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            app.__rsgi_del__(asyncio.get_running_loop())
             await send({"type": "lifespan.shutdown.complete"})
             return
+
+
+async def _drop_rsgi(scope: Any, protocol: Any, wait: float) -> None:
+    """No answer: wait (at most ``wait`` seconds) for the client to give up, then close its
+    connection (devloop.connections: RSGI has no call for it)."""
+    if wait > 0:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(protocol.client_disconnect(), wait)
+    if drop_connection(parse_address(scope.server), parse_address(scope.client)):
+        with contextlib.suppress(Exception):  # the connection is gone: nothing is sent
+            protocol.response_empty(200, [])
+        return
+    refused = _undroppable()
+    protocol.response_bytes(refused.status, refused.text_headers(), refused.body)
+
+
+async def _drop_asgi(scope: Scope, receive: Receive, wait: float) -> None:
+    """As ``_drop_rsgi``; an in-process client (no socket) gets ``ConnectionResetError`` instead."""
+    if wait > 0:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(_disconnected(receive), wait)
+    if not drop_connection(_asgi_address(scope.get("server")), _asgi_address(scope.get("client"))):
+        raise ConnectionResetError("specmock: connection closed without an answer (injected fault)")
+
+
+def _asgi_address(value: Any) -> tuple[str, int] | None:
+    if isinstance(value, list | tuple) and len(value) == 2 and isinstance(value[1], int):
+        return str(value[0]), value[1]
+    return None
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+def _undroppable() -> MockResponse:
+    log.warning("specmock: this platform does not let the connection be closed; answering 503 instead")
+    return problem_response(503, "injected fault: the connection could not be closed on this platform")
 
 
 async def _no_body() -> Message:

@@ -69,10 +69,33 @@ def main() -> None:
     """A stateful, deterministic mock server and contract tester for OpenAPI 3.0 / 3.1 documents."""
 
 
+def _latency_option(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
+    from specmock.devloop.disruption import parse_latency
+
+    if value is not None:
+        try:
+            parse_latency(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def _duration_option(context: click.Context, parameter: click.Parameter, value: str) -> float:
+    from specmock.devloop.disruption import parse_duration
+
+    try:
+        seconds = parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if seconds <= 0:
+        raise click.BadParameter(f"{value!r}: give a bound longer than 0")
+    return seconds
+
+
 @main.command()
 @click.argument("specs", nargs=-1)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
-@click.option("--port", "-p", default=4010, show_default=True, type=int)
+@click.option("--port", "-p", default=4010, show_default=True, type=int, help="Port to listen on.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for every generated value.")
 @click.option(
     "--records", default=20, show_default=True, type=int, help="Seeded records per inferred collection."
@@ -161,6 +184,40 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Start with the records in these fixture files (see `specmock fixtures --help`).",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Reload a document (and its $ref'd files) when it changes; unchanged resources keep their records.",
+)
+@click.option(
+    "--latency",
+    default=None,
+    metavar="DURATION[..DURATION]",
+    callback=_latency_option,
+    help="Delay every answer: 200ms, 1s, or a range 50ms..400ms drawn from the seed.",
+)
+@click.option(
+    "--chaos",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Share of requests answered with a documented 5xx (else a 503 problem), drawn from the seed.",
+)
+@click.option(
+    "--max-delay",
+    default="60s",
+    show_default=True,
+    metavar="DURATION",
+    callback=_duration_option,
+    help="Upper bound of any injected delay, and how long Prefer: fault=timeout holds a request.",
+)
+@click.option(
+    "--clock",
+    default=None,
+    callback=lambda _ctx, _param, value: None if value is None else _instant_option(value),
+    help="Freeze the sandbox clock at this instant (RFC 3339 or POSIX seconds): created/updated "
+    "timestamps and expiry, for byte-identical runs; default: the wall clock.",
+)
 @REF_ROOT
 def serve(
     specs: tuple[str, ...],
@@ -183,9 +240,19 @@ def serve(
     workers: int,
     quiet: bool,
     fixtures_dir: Path | None,
+    watch: bool,
+    latency: str | None,
+    chaos: float,
+    max_delay: float,
+    clock: float | None,
     ref_roots: tuple[Path, ...],
 ) -> None:
-    """Serve SPECS (files, folders or bundled API names; all bundled APIs when none is given)."""
+    """Serve SPECS (files, folders or bundled API names; all bundled APIs when none is given).
+
+    The dashboard is at http://HOST:PORT/__specmock/ (requests live, records, settings). A request
+    may ask for latency or a fault: `Prefer: delay=300` (milliseconds), `Prefer: fault=reset`
+    (closed without an answer), `fault=timeout`, `fault=empty` (200, no body), `fault=malformed`.
+    """
     from specmock import listener
     from specmock.server import CONFIG_ENV, config_to_env, create_app
 
@@ -211,6 +278,11 @@ def serve(
         quiet=quiet,
         workers=workers,
         fixtures=fixtures_dir,
+        watch=watch,
+        latency=latency,
+        chaos=chaos,
+        max_delay=max_delay,
+        clock=clock,
         ref_roots=ref_roots,
     )
     try:
@@ -224,6 +296,7 @@ def serve(
             f"at http://{host}:{port}{api.base_path}/",
             err=True,
         )
+    click.echo(f"specmock: dashboard at http://{host}:{port}/__specmock/", err=True)
     if workers > 1:
         # Each worker process holds its own copy of the state: right for stateless load, not for CRUD flows.
         os.environ[CONFIG_ENV] = config_to_env(config)
@@ -236,6 +309,116 @@ def serve(
         gc.collect()
         gc.freeze()
         listener.run(app, host, port, access_log=not quiet)
+
+
+@main.command()
+@click.argument("spec")
+@click.option(
+    "--upstream",
+    "-u",
+    required=True,
+    metavar="URL",
+    help="The real backend (http://host:port[/prefix]); the request path is appended to it.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", "-p", default=4010, show_default=True, type=int)
+@click.option(
+    "--errors",
+    is_flag=True,
+    help="Refuse an invalid request with the spec-shaped 4xx (not forwarded); answer 502 naming the "
+    "violations when the upstream's answer breaks the spec. Default: relay, and report.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse paths and methods the spec does not document (404 / 405); default: forward and report.",
+)
+@click.option(
+    "--fallback",
+    type=click.Choice(["none", "mock"]),
+    default="none",
+    show_default=True,
+    help="mock: the mock answers when the upstream answers 501, or a 404 / 405 that fits no documented "
+    "response (an operation it does not implement yet).",
+)
+@click.option(
+    "--record",
+    "record_dir",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the upstream's answers into this folder as fixture files (load them with "
+    "`specmock serve SPEC --fixtures DIR`); secrets and writeOnly fields left out.",
+)
+@click.option("--base-path", default=None, help="Mount point; default: the path of servers[0].")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the mock's answers.")
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds to wait for the upstream (to connect, and between two reads); then 504.",
+)
+@click.option(
+    "--check-limit",
+    default=1 << 20,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Bytes of an answer held back to check its body; a larger body is streamed unchecked.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No per-request log (violations are still logged).")
+def proxy(
+    spec: str,
+    upstream: str,
+    host: str,
+    port: int,
+    errors: bool,
+    strict: bool,
+    fallback: str,
+    record_dir: Path | None,
+    base_path: str | None,
+    seed: int,
+    timeout: float,
+    check_limit: int,
+    quiet: bool,
+) -> None:
+    """Put SPEC between clients and a real backend: forward every request to the upstream, check the
+    request and the answer against SPEC, and relay the answer unchanged.
+
+    \b
+    Violations (each naming the operation, the place and the rule) go to the log,
+    the Specmock-Violations header and the journal (GET /__specmock/journal).
+    """
+    from specmock import listener
+    from specmock.proxy import ProxyConfig, create_proxy
+
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(levelname)s %(message)s")
+    config = ProxyConfig(
+        spec=spec,
+        upstream=upstream,
+        errors=errors,
+        strict=strict,
+        fallback="mock" if fallback == "mock" else "none",
+        record=record_dir,
+        base_path=base_path,
+        seed=seed,
+        timeout=timeout,
+        check_limit=check_limit,
+        quiet=quiet,
+    )
+    try:
+        app = create_proxy(config)
+    except SpecmockError as error:
+        _fail(error)
+        return
+    api = app.proxy.mock.apis[0]
+    click.echo(
+        f"specmock: proxy for {api.name} ({len(api.operations)} operations) at "
+        f"http://{host}:{port}{api.base_path}/ → {app.proxy.upstream.base}",
+        err=True,
+    )
+    gc.collect()
+    gc.freeze()
+    listener.run(app, host, port, access_log=not quiet)
 
 
 @main.command()
@@ -441,3 +624,17 @@ def verify(
 
 if __name__ == "__main__":
     main()
+
+
+def _instant_option(value: str) -> float:
+    """``--clock``: POSIX seconds or an RFC 3339 date-time (naive ones read as UTC)."""
+    from specmock.state.store import instant
+
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    seconds = instant(value)
+    if seconds is None:
+        raise click.BadParameter(f"{value!r} is neither POSIX seconds nor an RFC 3339 date-time")
+    return seconds

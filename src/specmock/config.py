@@ -28,6 +28,12 @@ class MockConfig:
     quiet: bool = False
     workers: int = 1
     fixtures: Path | None = None
+    # The frontend developer's loop (specmock.devloop): hot reload, injected latency and faults.
+    watch: bool = False  # reload the documents (and their $ref'd files) when they change on disk
+    latency: str | None = None  # "200ms" or "50ms..400ms": every answer waits that long (seeded)
+    chaos: float = 0.0  # this share of requests answers a documented 5xx (or a 503 problem)
+    max_delay: float = 60.0  # seconds: the bound of any injected delay and of fault=timeout
+    clock: float | None = None  # the sandbox clock frozen at this instant (POSIX seconds); None: wall clock
     ref_roots: tuple[Path, ...] = ()  # folders besides each spec's own that its $refs may read
     # Limits (README "Limits and safety"): what one client can make the server hold.
     max_body: int = 8 * MIB  # request body bytes; more is answered 413 without being read

@@ -1,4 +1,5 @@
-"""The request journal: the last N requests with status, matched operation and violations."""
+"""The request journal: the last N requests with status, matched operation, violations, what was
+injected (latency, faults) and enough of the request to send it again (a curl line)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,21 @@ import time
 from collections import deque
 from typing import Any, NamedTuple
 
+from specmock.devloop.curl import curl_line
 from specmock.pipeline.request import MockRequest
 from specmock.pipeline.serialize import MockResponse
+
+BODY_KEPT = 64 * 1024  # bytes of a request body kept for its curl line
 
 
 class Entry(NamedTuple):
     at: float
     method: str
     path: str
-    status: int
+    status: int  # 0: no answer was sent (an injected reset or timeout)
     operation: str
     violations: tuple[str, ...]
+    injected: dict[str, Any] | None
 
 
 MAX_PATH = 2048  # characters of a request's path and query kept in an entry
@@ -29,25 +34,78 @@ class Journal:
     not make it hold more than ``size`` × a few KiB."""
 
     def __init__(self, size: int = 1000) -> None:
-        # Plain tuples in Entry's field order (recorded on every request: no NamedTuple call there).
-        self._entries: deque[tuple[float, str, str, int, str, tuple[str, ...]]] = deque(maxlen=size)
+        # Plain tuples (recorded on every request: no NamedTuple call there, no copies): the time,
+        # the request itself (its body cut to BODY_KEPT + 1 bytes at most), then Entry's fields.
+        self._entries: deque[tuple[Any, ...]] = deque(maxlen=size)
+        self.recorded = 0  # requests ever recorded: the id of the newest entry
 
-    def record(self, request: MockRequest, response: MockResponse, operation: str) -> None:
-        path, violations = request.full_path, response.violations
-        if len(path) > MAX_PATH:
-            path = path[:MAX_PATH] + "…"
+    def record(
+        self,
+        request: MockRequest,
+        response: MockResponse,
+        operation: str,
+        injected: dict[str, Any] | None = None,
+    ) -> None:
+        self.recorded += 1
+        body = request.body
+        if (body and len(body) > 65537) or len(request.full_path) > 2048:  # BODY_KEPT + 1, MAX_PATH
+            request = _kept(request)
+        violations = response.violations
         if violations:
             violations = _bounded(violations)
-        self._entries.append((time.time(), request.method, path, response.status, operation, violations))
+        self._entries.append((time.time(), request, response.status, operation, violations, injected))
 
-    def entries(self, limit: int | None = None) -> list[dict[str, Any]]:
+    def add(self, request: MockRequest, status: int, operation: str, violations: tuple[str, ...]) -> None:
+        """An entry for an answer that is not a MockResponse (the proxy's relayed answers)."""
+        self.recorded += 1
+        body = request.body
+        if (body and len(body) > BODY_KEPT + 1) or len(request.full_path) > MAX_PATH:
+            request = _kept(request)
+        if violations:
+            violations = _bounded(violations)
+        self._entries.append((time.time(), request, status, operation, violations, None))
+
+    def entries(self, limit: int | None = None, after: int | None = None) -> list[dict[str, Any]]:
+        """The last ``limit`` entries (oldest first), only those newer than the id ``after``; each
+        with its ``id`` and a ``curl`` line that sends the request again."""
         items = list(self._entries)
+        first_id = self.recorded - len(items) + 1
+        numbered = list(enumerate(items, start=first_id))
+        if after is not None:
+            numbered = numbered[max(0, after - first_id + 1) :]
         if limit is not None:
-            items = items[-limit:] if limit > 0 else []
-        return [Entry._make(e)._asdict() for e in items]
+            numbered = numbered[-limit:] if limit > 0 else []
+        return [_as_dict(number, item) for number, item in numbered]
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+def _as_dict(number: int, item: tuple[Any, ...]) -> dict[str, Any]:
+    at, request, status, operation, violations, injected = item
+    entry = Entry(at, request.method, request.full_path, status, operation, violations, injected)
+    kept = request.body
+    return {
+        "id": number,
+        **entry._asdict(),
+        "curl": curl_line(entry.method, entry.path, request.headers, kept[:BODY_KEPT], len(kept) > BODY_KEPT),
+    }
+
+
+def _kept(request: MockRequest) -> MockRequest:
+    """The request as the journal keeps it: its body cut to BODY_KEPT + 1 bytes (kept that long, it
+    was cut), its path and query to MAX_PATH characters."""
+    full_path = request.full_path
+    if len(full_path) > MAX_PATH:
+        full_path = full_path[:MAX_PATH] + "…"
+    return MockRequest(
+        request.method,
+        request.path,
+        request.raw_query,
+        request.headers,
+        request.body[: BODY_KEPT + 1],
+        full_path,
+    )
 
 
 def _bounded(violations: tuple[str, ...]) -> tuple[str, ...]:

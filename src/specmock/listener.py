@@ -10,21 +10,33 @@ sandbox once; ``run_workers`` starts N processes that each build their own from 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import resource
 import signal
 import threading
-from typing import Any
+from typing import Any, Protocol
 
 from granian import Granian
 from granian.constants import Interfaces
 from granian.http import HTTP1Settings
 from granian.server.embed import Server
 
-from specmock.app import SpecmockApp
 from specmock.config import MockConfig
 
 log = logging.getLogger("specmock")
+
+
+class RsgiApp(Protocol):
+    """What Granian serves: the mock (``SpecmockApp``) or the proxy (``proxy.ProxyApp``)."""
+
+    config: MockConfig  # its connection limits
+
+    async def shutdown(self) -> None:
+        """Release what the app holds in the serving loop (pooled upstream connections), before the
+        loop closes."""
+
+    async def __rsgi__(self, scope: Any, protocol: Any) -> None: ...
 
 
 class _QuietEmbedded(logging.Filter):
@@ -61,7 +73,7 @@ def _allow_open_files(wanted: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
-def _server(app: SpecmockApp, host: str, port: int, access_log: bool) -> Server:
+def _server(app: RsgiApp, host: str, port: int, access_log: bool) -> Server:
     logger = logging.getLogger("_granian")
     if not any(isinstance(f, _QuietEmbedded) for f in logger.filters):
         logger.addFilter(_QuietEmbedded())
@@ -77,7 +89,7 @@ def _server(app: SpecmockApp, host: str, port: int, access_log: bool) -> Server:
     )
 
 
-def run(app: SpecmockApp, host: str, port: int, access_log: bool) -> None:
+def run(app: RsgiApp, host: str, port: int, access_log: bool) -> None:
     """Serve ``app`` in this process until SIGINT or SIGTERM."""
     server = _server(app, host, port, access_log)
 
@@ -85,7 +97,10 @@ def run(app: SpecmockApp, host: str, port: int, access_log: bool) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, server.stop)
-        await server.serve()
+        try:
+            await server.serve()
+        finally:
+            await app.shutdown()
 
     _new_loop().run_until_complete(main())
 
@@ -111,7 +126,8 @@ def run_workers(factory: str, config: MockConfig, access_log: bool) -> None:
 class Background:
     """``app`` served from a thread of this process (tests, the pytest plugin); ``stop()`` ends it."""
 
-    def __init__(self, app: SpecmockApp, host: str, port: int) -> None:
+    def __init__(self, app: RsgiApp, host: str, port: int) -> None:
+        self._app = app
         self._server = _server(app, host, port, access_log=False)
         self._loop = _new_loop()
         self._thread = threading.Thread(target=self._run, name=f"specmock:{port}", daemon=True)
@@ -132,6 +148,9 @@ class Background:
 
     def stop(self, timeout: float = 10) -> None:
         if self._thread.is_alive():
+            done = asyncio.run_coroutine_threadsafe(self._app.shutdown(), self._loop)
+            with contextlib.suppress(Exception):  # a failing release must not keep the server up
+                done.result(timeout)
             self._loop.call_soon_threadsafe(self._server.stop)
             self._thread.join(timeout)
         if not self._thread.is_alive():

@@ -10,6 +10,7 @@ from specmock.diagnostics import Kind
 from specmock.pipeline.negotiate import choose_media, error_plan, success_plan
 from specmock.runtime import Api, base_path_of
 from specmock.server import api_name, resolve_spec
+from specmock.spec.contradictions import contradictions
 from specmock.spec.discriminator_gaps import discriminator_gaps
 from specmock.spec.loader import Repair, load_spec, validation_findings
 from specmock.spec.model import NO_EXAMPLE, Operation
@@ -35,6 +36,10 @@ def check_report(argument: str, ref_roots: tuple[Path, ...] = ()) -> str:
         f"\nTolerated ({len(findings)}):" if findings else "\nTolerated: nothing, the document is valid."
     )
     lines += [f"  {f.pointer or '/'}: {f.message}" for f in findings]
+    contradicting = contradictions(spec.document)
+    if contradicting:
+        lines.append(f"\nSchemas that contradict themselves ({len(contradicting)}):")
+        lines += [f"  {pointer}: {message}" for pointer, message in contradicting]
     bad_examples = invalid_examples(api)
     if bad_examples:
         lines.append(
@@ -48,10 +53,10 @@ def check_report(argument: str, ref_roots: tuple[Path, ...] = ()) -> str:
             "parameters and body it satisfies):"
         )
         lines += [f"  {line}" for line in ambiguous]
-    contradictions = [str(gap) for gap in discriminator_gaps(spec.document)] + accept_contradictions(api)
-    if contradictions:
-        lines.append(f"\nContradictions worked around ({len(contradictions)}):")
-        lines += [f"  {line}" for line in contradictions]
+    worked_around = [str(gap) for gap in discriminator_gaps(spec.document)] + accept_contradictions(api)
+    if worked_around:
+        lines.append(f"\nContradictions worked around ({len(worked_around)}):")
+        lines += [f"  {line}" for line in worked_around]
     lines.append("\nOperations:")
     lines += [f"  {describe_operation(op)}" for op in api.operations.values()]
     resources = api.sandbox.describe()

@@ -106,7 +106,7 @@ class Api:
 
     @cached_property
     def sandbox(self) -> Sandbox:
-        return Sandbox.build(
+        sandbox = Sandbox.build(
             self.document,
             self.operations,
             self.generator,
@@ -114,6 +114,10 @@ class Api:
             records=self.config.records,
             max_records=self.config.max_records,
         )
+        frozen = self.config.clock
+        if frozen is not None:
+            sandbox.now = lambda: frozen
+        return sandbox
 
     def reset(self) -> None:
         """Back to the seeded state: stored records and the tokens issued so far."""

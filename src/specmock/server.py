@@ -10,13 +10,16 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from specmock.app import SpecmockApp
 from specmock.config import MockConfig
 from specmock.errors import ConfigError
 from specmock.runtime import Api, base_path_of
 from specmock.spec.loader import load_spec
+
+if TYPE_CHECKING:
+    from specmock.listener import RsgiApp
 
 SPEC_FILENAMES = (
     "openapi.yaml",
@@ -86,6 +89,8 @@ def build_apis(config: MockConfig) -> list[Api]:
         from specmock.fixtures import load_fixtures
 
         load_fixtures(apis, config.fixtures)
+    for api in apis:
+        _ = api.sandbox  # infer the resources (their records are seeded on first use)
     return apis
 
 
@@ -98,9 +103,14 @@ def create_app(*specs: str | Path, config: MockConfig | None = None, **options: 
     if specs:
         config = config.merge(specs=tuple(Path(s) if Path(s).exists() else Path(str(s)) for s in specs))
     apis = build_apis(config)
-    for api in apis:
-        _ = api.sandbox  # seed the store before the first request
-    return SpecmockApp(apis, config)
+    app = SpecmockApp(apis, config)
+    if config.watch:
+        # Issue 17: reload the documents when they change (in the server's event loop).
+        from specmock.devloop.reload import Reloader
+        from specmock.devloop.watch import watcher
+
+        app.on_start.append(watcher(Reloader(app, build_apis)))
+    return app
 
 
 CONFIG_ENV = "SPECMOCK_CONFIG"
@@ -155,10 +165,17 @@ def serve(
     *specs: str | Path, host: str = "127.0.0.1", port: int | None = None, **options: Any
 ) -> Iterator[Running]:
     """Serve in a background thread for the duration of the ``with`` block; stops by its own handle."""
-    from specmock.listener import Background
-
     app = create_app(*specs, **options)
     port = port or free_port(host)
+    with in_background(app, host, port):
+        yield Running(app, host, port)
+
+
+@contextlib.contextmanager
+def in_background(app: RsgiApp, host: str, port: int) -> Iterator[None]:
+    """``app`` served from a thread until the block ends, once it accepts connections."""
+    from specmock.listener import Background
+
     server = Background(app, host, port)
     server.start()
     deadline = time.monotonic() + 30
@@ -168,7 +185,7 @@ def serve(
             raise RuntimeError(f"specmock did not start on {host}:{port}: {server.failed or 'no answer'}")
         time.sleep(0.01)
     try:
-        yield Running(app, host, port)
+        yield
     finally:
         server.stop()
 

@@ -177,7 +177,7 @@ def test_paths_hosts_and_headers_sent_once_do_not_accumulate(tmp_path: Path) -> 
             )
         app = server.app
         [api] = app.apis
-        memos = [app._routes, api.responses, api.header_values]
+        memos = [app.mounted.routes, api.responses, api.header_values]
         assert all(memo.bytes <= memo.max_bytes for memo in memos)
         assert sum(len(entry["path"]) for entry in server.journal()) <= 300 * 4096
 

@@ -88,7 +88,9 @@ def test_same_seed_same_bytes_and_entities_differ(make_client: MakeClient) -> No
 
 
 def test_prefer_example_and_dynamic_false(make_client: MakeClient) -> None:
-    client = make_client(things())
+    stateless = things()
+    stateless["paths"]["/things/{id}"]["x-specmock-resource"] = False  # examples apply to generated answers
+    client = make_client(stateless)
     assert client.get("/things/1", headers={"Prefer": "example=second"}).json() == {"id": 2, "name": "Tom"}
     assert client.get("/things/1", headers={"Prefer": "dynamic=false"}).json() == {"id": 1, "name": "Rex"}
     forced = client.get("/things/1", headers={"Prefer": "code=404"})

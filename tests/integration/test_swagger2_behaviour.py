@@ -147,11 +147,21 @@ def test_security_from_security_definitions_is_enforced(todos: TestClient) -> No
     assert is_error(refused.json())
 
 
-def test_prefer_picks_a_documented_status_and_the_documents_example(todos: TestClient) -> None:
+def test_prefer_picks_a_documented_status_and_the_documents_example(
+    todos: TestClient, make_client: MakeClient
+) -> None:
     missing = todos.get("/api/todos/1", headers={"Prefer": "code=404"})
     assert missing.status_code == 404
     assert is_error(missing.json())
-    example = todos.get("/api/todos/1", headers={"Prefer": "dynamic=false"})
+    # A stored read stays the stored record (Prefer never bypasses the store) and says so …
+    stored = todos.get("/api/todos/1", headers={"Prefer": "dynamic=false"})
+    assert stored.content == todos.get("/api/todos/1").content
+    assert "dynamic=false not applied" in stored.headers["specmock-violations"]
+    # … and the document's converted example answers where nothing is stored.
+    stateless = make_client(
+        TODOS.replace("  /todos/{id}:\n", "  /todos/{id}:\n    x-specmock-resource: false\n")
+    )
+    example = stateless.get("/api/todos/1", headers={"Prefer": "dynamic=false"})
     assert example.json() == {"id": 7, "title": "Example todo", "done": False, "note": None}
 
 

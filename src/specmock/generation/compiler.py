@@ -21,17 +21,9 @@ from specmock.generation.numbers import integer, number
 from specmock.generation.patterns import PatternSampler
 from specmock.generation.providers import Fakes
 from specmock.generation.strings import compile_string
+from specmock.spec.contradictions import JSON_TYPES, typed_values
 
 _HARD_EXTRA = 4
-_JSON_TYPES: dict[str, Callable[[Any], bool]] = {
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "null": lambda v: v is None,
-}
 
 
 def _declared_types(schema: Schema) -> list[str] | None:
@@ -39,7 +31,7 @@ def _declared_types(schema: Schema) -> list[str] | None:
     if isinstance(value, str):
         return [value]
     if isinstance(value, list):
-        return [t for t in value if t in _JSON_TYPES] or None
+        return [t for t in value if t in JSON_TYPES] or None
     return None
 
 
@@ -148,7 +140,7 @@ class Compiler:
                 return constant(None)
         types = declared or [infer_type(schema)]
         if isinstance(schema.get("enum"), list) and schema["enum"]:
-            return _enum(schema["enum"], types, nullable)
+            return _enum(schema["enum"], types, nullable, schema.get("nullable") is True)
         if nullable and frame.level >= self.max_depth:
             return constant(None)
         fn = pick([self._by_type(t, schema, frame, name) for t in types])
@@ -170,9 +162,14 @@ class Compiler:
         return compile_string(schema, name, self.fakes, self.patterns)
 
 
-def _enum(values: list[Any], types: list[str], nullable: bool) -> ValueFn:
-    allowed = [_JSON_TYPES[t] for t in types if t in _JSON_TYPES]
-    fitting = [v for v in values if any(ok(v) for ok in allowed) or (v is None and nullable)] or values
+def _enum(values: list[Any], types: list[str], nullable: bool, nullable_keyword: bool) -> ValueFn:
+    """One of the enum values that have the type. When none has it the schema contradicts itself
+    (``specmock check`` says so): ``nullable: true`` still admits null, the one valid answer; with
+    nothing valid at all, the enum's own values are answered."""
+    fitting = typed_values(values, types, nullable)
+    if not fitting and nullable_keyword:
+        return constant(None)
+    fitting = fitting or values
     if any(isinstance(v, dict | list) for v in fitting):
         return pick([constant(v) for v in fitting])
     options, count = tuple(fitting), len(fitting)

@@ -13,7 +13,15 @@ from typing import Any
 from urllib.parse import quote
 
 from specmock.diagnostics import Diagnostic, Kind
-from specmock.pipeline.negotiate import Plan, choose, choose_media, error_plan
+from specmock.pipeline.negotiate import (
+    Plan,
+    choose,
+    choose_media,
+    error_plan,
+    unknown_example,
+    unmatched_code,
+)
+from specmock.pipeline.preferences import NONE as NO_PREFERENCES
 from specmock.pipeline.preferences import Preferences, preferences_for
 from specmock.pipeline.request import MockRequest
 from specmock.pipeline.respond import error_body, response_headers, success_body
@@ -28,11 +36,14 @@ from specmock.pipeline.serialize import (
 from specmock.pipeline.validate_request import NO_BODY
 from specmock.runtime import Api, CompiledOperation
 from specmock.spec.model import MediaType, Operation, Response
+from specmock.state import NO_CONTENT, Outcome
 
 log = logging.getLogger("specmock")
 SAFE_METHODS = frozenset({"GET", "HEAD"})
-URL_SAFE = "/:@!$&'()*+,;=-._~"  # not "%": stored paths hold decoded ids, so a "%" in one is data
-URL_CLEAN = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*")  # what quote(…, URL_SAFE) leaves as it is
+URL_SAFE = "/:@!$&'()*+,;=-._~%"  # a base path as the spec writes it: escapes stay escapes
+# The store's paths hold raw path values (an id "50%off"): their "%" is a character to escape too.
+RAW_SAFE = URL_SAFE.replace("%", "")
+RAW_CLEAN = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*")  # what quote(…, RAW_SAFE) leaves as it is
 WIRE_MEDIA = {"*/*": "application/json", "application/*": "application/json"}  # what a wildcard sends
 LOCATIONS = frozenset({"location", "content-location"})
 MAX_HOST = 262  # a DNS name (253) and a port
@@ -72,6 +83,10 @@ def _run(api: Api, compiled: CompiledOperation, request: MockRequest) -> MockRes
     denied = compiled.security.check(request)
     if denied:
         diagnostics.extend(denied)
+    if prefs is not NO_PREFERENCES and prefs.code is not None:
+        unmatched = unmatched_code(compiled.operation, prefs.code)
+        if unmatched is not None:
+            return _preference_problem(api, compiled, unmatched, request)
     no_choice = not diagnostics and prefs.code is None
     plan = compiled.success if no_choice else choose(compiled.operation, diagnostics, prefs.code)
     media, acceptable = _media(compiled, plan, request)
@@ -91,9 +106,22 @@ def _run(api: Api, compiled: CompiledOperation, request: MockRequest) -> MockRes
             ],
         )
         media, _ = _media(compiled, plan, request, ignore_accept=True)
+    elif prefs.example is not None and (plan.kind is None or prefs.code is not None):
+        unknown = unknown_example(compiled.operation, plan, media, prefs.example)
+        if unknown is not None:
+            return _preference_problem(api, compiled, unknown, request)
     if plan.kind is None and plan.status < 400:
         return _success(api, compiled, plan, media, prefs, request, path_values, body)
-    return _error(api, compiled, plan, media, request)
+    return _error(api, compiled, plan, media, request, prefs)
+
+
+def _preference_problem(
+    api: Api, compiled: CompiledOperation, diagnostic: Diagnostic, request: MockRequest
+) -> MockResponse:
+    """A ``Prefer`` the operation cannot honour: 404 saying what it documents (Prism's convention),
+    in the operation's documented not-found shape or as problem+json, never a silently different
+    answer."""
+    return _error(api, compiled, error_plan(compiled.operation, Kind.NOT_FOUND, [diagnostic]), None, request)
 
 
 def _media(
@@ -119,19 +147,20 @@ def _success(
     path_values: dict[str, str],
     body: Any,
 ) -> MockResponse:
+    """A success: the store's answer when it keeps this operation's data (whatever ``Prefer`` says:
+    a documented success code only sets the status), else the example or generated body."""
     op = compiled.operation
     parts = (op.key, request.path)
     status, value = plan.status, None
-    stateful = compiled.stateful and prefs.code is None and prefs.example is None and prefs.dynamic
-    if stateful:
+    if compiled.stateful:
         host = request.headers.get("host", "")
         origin = origin_of(host if len(host) <= MAX_HOST else "", api.base_path)
         outcome = api.sandbox.handle(
             op, path_values, request.query, None if body is NO_BODY else body, origin
         )
         if outcome is not None and outcome.error is not None:
-            # The store names the field a CONFLICT is about; NOT_FOUND is about the item itself.
-            location = "body" if outcome.field else ""
+            # The store names the body field a CONFLICT is about, the path parameter of a NOT_FOUND.
+            location = ("path" if outcome.error is Kind.NOT_FOUND else "body") if outcome.field else ""
             diagnostic = Diagnostic(outcome.error, outcome.message, location, outcome.field)
             plan_error = error_plan(op, outcome.error, [diagnostic])
             if plan_error.key is not None or outcome.error is Kind.STORAGE_FULL:
@@ -141,20 +170,50 @@ def _success(
             # rather than invent an undocumented one.
             outcome = None
         if outcome is not None:
-            status, value = outcome.status, outcome.body
-            if op.method == "POST" and isinstance(value, dict):
-                api.issue_credentials(value)
-            answer_key = (status, media.name if media is not None else None)
-            documented = compiled.answers.get(answer_key)
-            if documented is None:
-                response = op.responses.get(str(status))
-                documented = compiled.answers.put(answer_key, (response, _media_of(response, media)))
-            response, media = documented
-            given = given_headers(outcome.headers, origin) if outcome.headers else []
-            return _finish(api, op, response, status, media, value, given, parts)
+            return _stored(api, compiled, plan, media, prefs, outcome, origin, parts)
     if media is not None and status not in NO_CONTENT_STATUSES:
         value = success_body(api, op, media, prefs, parts)
     return _finish(api, op, op.responses.get(plan.key or str(status)), status, media, value, [], parts)
+
+
+def _stored(
+    api: Api,
+    compiled: CompiledOperation,
+    plan: Plan,
+    media: MediaType | None,
+    prefs: Preferences,
+    outcome: Outcome,
+    origin: str,
+    parts: tuple[str, ...],
+) -> MockResponse:
+    """The store's answer as sent: its status (or the documented one ``Prefer: code`` asked for),
+    the documented response and media type, and a note when ``Prefer`` asked for an example."""
+    op = compiled.operation
+    status, value = outcome.status, outcome.body
+    if op.method == "POST" and isinstance(value, dict):
+        api.issue_credentials(value)
+    if prefs.code is not None and prefs.code != status:
+        status = prefs.code
+        response = op.responses.get(plan.key or str(status))
+        media = _media_of(response, media)
+        if media is None or status in NO_CONTENT_STATUSES:
+            value = NO_CONTENT
+        elif value is NO_CONTENT:
+            value = success_body(api, op, media, NO_PREFERENCES, parts)
+    else:
+        answer_key = (status, media.name if media is not None else None)
+        documented = compiled.answers.get(answer_key)
+        if documented is None:
+            found = op.responses.get(str(status))
+            documented = compiled.answers.put(answer_key, (found, _media_of(found, media)))
+        response, media = documented
+    given = given_headers(outcome.headers, origin) if outcome.headers else []
+    sent = _finish(api, op, response, status, media, value, given, parts)
+    if prefs.example is not None or not prefs.dynamic:
+        asked = f"example={prefs.example}" if prefs.example is not None else "dynamic=false"
+        note = f"Prefer {asked} not applied: the answer is the stored record"
+        sent.violations = (note, *sent.violations)
+    return sent
 
 
 @functools.lru_cache(maxsize=256)
@@ -172,7 +231,7 @@ def given_headers(given: dict[str, str], origin: str) -> Headers:
     for name, value in given.items():
         wire = header_name(name)
         if wire in LOCATIONS and value.startswith("/"):
-            value = origin + (value if URL_CLEAN.fullmatch(value) else quote(value, safe=URL_SAFE))
+            value = origin + (value if RAW_CLEAN.fullmatch(value) else quote(value, safe=RAW_SAFE))
         out.append((wire, header_text(value)))
     return out
 
@@ -213,7 +272,12 @@ def _wire_media(name: str) -> str:
 
 
 def _error(
-    api: Api, compiled: CompiledOperation, plan: Plan, media: MediaType | None, request: MockRequest
+    api: Api,
+    compiled: CompiledOperation,
+    plan: Plan,
+    media: MediaType | None,
+    request: MockRequest,
+    prefs: Preferences = NO_PREFERENCES,
 ) -> MockResponse:
     op = compiled.operation
     response = op.responses.get(plan.key) if plan.key else None
@@ -224,7 +288,7 @@ def _error(
         # The spec documents this error without a body: answer exactly that.
         headers = response_headers(api, response, [], (op.key, "error", str(plan.status)))
         return MockResponse(plan.status, b"", None, headers, findings)
-    value, media_type = error_body(api, op, plan, media, request.full_path or request.path)
+    value, media_type = error_body(api, op, plan, media, request.full_path or request.path, prefs)
     headers = response_headers(api, response, [], (op.key, "error", str(plan.status)))
     if plan.kind is Kind.SECURITY and all(name != "www-authenticate" for name, _ in headers):
         headers.append(("www-authenticate", 'Bearer realm="specmock"'))

@@ -1,12 +1,13 @@
 """Which documented response answers this request: status, response key and media type.
 
 The rules, in order:
-1. ``Prefer: code=4xx/5xx`` forces that error state when it is documented.
+1. ``Prefer: code=4xx/5xx`` forces that error state when the operation documents it, exactly, by a
+   range (``4XX``) or by ``default`` (Prism's convention); ``unmatched_code`` says when it does not.
 2. Findings win over success, most fundamental first: SECURITY, MEDIA_TYPE, INVALID,
    NOT_ACCEPTABLE, NOT_FOUND, CONFLICT. Each kind has an ordered list of statuses; the first
    one the operation documents (exactly, as a range like ``4XX``, or ``default``) is used.
    When none is documented the natural status is used with an RFC 9457 problem body.
-3. Otherwise ``Prefer: code`` when documented, else the operation's success status.
+3. Otherwise ``Prefer: code`` (matched the same way), else the operation's success status.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from specmock.diagnostics import Diagnostic, Kind
-from specmock.spec.model import Operation, Response
+from specmock.spec.model import MediaType, Operation, Response
 
 ERROR_STATUSES: dict[Kind, tuple[int, ...]] = {
     Kind.SECURITY: (401, 403),
@@ -74,8 +75,8 @@ def success_plan(operation: Operation, preferred: int | None = None) -> Plan:
     responses = operation.responses
     if preferred is not None:
         found = documented_key(responses, (preferred,))
-        if (found is not None and found[1] != "default") or str(preferred) in responses:
-            return Plan(preferred, found[1] if found else str(preferred))
+        if found is not None:
+            return Plan(preferred, found[1])
     order = SUCCESS_ORDER.get(operation.method, (200, 201, 202, 204))
     for code in order:
         if str(code) in responses:
@@ -98,7 +99,7 @@ def _status_of(key: str) -> int:
 def choose(operation: Operation, diagnostics: list[Diagnostic], preferred: int | None) -> Plan:
     if preferred is not None and preferred >= 400:
         found = documented_key(operation.responses, (preferred,))
-        if found is not None and found[1] != "default":
+        if found is not None:
             return Plan(preferred, found[1], None, tuple(diagnostics))
     if diagnostics:
         kinds = {d.kind for d in diagnostics}
@@ -106,6 +107,35 @@ def choose(operation: Operation, diagnostics: list[Diagnostic], preferred: int |
             if kind in kinds:
                 return error_plan(operation, kind, [d for d in diagnostics if d.kind is kind])
     return success_plan(operation, preferred)
+
+
+def unmatched_code(operation: Operation, code: int) -> Diagnostic | None:
+    """NOT_FOUND when ``Prefer: code`` matches no documented response (exactly, by range or default)."""
+    if documented_key(operation.responses, (code,)) is not None:
+        return None
+    documented = ", ".join(operation.responses) or "none"
+    return Diagnostic(
+        Kind.NOT_FOUND,
+        f"code={code} is not documented for {operation.method} {operation.path}; documented: {documented}",
+        "header",
+        "prefer",
+    )
+
+
+def unknown_example(
+    operation: Operation, plan: Plan, media: MediaType | None, name: str
+) -> Diagnostic | None:
+    """NOT_FOUND when ``Prefer: example`` names no example of the response that answers."""
+    if media is not None and name in media.examples:
+        return None
+    names = ", ".join(media.examples) if media is not None and media.examples else "none"
+    return Diagnostic(
+        Kind.NOT_FOUND,
+        f"example={name} is not an example of the {plan.key or plan.status} response of "
+        f"{operation.method} {operation.path}; its examples: {names}",
+        "header",
+        "prefer",
+    )
 
 
 def choose_media(response: Response | None, accept: str) -> tuple[str | None, bool]:

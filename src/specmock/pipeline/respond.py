@@ -53,9 +53,14 @@ def success_body(
 
 
 def error_body(
-    api: Api, op: Operation, plan: Plan, media: MediaType | None, instance: str
+    api: Api, op: Operation, plan: Plan, media: MediaType | None, instance: str, prefs: Preferences
 ) -> tuple[Any, str]:
-    """The documented error schema filled with the violations; RFC 9457 problem+json otherwise."""
+    """The named example when ``Prefer: example`` asks for one of this response's; else the documented
+    error schema filled with the violations; RFC 9457 problem+json otherwise."""
+    if prefs.example is not None and media is not None and prefs.example in media.examples:
+        example = media.examples[prefs.example]
+        if media.schema is None or not api.check(media.schema, "response")(example):
+            return example, media.name
     ctx = ErrorContext(
         plan.status,
         plan.kind,

@@ -9,66 +9,33 @@ result against the schema and falls back to a generated body when it does not fi
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from http import HTTPStatus
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from specmock.diagnostics import Diagnostic, Kind
-from specmock.memo import Memo
-from specmock.spec.refs import deref
-from specmock.spec.views import items_schema, merged_object, schema_types
+from specmock.pipeline.error_schema import (
+    CLASSIFIER_FIELDS,
+    LIST_FIELDS,
+    LOCATION_FIELDS,
+    MAX_DEPTH,
+    MESSAGE_LIKE,
+    STATUS_FIELDS,
+    TEXT_FIELDS,
+    WHERE_FIELDS,
+    declares_additional,
+    deref_of,
+    items_of,
+    lead_item,
+    lead_text,
+    merged,
+    norm,
+    types_of,
+    violation_list_items,
+)
 
-T = TypeVar("T")
 Generate = Callable[[dict[str, Any], str], Any]  # schema, field name → a valid value
-MAX_DEPTH = 6
-
-STATUS_FIELDS = {"status", "code", "statuscode", "httpstatus", "httpcode", "errorcode", "httpstatuscode"}
-TEXT_FIELDS = {
-    "message",
-    "detail",
-    "details",
-    "description",
-    "error",
-    "errormessage",
-    "errordescription",
-    "reason",
-    "msg",
-    "errormsg",
-}
-CLASSIFIER_FIELDS = {"code", "classifier", "errorcode", "errortype", "kind", "category", "reason"}
-LIST_FIELDS = {
-    "validationerrors",
-    "errors",
-    "nonfielderrors",
-    "invalidparams",
-    "invalidfields",
-    "violations",
-    "fielderrors",
-    "issues",
-    "details",
-    "problems",
-    "causes",
-    "messages",
-}
-WHERE_FIELDS = {
-    "path",
-    "field",
-    "name",
-    "param",
-    "parameter",
-    "pointer",
-    "location",
-    "loc",
-    "property",
-    "source",
-    "jsonpath",
-    "propertypath",
-    "key",
-    "attribute",
-}
 CLASSIFIERS = {
     Kind.SECURITY: "UNAUTHORIZED",
     Kind.INVALID: "VALIDATION_ERROR",
@@ -79,34 +46,6 @@ CLASSIFIERS = {
     Kind.TOO_LARGE: "PAYLOAD_TOO_LARGE",
     Kind.STORAGE_FULL: "INSUFFICIENT_STORAGE",
 }
-
-
-@functools.lru_cache(maxsize=1024)
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
-class _PerSchema(Generic[T]):
-    """A question about a document's schema, answered once per schema object: every error answer
-    walks the same error schemas again. Entries hold their schema, so an id is never reused
-    while it is a key."""
-
-    def __init__(self, question: Callable[[Any, Any], T]) -> None:
-        self.question = question
-        self.answers = Memo()  # (id(document), id(schema)) → (document, schema, answer)
-
-    def __call__(self, document: Any, schema: Any) -> T:
-        key = (id(document), id(schema))
-        found = self.answers.get(key)
-        if found is not None and found[0] is document and found[1] is schema:
-            return found[2]  # type: ignore[no-any-return]
-        return self.answers.put(key, (document, schema, self.question(document, schema)))[2]
-
-
-_types: _PerSchema[set[str]] = _PerSchema(schema_types)  # callers only read the answers
-_merged: _PerSchema[tuple[dict[str, Any], set[str], Any]] = _PerSchema(merged_object)
-_deref: _PerSchema[Any] = _PerSchema(deref)
-_items: _PerSchema[dict[str, Any]] = _PerSchema(items_schema)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +67,8 @@ class ErrorContext:
     def summary(self) -> str:
         if not self.diagnostics:
             return self.title
-        return "; ".join(d.describe() for d in self.diagnostics)
+        # A NOT_FOUND message names what is missing itself; other findings need their place.
+        return "; ".join(d.message if d.kind is Kind.NOT_FOUND else d.describe() for d in self.diagnostics)
 
     @property
     def classifier(self) -> str:
@@ -141,34 +81,35 @@ def shape_error(document: Any, schema: dict[str, Any], ctx: ErrorContext) -> Any
 
 
 def _fill(document: Any, schema: Any, ctx: ErrorContext, name: str, depth: int) -> Any:
-    node = _deref(document, schema)
+    node = deref_of(document, schema)
     if not isinstance(node, dict) or depth > MAX_DEPTH:
         return ctx.generate(node if isinstance(node, dict) else {}, name)
     if "oneOf" in node or "anyOf" in node:
         branches = node.get("oneOf") or node.get("anyOf") or []
-        objects = [b for b in branches if "object" in _types(document, b)]
+        objects = [b for b in branches if "object" in types_of(document, b)]
         if objects:
             return _fill(document, objects[0], ctx, name, depth + 1)
-    types = _types(document, node)
+    types = types_of(document, node)
     if "object" in types:
         return _fill_object(document, node, ctx, depth)
     return ctx.generate(node, name)
 
 
 def _fill_object(document: Any, node: dict[str, Any], ctx: ErrorContext, depth: int) -> dict[str, Any]:
-    properties, required, additional = _merged(document, node)
-    if _drf_style(document, additional) and any(_norm(p) == "nonfielderrors" for p in properties):
+    properties, required, additional = merged(document, node)
+    if _drf_style(document, additional) and any(norm(p) == "nonfielderrors" for p in properties):
         return _fill_drf(document, properties, required, ctx, depth)
     out: dict[str, Any] = {}
     listed = False
+    lead = lead_text(document, node)
     for prop, prop_schema in properties.items():
-        value = _known_field(document, prop, prop_schema, ctx, depth)
+        value = _known_field(document, prop, prop_schema, ctx, depth, prop == lead)
         if value is not _UNKNOWN:
             out[prop] = value
             listed = listed or isinstance(value, list)
         elif prop in required:
             out[prop] = _fill(document, prop_schema, ctx, prop, depth + 1)
-    if not listed and additional is not False and _drf_style(document, additional):
+    if not listed and declares_additional(document, node) and _drf_style(document, additional):
         for diagnostic in ctx.diagnostics:
             if diagnostic.name and diagnostic.name not in out:
                 out[diagnostic.name] = [diagnostic.message]
@@ -184,9 +125,9 @@ def _fill_drf(
     rest = replace(ctx, diagnostics=tuple(d for d in ctx.diagnostics if not d.name))
     out: dict[str, Any] = {}
     for prop, prop_schema in properties.items():
-        key = _norm(prop)
+        key = norm(prop)
         if key == "nonfielderrors" and (rest.diagnostics or not named):
-            out[prop] = _known_field(document, prop, prop_schema, rest, depth)
+            out[prop] = _known_field(document, prop, prop_schema, rest, depth, True)
         elif prop in required and key != "nonfielderrors":
             out[prop] = _fill(document, prop_schema, ctx, prop, depth + 1)
     for diagnostic in named:
@@ -200,25 +141,27 @@ def _drf_style(document: Any, additional: Any) -> bool:
     if additional is True or additional == {}:
         return True
     if isinstance(additional, dict):
-        return "array" in _types(document, additional)
+        return "array" in types_of(document, additional)
     return False
 
 
 _UNKNOWN: Any = object()
 
 
-def _known_field(document: Any, prop: str, schema: Any, ctx: ErrorContext, depth: int) -> Any:
-    key = _norm(prop)
-    types = _types(document, schema)
-    node = _deref(document, schema)
+def _known_field(
+    document: Any, prop: str, schema: Any, ctx: ErrorContext, depth: int, lead: bool = False
+) -> Any:
+    key = norm(prop)
+    types = types_of(document, schema)
+    node = deref_of(document, schema)
     if key in STATUS_FIELDS and types & {"integer", "number"}:
         return ctx.status
     if "string" in types or not types:
-        text = _text_field(key, node, ctx)
+        text = _text_field(key, node, ctx, lead)
         if text is not None:
             return _fit_string(text, node)
-    if key in LIST_FIELDS and "array" in types:
-        return [_violation_item(document, _items(document, node), d, ctx, depth) for d in _entries(ctx)]
+    if "array" in types and (key in LIST_FIELDS or violation_list_items(document, items_of(document, node))):
+        return [_violation_item(document, items_of(document, node), d, ctx, depth) for d in _entries(ctx)]
     if "object" in types and key in {"error", "errors", "problem", "fault"}:
         return _fill_object(document, node, ctx, depth + 1)
     return _UNKNOWN
@@ -228,11 +171,11 @@ def _entries(ctx: ErrorContext) -> tuple[Diagnostic, ...]:
     return ctx.diagnostics or (Diagnostic(ctx.kind or Kind.INVALID, ctx.summary),)
 
 
-def _text_field(key: str, node: Any, ctx: ErrorContext) -> str | None:
+def _text_field(key: str, node: Any, ctx: ErrorContext, lead: bool) -> str | None:
     if key == "title":
         return ctx.title
-    if key in TEXT_FIELDS:
-        return ctx.summary
+    if key in TEXT_FIELDS and (lead or key not in CLASSIFIER_FIELDS):
+        return ctx.summary if lead else ctx.title
     if key in CLASSIFIER_FIELDS:
         return _enum_pick(node, ctx.classifier)
     if key == "type":
@@ -248,7 +191,7 @@ def _enum_pick(node: Any, wanted: str) -> str:
         return wanted
     strings = [e for e in enum if isinstance(e, str)]
     for candidate in strings:
-        if _norm(candidate) == _norm(wanted) or _norm(wanted) in _norm(candidate):
+        if norm(candidate) == norm(wanted) or norm(wanted) in norm(candidate):
             return candidate
     return strings[0] if strings else wanted
 
@@ -265,25 +208,41 @@ def _fit_string(text: str, node: Any) -> Any:
 
 
 def _violation_item(document: Any, schema: Any, diagnostic: Diagnostic, ctx: ErrorContext, depth: int) -> Any:
-    node = _deref(document, schema)
-    types = _types(document, node)
+    node = deref_of(document, schema)
+    types = types_of(document, node)
     if "object" not in types:
         return (
             _fit_string(diagnostic.describe(), node)
             if "string" in types or not types
             else ctx.generate(node, "")
         )
-    properties, required, _ = _merged(document, node)
+    properties, required, _ = merged(document, node)
+    keys = {norm(p) for p in properties}
+    split = bool(keys & LOCATION_FIELDS) and bool(keys & (WHERE_FIELDS - LOCATION_FIELDS))
+    lead = lead_item(document, node)
     item: dict[str, Any] = {}
     for prop, prop_schema in properties.items():
-        key = _norm(prop)
-        prop_node = _deref(document, prop_schema)
-        if key in WHERE_FIELDS and "string" in _types(document, prop_node):
-            item[prop] = _fit_string(diagnostic.where, prop_node)
-        elif key in TEXT_FIELDS and "string" in _types(document, prop_node):
-            item[prop] = _fit_string(diagnostic.message, prop_node)
-        elif key in STATUS_FIELDS and _types(document, prop_node) & {"integer", "number"}:
+        key = norm(prop)
+        prop_node = deref_of(document, prop_schema)
+        text = "string" in types_of(document, prop_node)
+        if key in WHERE_FIELDS and text and prop != lead:
+            where = _where(diagnostic, key, split)
+            if where or prop in required:
+                item[prop] = _fit_string(where or ctx.instance, prop_node)
+        elif key in (TEXT_FIELDS | MESSAGE_LIKE) and text:
+            item[prop] = _fit_string(diagnostic.message if prop == lead else ctx.title, prop_node)
+        elif key in STATUS_FIELDS and types_of(document, prop_node) & {"integer", "number"}:
             item[prop] = ctx.status
         elif prop in required:
             item[prop] = _fill(document, prop_schema, ctx, prop, depth + 1)
     return item
+
+
+def _where(diagnostic: Diagnostic, key: str, split: bool) -> str:
+    """What a where-field says: the whole ``query.limit``, or (beside a name field) the location and
+    the name apart, as RFC 9457's ``{location, name}`` do; empty when the violation is about no field."""
+    if not split:
+        return diagnostic.where
+    if key in LOCATION_FIELDS:
+        return diagnostic.location
+    return diagnostic.name or diagnostic.where

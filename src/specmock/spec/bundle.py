@@ -234,8 +234,9 @@ def bundle(
     index: DocumentIndex,
     places: Places | None = None,
     roots: tuple[Path, ...] = (),
-) -> None:
-    """Rewrite every external ``$ref`` of ``document`` (in place), adding what they name.
+) -> tuple[Path, ...]:
+    """Rewrite every external ``$ref`` of ``document`` (in place), adding what they name; the files
+    read for it (the document's own first, resolved).
 
     ``places`` overrides where each kind of node goes (a Swagger 2.0 document keeps schemas under
     ``definitions``); by default under ``components``. ``roots``: folders besides the document's own
@@ -243,4 +244,7 @@ def bundle(
     """
     if any(not holder["$ref"].startswith("#") for _, holder in index.refs) or index.discriminators:
         # discriminator mappings are plain strings, so they may name files without any $ref doing so
-        Bundler(document, path, index, places, roots).run()
+        bundler = Bundler(document, path, index, places, roots)
+        bundler.run()
+        return tuple(bundler.files)
+    return (path.resolve(),)

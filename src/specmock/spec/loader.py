@@ -40,6 +40,7 @@ class LoadedSpec:
     repairs: tuple[Repair, ...]
     converted_from: str | None = None  # "Swagger 2.0" when the file was converted at load
     not_carried_over: tuple[Repair, ...] = ()  # pointers into the original (Swagger 2.0) document
+    files: tuple[Path, ...] = ()  # every file read: the document, then the ones its $refs name
 
 
 def load_spec(path: str | Path, *, ref_roots: Iterable[str | Path] = ()) -> LoadedSpec:
@@ -69,29 +70,33 @@ def _load(path: Path, file: str, ref_roots: tuple[Path, ...]) -> LoadedSpec:
     document = parse_document(data, file, numeric_keys)
     converted_from: str | None = None
     losses: list[Repair] = []
+    swagger_files: tuple[Path, ...] = ()
     if is_swagger(document):
-        document, losses = _from_swagger(document, path, file, ref_roots)
+        document, losses, swagger_files = _from_swagger(document, path, file, ref_roots)
         converted_from = "Swagger 2.0"
     version = cast(Version, document_version(document, file))
     index = scan_document(document)
     index.numeric_keys.update(numeric_keys)
     check_top(document, version, file)  # bundling writes into components: it must be a mapping
-    bundle(document, path, index, roots=ref_roots)
+    files = bundle(document, path, index, roots=ref_roots)
     check_refs(document, index, file)
     check_structure(document, version, file)
     repairs = normalize(document, version, index)
-    return LoadedSpec(path, document, version, tuple(repairs), converted_from, tuple(losses))
+    read = tuple(dict.fromkeys((*swagger_files, *files)))
+    return LoadedSpec(path, document, version, tuple(repairs), converted_from, tuple(losses), read)
 
 
 def _from_swagger(
     document: dict[str, Any], path: Path, file: str, ref_roots: tuple[Path, ...]
-) -> tuple[dict[str, Any], list[Repair]]:
-    """The 3.0 reading of a Swagger 2.0 document; its sibling files and $refs are checked in 2.0 terms."""
+) -> tuple[dict[str, Any], list[Repair], tuple[Path, ...]]:
+    """The 3.0 reading of a Swagger 2.0 document (and the files read for it); its sibling files and
+    $refs are checked in 2.0 terms."""
     check_swagger_top(document, file)
     index = scan_document(document)
-    bundle(document, path, index, SWAGGER_PLACES, ref_roots)
+    files = bundle(document, path, index, SWAGGER_PLACES, ref_roots)
     check_refs(document, index, file)
-    return convert(document)
+    converted, losses = convert(document)
+    return converted, losses, files
 
 
 def check_refs(document: dict[str, Any], index: DocumentIndex, file: str) -> None:

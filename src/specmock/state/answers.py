@@ -22,9 +22,9 @@ PREFERRED = {"create": ("201", "200"), "delete": ("204", "200", "202"), "singlet
 
 @dataclass(frozen=True, slots=True)
 class View:
-    kind: str  # entity | wrap | generate
+    kind: str  # entity | adapt | wrap | generate
     wrap: str | None = None  # the envelope property holding the record
-    envelope: Schema | None = None
+    envelope: Schema | None = None  # wrap: the envelope's schema; adapt: the answer's schema
 
 
 ENTITY = View("entity")
@@ -76,9 +76,13 @@ def envelope_of(document: Any, schema: Any, entity: Schema) -> str | None:
 
 
 def view_for(document: Any, operation: Operation, role: str, entity: Schema) -> View:
+    """ENTITY for the entity's own schema; ``adapt`` for another schema records roughly fit (each
+    record is checked, and what breaks it taken from a generated value); a ``wrap``; else generate."""
     schema = answer_schema(document, operation, role)
-    if schema is None or fits(document, schema, entity):
+    if schema is None or same(document, schema, entity):
         return ENTITY
+    if fits(document, schema, entity):
+        return View("adapt", envelope=schema)
     wrap = envelope_of(document, schema, entity)
     if wrap is not None:
         return View("wrap", wrap, deref(document, schema))

@@ -37,7 +37,8 @@ class Call:
         return self.collection.resource.name
 
     def missing(self, key: str) -> Outcome:
-        return not_found(self.name, key, self.collection.resource.messages.get("not-found"))
+        messages = self.collection.resource.messages
+        return not_found(self.name, key, messages.get("not-found"), self.route.item_param or "")
 
     def find(self, key: str) -> Entry | None:
         """The item; with an operation that cannot say "not found" an unknown id materialises, and
@@ -79,7 +80,9 @@ def respond(
     if view.kind == "generate":
         return None
     body: Any = shown
-    if view.kind == "wrap" and view.wrap is not None:
+    if view.kind == "adapt" and view.envelope is not None:
+        body = call.engine.adapter(operation.key, view.envelope, call.collection.resource)(shown)
+    elif view.kind == "wrap" and view.wrap is not None:
         body = {**call.engine.envelope(operation.key, view, call.name), view.wrap: shown}
     return Outcome(status, body, headers or {}, cache_key=cache_key)
 
@@ -126,7 +129,15 @@ def create(call: Call, body: Any, location: str) -> Outcome | None:
     counter = engine.counter_value()
     rng = engine.create_stream(collection, bucket, scope)
     generated = engine.seeder.entity_from(resource, rng)
-    merged = engine.finish(resource, {**generated, **incoming}, (*scope, "create", counter), created=incoming)
+    lifelike = resource.lifelike
+    if lifelike is None:
+        fresh = {**generated, **incoming}
+    else:
+        fresh = lifelike.created(generated, incoming) if lifelike.defaults else lifelike.kept_of(generated)
+        fresh.update(incoming)
+        if lifelike.stamps:
+            lifelike.stamp(fresh, incoming, engine.now(), creating=True)
+    merged = engine.finish(resource, fresh, (*scope, "create", counter), created=incoming)
     record = conform(engine.seeder, collection, merged, generated)
     given = incoming.get(resource.id_field) if resource.id_field else None
     if given is not None and key_of(given) in bucket.entries:
@@ -163,7 +174,10 @@ def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
     if bucket.entries.get(key) is not entry and engine.full(collection, scope, bucket):
         return storage_full(resource.name, engine.max_records)  # a PUT that would add a record
     old = entry.stored
-    record = replaced(engine, collection, old, writable(collection, body), merge)
+    incoming = writable(collection, body)
+    record = replaced(engine, collection, old, incoming, merge)
+    if resource.lifelike is not None and resource.lifelike.stamps:
+        resource.lifelike.stamp(record, incoming, engine.now(), creating=False)
     record = engine.finish(resource, record, (*scope, key))
     record = conform(engine.seeder, collection, record, old)
     problem = taken(collection, bucket, record, key, old)
@@ -211,7 +225,10 @@ def singleton(call: Call, body: Any) -> Outcome | None:
         return respond(call, (200,), entry.public, cache_key=cache)
     merge = call.operation.method == "PATCH"
     old = entry.stored
-    record = replaced(engine, collection, old, writable(collection, body), merge)
+    incoming = writable(collection, body)
+    record = replaced(engine, collection, old, incoming, merge)
+    if collection.resource.lifelike is not None and collection.resource.lifelike.stamps:
+        collection.resource.lifelike.stamp(record, incoming, engine.now(), creating=False)
     record = engine.finish(collection.resource, record, scope)
     record = conform(engine.seeder, collection, record, old)
     bucket.entries[SINGLETON_KEY] = collection.entry(record, seeded=entry.seeded)

@@ -8,11 +8,12 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from specmock.generation import rng_for
 from specmock.spec.model import Operation
+from specmock.state.adapt import Adapter
 from specmock.state.answers import View
 from specmock.state.identity import id_from_path, key_of
 from specmock.state.outcome import Outcome, documented_success, has_body, not_found
@@ -42,6 +43,7 @@ class Engine:
         self.envelopes: dict[str, dict[str, Any]] = {}
         self.statuses: dict[tuple[str, tuple[int, ...]], tuple[int, bool]] = {}
         self.locations: dict[str, bool] = {}
+        self.adapters: dict[str, Adapter] = {}
         self.collections = {n: Collection(r, self.clock) for n, r in plan.resources.items()}
         self.children: dict[str, list[str]] = {n: [] for n in plan.resources}
         for name, resource in plan.resources.items():
@@ -63,6 +65,14 @@ class Engine:
             draw = self.seeder.generator.compile(view.envelope or {}, direction="response", name=key)
             value = draw(rng_for(self.seeder.seed, resource, "envelope", key))
             found = self.envelopes[key] = value if isinstance(value, dict) else {}
+        return found
+
+    def adapter(self, key: str, schema: Any, resource: Resource) -> Adapter:
+        """How an operation whose answer schema is not the entity's shows a record (made once)."""
+        found = self.adapters.get(key)
+        if found is None:
+            name = f"{resource.name}.{key}"
+            found = self.adapters[key] = Adapter(self.seeder, schema, name, resource.id_field)
         return found
 
     def sends_location(self, operation: Operation) -> bool:
@@ -107,6 +117,23 @@ class Engine:
             out.append(self.collections[child])
             out += self._descendants(child)
         return out
+
+    def adopt(self, earlier: Engine, names: Iterable[str]) -> None:
+        """``earlier``'s records of ``names`` become this engine's (see ``Sandbox.adopt``)."""
+        self.creates = max(self.creates, earlier.creates)
+        for name in names:
+            old, fresh = earlier.collections[name], self.collections[name]
+            fresh.buckets = old.buckets
+            fresh.loaded = old.loaded
+            instants = {
+                entry.expires_at
+                for bucket in fresh.buckets.values()
+                for entry in bucket.entries.values()
+                if entry.expires_at is not None
+            }
+            for at in sorted(instants):
+                self.clock.schedule(at, fresh)
+            fresh.touch()
 
     def reset(self) -> None:
         self.creates = 0

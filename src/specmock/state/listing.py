@@ -17,6 +17,8 @@ from specmock.diagnostics import Kind
 from specmock.generation import rng_for
 from specmock.spec.model import Header, Operation
 from specmock.state import pagefill
+from specmock.state.adapt import Adapter
+from specmock.state.answers import same
 from specmock.state.naming import shape_of
 from specmock.state.outcome import Outcome, documented_success
 from specmock.state.pagefill import Page
@@ -41,6 +43,7 @@ class ListPlan:
     relevant: frozenset[str]
     envelope: dict[str, Any] | None
     invalid_page: str | None = None  # the NOT_FOUND message for a page out of range (404 documented)
+    adapt: Adapter | None = None  # items described otherwise than the entity: shown through this
 
 
 def compile_list(document: Any, operation: Operation, resource: Resource, seeder: Seeder) -> ListPlan:
@@ -57,6 +60,9 @@ def compile_list(document: Any, operation: Operation, resource: Resource, seeder
         draw = seeder.generator.compile(shape.envelope, direction="response", name=f"{resource.name}.list")
         generated = draw(rng_for(seeder.seed, resource.name, "list", operation.key))
         envelope = generated if isinstance(generated, dict) else {}
+    adapt = None
+    if shape is not None and shape.item_schema and not same(document, shape.item_schema, resource.entity):
+        adapt = Adapter(seeder, shape.item_schema, f"{resource.name}.{operation.key}", resource.id_field)
     invalid_page = None
     if paging.page is not None and "404" in operation.responses:
         invalid_page = resource.messages.get("invalid-page", "page {page} does not exist")
@@ -69,6 +75,7 @@ def compile_list(document: Any, operation: Operation, resource: Resource, seeder
         paging.names | query.names,
         envelope,
         invalid_page,
+        adapt,
     )
 
 
@@ -104,6 +111,8 @@ def answer(
     missing = _invalid_page(plan, query, total, win.limit)
     if missing is not None:
         return missing
+    if plan.adapt is not None:
+        page_items = [plan.adapt(item) for item in page_items]
     # Past the end the page is empty but keeps the request's own offset (a client pages on from it).
     past_end = win.after_key is None and win.before_key is None and win.offset > start
     page = Page(total, win.offset if past_end else start, win.limit, len(page_items), plan.paging.base)

@@ -27,13 +27,14 @@ class Outcome:
     error: Kind | None = None  # NOT_FOUND / CONFLICT → the pipeline renders the spec's error shape
     message: str = ""
     cache_key: tuple[Any, ...] | None = None  # stable while the data it depends on is unchanged
-    field: str = ""  # the request field an error is about (CONFLICT: the taken one)
+    field: str = ""  # what an error is about: CONFLICT the body field taken, NOT_FOUND the path parameter
 
 
-def not_found(what: str, key: str, template: str | None = None) -> Outcome:
-    """NOT_FOUND; ``template`` (``x-specmock-resource.messages.not-found``) may use {resource}, {id}."""
+def not_found(what: str, key: str, template: str | None = None, param: str = "") -> Outcome:
+    """NOT_FOUND; ``template`` (``x-specmock-resource.messages.not-found``) may use {resource}, {id};
+    ``param`` names the path parameter that held the id, when one did."""
     message = _format(template, resource=what, id=key) if template else f"{what} {key!r} does not exist"
-    return Outcome(404, None, {}, Kind.NOT_FOUND, message)
+    return Outcome(404, None, {}, Kind.NOT_FOUND, message, field=param)
 
 
 def conflict(what: str, name: str, value: Any, template: str | None = None) -> Outcome:

@@ -13,6 +13,7 @@ from specmock.state.answers import body_schema, choose_entity, view_for
 from specmock.state.extensions import X_UNIQUE, Declared
 from specmock.state.identity import find_id_field, is_read_only, is_write_only
 from specmock.state.infer import Inference, Key, Placement, action_target, name_keys, route_for
+from specmock.state.lifelike import lifelike_for
 from specmock.state.naming import norm, shape_of, singular
 from specmock.state.projection import below_top, strip_for
 from specmock.state.resources import COLLECTION_ROLES, ITEM_ROLES, SINGLETON_ROLES, Resource, Route
@@ -162,6 +163,8 @@ def build_resource(document: dict[str, Any], name: str, members: list[Placement]
     ]
     resource.unique = tuple(dict.fromkeys(u for u in [*declared_unique, *flagged] if u != resource.id_field))
     _apply_declared(resource, [p.declared for p in members])
+    owned = resource.read_only | frozenset(resource.hidden) | {resource.id_field or ""}
+    resource.lifelike = lifelike_for(document, entity, owned)
     return resource
 
 

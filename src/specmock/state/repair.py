@@ -10,6 +10,7 @@ keeps it valid.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from specmock.spec.views import merged_object
@@ -24,8 +25,21 @@ def conform(seeder: Seeder, collection: Collection, record: Record, fallback: Re
     if validator.is_valid(collection.public(record)):
         return record
     _, required, _ = merged_object(seeder.document, collection.resource.entity)
+    return conform_to(validator, required, record, fallback, collection.public)
+
+
+def conform_to(
+    validator: Any,
+    required: set[str] | frozenset[str],
+    record: Record,
+    fallback: Record,
+    public: Callable[[Record], Record] = lambda record: record,
+) -> Record:
+    """``record`` with the top-level fields that break ``validator`` (what ``public`` shows of it)
+    taken from ``fallback`` or dropped; the fallback plus each change that keeps it valid when that
+    is not enough. ``record`` is changed in place."""
     for _ in range(PASSES):
-        errors = list(validator.iter_errors(collection.public(record)))
+        errors = list(validator.iter_errors(public(record)))
         if not errors:
             break
         bad = {str(e.instance_path[0]) for e in errors if len(e.instance_path) > 0}
@@ -36,24 +50,26 @@ def conform(seeder: Seeder, collection: Collection, record: Record, fallback: Re
                 changed = True
         if not changed:
             break
-    if validator.is_valid(collection.public(record)):
+    if validator.is_valid(public(record)):
         return record
-    return _field_by_field(validator, collection, record, fallback)
+    return _field_by_field(validator, public, record, fallback)
 
 
-def _field_by_field(validator: Any, collection: Collection, record: Record, fallback: Record) -> Record:
+def _field_by_field(
+    validator: Any, public: Callable[[Record], Record], record: Record, fallback: Record
+) -> Record:
     """Last resort (a root ``oneOf`` the record left): the fallback plus each change that keeps it valid."""
     candidate = dict(fallback)
     for name, value in record.items():
         if name in candidate and candidate[name] == value:
             continue
         trial = {**candidate, name: value}
-        if validator.is_valid(collection.public(trial)):
+        if validator.is_valid(public(trial)):
             candidate = trial
     return candidate
 
 
-def _restore(record: Record, fallback: Record, bad: set[str], required: set[str]) -> bool:
+def _restore(record: Record, fallback: Record, bad: set[str], required: set[str] | frozenset[str]) -> bool:
     changed = False
     for name in bad:
         if name in fallback and fallback[name] != record.get(name):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from specmock.state.answers import ENTITY, View
 from specmock.state.projection import Strip
+
+if TYPE_CHECKING:
+    from specmock.state.lifelike import Lifelike
 
 Schema = dict[str, Any]
 ROLES = (
@@ -69,6 +72,7 @@ class Resource:
     closed: bool = False  # additionalProperties: false: undeclared keys never leave the store
     shown: Strip | None = None  # writeOnly values below the top level, never shown
     taken: Strip | None = None  # readOnly values below the top level, never taken from a request
+    lifelike: Lifelike | None = None  # timestamps, required fields and defaults of a created record
     unique: tuple[str, ...] = ()
     records: int | None = None  # x-specmock-resource.records
     parent_ref: str | None = None  # a field that holds the parent's id (``bookId`` on a loan)

@@ -6,7 +6,7 @@ outcome = sandbox.handle(operation, path_values, query, body)   # None: generate
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -198,6 +198,13 @@ class Sandbox:
         """
         with self.engine.lock:
             yield from self.engine.seeded(collection)
+
+    def adopt(self, earlier: Sandbox, names: Iterable[str]) -> None:
+        """Take over the stored records of ``names`` from ``earlier``: the sandbox of an earlier
+        version of the same document, in which these resources were defined alike (hot reload).
+        Everything moves as it is: records, deleted ids, id counters, the create streams."""
+        with self.engine.lock, earlier.engine.lock:
+            self.engine.adopt(earlier.engine, names)
 
     def load(self, collection: str, records: list[Any]) -> None:
         """Replace a resource's records (no seeding afterwards); ``ValueError`` names a bad record."""

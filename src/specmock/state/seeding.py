@@ -111,8 +111,12 @@ class Seeder:
         """A compiled response-direction validator for the entity (or one of its fields)."""
         found = self._validators.get((resource.name, field))
         if found is None:
-            if self._compiler is None:
-                self._compiler = SchemaCompiler(self.document, self.generator.version)
             schema = resource.entity if field is None else resource.properties.get(field, {})
-            found = self._validators[resource.name, field] = self._compiler.validator(schema, "response")
+            found = self._validators[resource.name, field] = self.schema_validator(schema)
         return found
+
+    def schema_validator(self, schema: Any) -> Any:
+        """A compiled response-direction validator for any schema of the document (cached by it)."""
+        if self._compiler is None:
+            self._compiler = SchemaCompiler(self.document, self.generator.version)
+        return self._compiler.validator(schema, "response")
