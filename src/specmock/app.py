@@ -190,8 +190,7 @@ class SpecmockApp:
         if isinstance(target, MockResponse):
             return target
         api, keys, _, label = mounted.targets[target]  # variants of one URL: the first documented
-        base = api.base_path
-        return Target(api, keys[0], label, path[len(base) :] if base and path.startswith(base) else path)
+        return Target(api, keys[0], label, _inside(api.base_path, path))
 
     def __rsgi_init__(self, loop: asyncio.AbstractEventLoop) -> None:
         """Granian calls this in each worker's loop before the first request."""
@@ -288,24 +287,17 @@ class SpecmockApp:
             self.journal.record(MockRequest(method, path, query, headers, b"", full_path), target, "")
             return target, self._extra(target, headers)
         api, keys, several, label = mounted.targets[target]
-        if body is None:
-            return self._refused_too_large(api, keys[0], label, method, path, query, headers, full_path)
-        if mounted.disrupting or "prefer" in headers:
+        if body is not None and (mounted.disrupting or "prefer" in headers):
             injection = mounted.disruptor.decide(method, full_path, label, headers.get("prefer"))
             if injection is not None:
                 return await self._injected(injection, method, path, query, headers, body)
-        base = api.base_path
-        relative = path[len(base) :] if base and path.startswith(base) else path
-        request = MockRequest(method, relative, query, headers, body, full_path)
+        request = MockRequest(method, _inside(api.base_path, path), query, headers, body or b"", full_path)
         key = keys[0]
-        if several:
+        if several and body is not None:
             key = api.variant_for(keys, request)
             label = f"{api.name}:{key}"
-        try:
-            response = flow.run(api, key, request)
-        except Exception:
-            log.exception("%s %s: internal error in specmock", method, full_path)
-            response = problem_response(500, "specmock failed to answer this request; see the server log")
+        # A body past --max-body was left unread: the operation's 413, nothing run.
+        response = _pipeline_answer(api, key, request, None if body is not None else self._too_large())
         self.journal.record(request, response, label)
         return response, self._extra(response, headers)
 
@@ -323,9 +315,7 @@ class SpecmockApp:
             self.journal.record(MockRequest(method, path, query, headers, body, full_path), target, "", noted)
             return target, self._extra(target, headers)
         api, keys, several, label = mounted.targets[target]
-        base = api.base_path
-        relative = path[len(base) :] if base and path.startswith(base) else path
-        request = MockRequest(method, relative, query, headers, body, full_path)
+        request = MockRequest(method, _inside(api.base_path, path), query, headers, body, full_path)
         key = keys[0]
         if several:
             key = api.variant_for(keys, request)
@@ -338,11 +328,7 @@ class SpecmockApp:
         if fault == CHAOS:
             response = _chaos_answer(api, key, request)
         else:
-            try:
-                response = flow.run(api, key, request)
-            except Exception:
-                log.exception("%s %s: internal error in specmock", method, full_path)
-                response = problem_response(500, "specmock failed to answer this request; see the server log")
+            response = _pipeline_answer(api, key, request)
             if fault == "empty":
                 response = MockResponse(200)
             elif fault == "malformed":
@@ -350,29 +336,6 @@ class SpecmockApp:
                     response.status, truncated(response.body), response.media_type, response.headers
                 )
         self.journal.record(request, response, label, noted)
-        return response, self._extra(response, headers)
-
-    def _refused_too_large(
-        self,
-        api: Api,
-        key: str,
-        label: str,
-        method: str,
-        path: str,
-        query: str,
-        headers: dict[str, str],
-        full_path: str,
-    ) -> tuple[MockResponse, tuple[tuple[str, str], ...]]:
-        """413 in the operation's documented shape: the body was larger than ``--max-body``."""
-        base = api.base_path
-        relative = path[len(base) :] if base and path.startswith(base) else path
-        request = MockRequest(method, relative, query, headers, b"", full_path)
-        try:
-            response = flow.refuse(api, key, request, self._too_large())
-        except Exception:
-            log.exception("%s %s: internal error in specmock", method, full_path)
-            response = problem_response(500, "specmock failed to answer this request; see the server log")
-        self.journal.record(request, response, label)
         return response, self._extra(response, headers)
 
     def _admin(self, request: MockRequest, too_large: bool, server_host: str) -> MockResponse:
@@ -434,11 +397,26 @@ def _chaos_answer(api: Api, key: str, request: MockRequest) -> MockResponse:
         request.body,
         request.full_path,
     )
+    return _pipeline_answer(api, key, asked)
+
+
+def _pipeline_answer(
+    api: Api, key: str, request: MockRequest, refusal: Diagnostic | None = None
+) -> MockResponse:
+    """The pipeline's answer to ``request`` (its refusal, when ``refusal`` is given). A failure
+    inside specmock is logged and answered 500; the process goes on."""
     try:
-        return flow.run(api, key, asked)
+        if refusal is None:
+            return flow.run(api, key, request)
+        return flow.refuse(api, key, request, refusal)
     except Exception:
         log.exception("%s %s: internal error in specmock", request.method, request.full_path)
         return problem_response(500, "specmock failed to answer this request; see the server log")
+
+
+def _inside(base_path: str, path: str) -> str:
+    """``path`` inside the API mounted at ``base_path`` (as matched against its path templates)."""
+    return path[len(base_path) :] if base_path and path.startswith(base_path) else path
 
 
 async def _routed(scope: Scope, receive: Receive, send: Send) -> None:

@@ -46,24 +46,24 @@ class Journal:
         operation: str,
         injected: dict[str, Any] | None = None,
     ) -> None:
-        self.recorded += 1
-        body = request.body
-        if (body and len(body) > 65537) or len(request.full_path) > 2048:  # BODY_KEPT + 1, MAX_PATH
-            request = _kept(request)
-        violations = response.violations
-        if violations:
-            violations = _bounded(violations)
-        self._entries.append((time.time(), request, response.status, operation, violations, injected))
+        self.add(request, response.status, operation, response.violations, injected)
 
-    def add(self, request: MockRequest, status: int, operation: str, violations: tuple[str, ...]) -> None:
-        """An entry for an answer that is not a MockResponse (the proxy's relayed answers)."""
+    def add(
+        self,
+        request: MockRequest,
+        status: int,
+        operation: str,
+        violations: tuple[str, ...],
+        injected: dict[str, Any] | None = None,
+    ) -> None:
+        """An entry by its parts (the proxy's relayed answers are not MockResponses)."""
         self.recorded += 1
         body = request.body
         if (body and len(body) > BODY_KEPT + 1) or len(request.full_path) > MAX_PATH:
             request = _kept(request)
         if violations:
             violations = _bounded(violations)
-        self._entries.append((time.time(), request, status, operation, violations, None))
+        self._entries.append((time.time(), request, status, operation, violations, injected))
 
     def entries(self, limit: int | None = None, after: int | None = None) -> list[dict[str, Any]]:
         """The last ``limit`` entries (oldest first), only those newer than the id ``after``; each
