@@ -103,3 +103,20 @@ def test_location_and_name_side_by_side_are_told_apart(make_client: MakeClient) 
         "name": "limit",
         "message": "501 is greater than the maximum of 500",
     }
+
+
+OPEN_PROBLEM = {
+    "type": "object",
+    "additionalProperties": True,
+    "properties": {"status": {"type": "integer"}, "title": {"type": "string"}, "detail": {"type": "string"}},
+}
+
+
+def test_an_open_problem_schema_keys_refused_fields_only() -> None:
+    """An open error object may carry a field per refused value (Django REST style), but a missing
+    record or a missing credential is no field's fault: no key named after the path parameter."""
+    missing = (Diagnostic(Kind.NOT_FOUND, "todos '999' does not exist", "path", "id"),)
+    body = shape_error({}, OPEN_PROBLEM, context(404, Kind.NOT_FOUND, missing))
+    assert set(body) == {"status", "title", "detail"}
+    refused = shape_error({}, OPEN_PROBLEM, context(422, Kind.INVALID, VIOLATIONS[:1]))
+    assert refused["limit"] == ["501 is greater than the maximum of 500"]

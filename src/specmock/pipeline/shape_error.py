@@ -110,8 +110,9 @@ def _fill_object(document: Any, node: dict[str, Any], ctx: ErrorContext, depth: 
         elif prop in required:
             out[prop] = _fill(document, prop_schema, ctx, prop, depth + 1)
     if not listed and declares_additional(document, node) and _drf_style(document, additional):
+        # Keyed by field only for refused values: a missing record or a credential is no field's fault.
         for diagnostic in ctx.diagnostics:
-            if diagnostic.name and diagnostic.name not in out:
+            if diagnostic.kind in _FIELD_KINDS and diagnostic.name and diagnostic.name not in out:
                 out[diagnostic.name] = [diagnostic.message]
     return out
 
@@ -146,6 +147,7 @@ def _drf_style(document: Any, additional: Any) -> bool:
 
 
 _UNKNOWN: Any = object()
+_FIELD_KINDS = frozenset({Kind.INVALID, Kind.CONFLICT})
 
 
 def _known_field(
