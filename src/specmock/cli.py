@@ -365,6 +365,13 @@ def serve(
     type=click.IntRange(min=0),
     help="Bytes of an answer held back to check its body; a larger body is streamed unchecked.",
 )
+@click.option(
+    "--max-body",
+    type=_Size(),
+    default=_mib(DEFAULTS.max_body),
+    show_default=True,
+    help="Largest request body; larger ones get 413 (unread when their Content-Length says so).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No per-request log (violations are still logged).")
 def proxy(
     spec: str,
@@ -379,6 +386,7 @@ def proxy(
     seed: int,
     timeout: float,
     check_limit: int,
+    max_body: int,
     quiet: bool,
 ) -> None:
     """Put SPEC between clients and a real backend: forward every request to the upstream, check the
@@ -403,6 +411,7 @@ def proxy(
         seed=seed,
         timeout=timeout,
         check_limit=check_limit,
+        max_body=max_body,
         quiet=quiet,
     )
     try:

@@ -30,6 +30,7 @@ FLAGS = (
     "--seed",
     "--timeout",
     "--check-limit",
+    "--max-body",
     "--quiet",
 )
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from specmock.config import MockConfig
+
 Fallback = Literal["none", "mock"]
 CHECK_LIMIT = 1 << 20  # bytes of an answer held back to check its body before sending it
 
@@ -23,4 +25,5 @@ class ProxyConfig:
     records: int = 20  # seeded records per collection of the fallback mock
     timeout: float = 30.0  # seconds to wait for the upstream (connect, and between bytes)
     check_limit: int = CHECK_LIMIT  # larger answers are streamed and their body is not checked
+    max_body: int = MockConfig().max_body  # request bodies past this get 413 (as `serve --max-body`)
     quiet: bool = False

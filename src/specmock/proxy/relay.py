@@ -1,6 +1,7 @@
 """One request through the proxy; the order is written down here and nowhere else.
 
 admin? → route (as the mock routes) → undocumented: forward (or refuse with --strict)
+      → the body read whole when the checks parse it, else streamed on (proxy/body.py); --max-body
       → request checks (the mock's compiled validators and security checker)
       → invalid and --errors: the mock's spec-shaped 4xx, nothing forwarded
       → forward → the answer's status, Content-Type and headers checked as they arrive
@@ -20,10 +21,12 @@ from typing import Any
 
 from specmock import admin
 from specmock.app import SpecmockApp
+from specmock.diagnostics import Diagnostic, Kind
 from specmock.pipeline import flow
 from specmock.pipeline.request import MockRequest
 from specmock.pipeline.serialize import MockResponse, header_text
 from specmock.problems import problem_response
+from specmock.proxy.body import BodyError, RequestBody, read_whole
 from specmock.proxy.config import ProxyConfig
 from specmock.proxy.contract import ResponseContract
 from specmock.proxy.findings import SHAPE_RULES, UNROUTED, Finding, describe_all, request_findings
@@ -43,7 +46,7 @@ class Incoming:
     query: str
     headers: dict[str, str]  # lower-case names (what the validators read)
     pairs: Pairs  # as received, repeats kept (what is forwarded)
-    body: bytes
+    body: RequestBody
     client: str = ""  # the client's address, for X-Forwarded-For
     scheme: str = "http"
 
@@ -81,19 +84,31 @@ class Proxy:
 
     async def handle(self, incoming: Incoming) -> Answer:
         method, path = incoming.method, incoming.path
+        body = incoming.body
         if path.startswith(admin.PREFIX):
+            try:
+                await body.take(body.limit)
+            except BodyError as error:
+                return Answer(problem_response(error.status, str(error), instance=incoming.full_path))
             request = MockRequest(
-                method, path, incoming.query, incoming.headers, incoming.body, incoming.full_path
+                method, path, incoming.query, incoming.headers, body.held, incoming.full_path
             )
             return Answer(admin.handle(self.mock, request))
         target = await self.mock.resolve(method, path)
         if isinstance(target, MockResponse):
             return await self._undocumented(incoming, target)
         api, key, label, relative = target
-        request = MockRequest(
-            method, relative, incoming.query, incoming.headers, incoming.body, incoming.full_path
-        )
         compiled = api.compiled(key)
+        content_type = incoming.headers.get("content-type", "").split(";")[0].strip().lower()
+        try:
+            # Read whole what the checks parse (the body is checked before anything is forwarded);
+            # of any other body only its first chunk, which tells whether there is one.
+            await body.take(body.limit if read_whole(compiled.request.bodies, content_type) else 0)
+        except BodyError as error:
+            return self._unreadable(incoming, label, error, (api, key, relative))
+        request = MockRequest(
+            method, relative, incoming.query, incoming.headers, body.held, incoming.full_path
+        )
         path_values = compiled.path_values(relative)
         diagnostics, _ = compiled.request.validate(request, path_values)
         findings = request_findings(key, diagnostics + compiled.security.check(request))
@@ -101,10 +116,12 @@ class Proxy:
             # The mock's own answer to this request: the documented 4xx, filled with the violations.
             return self._made(incoming, flow.run(api, key, request), label, findings)
         try:
-            upstream, body, rest = await self._exchange(incoming)
+            upstream, answer, rest = await self._exchange(incoming)
         except UpstreamError as error:
+            if body.error is not None:  # the client's body broke off (or grew too large) on the way
+                return self._unreadable(incoming, label, body.error, (api, key, relative))
             return self._unreachable(incoming, label, key, findings, error)
-        found, value = self._check_answer(self._contract(api, key), incoming, upstream, body, rest)
+        found, value = self._check_answer(self._contract(api, key), incoming, upstream, answer, rest)
         status = upstream.status
         if self.config.fallback == "mock" and _not_implemented(status, found):
             await upstream.close()
@@ -116,7 +133,7 @@ class Proxy:
             return self._bad_gateway(incoming, label, found)
         if self.recorder is not None:
             self._record(api, key, path_values, status, value)
-        relayed = Relayed(status, upstream.raw, body, rest, upstream)
+        relayed = Relayed(status, upstream.raw, answer, rest, upstream)
         return self._relayed(incoming, relayed, label, [*findings, *found])
 
     def _check_answer(
@@ -166,8 +183,13 @@ class Proxy:
         if self.config.strict:
             return self._made(incoming, refusal, "", [finding])
         try:
+            await incoming.body.take(0)  # nothing to check in it: streamed on
             upstream, body, rest = await self._exchange(incoming)
+        except BodyError as error:
+            return self._unreadable(incoming, "", error)
         except UpstreamError as error:
+            if incoming.body.error is not None:
+                return self._unreadable(incoming, "", incoming.body.error)
             return self._unreachable(incoming, "", UNROUTED, [finding], error)
         relayed = Relayed(upstream.status, upstream.raw, body, rest, upstream)
         return self._relayed(incoming, relayed, "", [finding])
@@ -177,7 +199,13 @@ class Proxy:
         headers = request_headers(
             incoming.pairs, incoming.client, incoming.headers.get("host"), incoming.scheme
         )
-        upstream = await self.upstream.send(incoming.method, incoming.full_path, headers, incoming.body)
+        sent = incoming.body
+        if sent.ended:
+            upstream = await self.upstream.send(incoming.method, incoming.full_path, headers, sent.held)
+        else:
+            if sent.declared is not None:  # framed as the client framed it (else sent chunked)
+                headers.append(("content-length", str(sent.declared)))
+            upstream = await self.upstream.send(incoming.method, incoming.full_path, headers, sent.chunks())
         try:
             body, rest = await self._start(upstream, incoming.method)
         except BaseException:
@@ -233,6 +261,21 @@ class Proxy:
         response = problem_response(502, detail, instance=incoming.full_path, violations=list(violations))
         return self._made(incoming, response, label, findings)
 
+    def _unreadable(
+        self, incoming: Incoming, label: str, error: BodyError, operation: tuple[Api, str, str] | None = None
+    ) -> Answer:
+        """400 for a body that broke off; 413 past --max-body (in the operation's documented shape)."""
+        if error.status == 413 and operation is not None:
+            api, key, relative = operation
+            request = MockRequest(
+                incoming.method, relative, incoming.query, incoming.headers, b"", incoming.full_path
+            )
+            diagnostic = Diagnostic(Kind.TOO_LARGE, str(error), "body")
+            return self._made(incoming, flow.refuse(api, key, request, diagnostic), label, [])
+        return self._made(
+            incoming, problem_response(error.status, str(error), instance=incoming.full_path), label, []
+        )
+
     def _unreachable(
         self,
         incoming: Incoming,
@@ -258,7 +301,7 @@ class Proxy:
             incoming.path,
             incoming.query,
             incoming.headers,
-            incoming.body,
+            incoming.body.seen,
             incoming.full_path,
         )
         self.mock.journal.add(request, status, label, violations)

@@ -1,4 +1,5 @@
-"""The proxy's I/O shell: Granian calls it through RSGI; answers are sent whole or streamed.
+"""The proxy's I/O shell: Granian calls it through RSGI; request bodies are handed to the relay
+unread (``proxy/body.py`` reads or streams them), answers are sent whole or streamed.
 
 ``create_proxy(config)`` builds it; ``serve_proxy(config)`` serves it from a thread (tests, scripts).
 """
@@ -16,6 +17,7 @@ from specmock.errors import ConfigError
 from specmock.pipeline.request import header_pairs_to_dict
 from specmock.pipeline.serialize import MockResponse
 from specmock.problems import problem_response
+from specmock.proxy.body import RequestBody
 from specmock.proxy.config import ProxyConfig
 from specmock.proxy.relay import Answer, Incoming, Proxy, Relayed
 from specmock.server import create_app, free_port, in_background
@@ -38,15 +40,11 @@ class ProxyApp:
         if scope.proto != "http":
             return
         pairs = scope.headers.items()
+        headers = header_pairs_to_dict(pairs)
+        length = headers.get("content-length")  # Granian admits digits only
+        body = RequestBody(protocol, int(length) if length else None, self.config.max_body)
         incoming = Incoming(
-            scope.method,
-            scope.path,
-            scope.query_string,
-            header_pairs_to_dict(pairs),
-            pairs,
-            await protocol(),
-            scope.client,
-            scope.scheme,
+            scope.method, scope.path, scope.query_string, headers, pairs, body, scope.client, scope.scheme
         )
         try:
             answer = await self.proxy.handle(incoming)
@@ -88,7 +86,12 @@ def create_proxy(config: ProxyConfig) -> ProxyApp:
     """The proxy for ``config.spec`` in front of ``config.upstream``; the mock it falls back on (and
     whose routing and validators it uses) is built from the same spec."""
     mock_config = MockConfig(
-        seed=config.seed, records=config.records, base_path=config.base_path, cors=False, quiet=config.quiet
+        seed=config.seed,
+        records=config.records,
+        base_path=config.base_path,
+        cors=False,
+        quiet=config.quiet,
+        max_body=config.max_body,
     )
     mock = create_app(config.spec, config=mock_config)
     if len(mock.apis) != 1:

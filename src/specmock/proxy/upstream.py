@@ -137,8 +137,12 @@ class Upstream:
             )
         return self._session
 
-    async def send(self, method: str, target: str, headers: Pairs, body: bytes) -> Reply:
-        """The upstream's answer to ``target`` (path and query as received); UpstreamError when none."""
+    async def send(
+        self, method: str, target: str, headers: Pairs, body: bytes | AsyncIterator[bytes]
+    ) -> Reply:
+        """The upstream's answer to ``target`` (path and query as received); UpstreamError when none.
+        A body given as chunks is sent as they come (with the Content-Length in ``headers``, else
+        chunked); when they break off, the request is cut short, never ended as if complete."""
         url = URL(self.base + target, encoded=True)  # the path and query exactly as the client sent them
         try:
             response = await self.session.request(
