@@ -63,7 +63,7 @@ def test_the_command_relays_checks_and_records(shop: tuple[Shop, str], tmp_path:
     port = free_port()
     command = [
         str(SPECMOCK), "proxy", str(SHOP), "--upstream", shop[1], "--port", str(port),
-        "--fallback", "mock", "--record", str(tmp_path / "rec"),
+        "--fallback", "mock", "--record", str(tmp_path / "rec"), "--max-body", "64KiB",
     ]  # fmt: skip
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
@@ -75,11 +75,14 @@ def test_the_command_relays_checks_and_records(shop: tuple[Shop, str], tmp_path:
             assert client.get("/pets/2").json() == {"id": 2, "name": "Tom", "tag": "cat"}
             assert "[status]" in client.get("/teapot").headers["specmock-violations"]
             assert client.get("/orders").status_code == 200  # the mock's
+            upload = client.put("/uploads/a.bin", content=b"x" * (64 * 1024 + 1))
+            assert upload.status_code == 413
         journal = httpx.get(url + "/__specmock/journal").json()
         assert [(e["path"], e["status"]) for e in journal] == [
             ("/api/pets/2", 200),
             ("/api/teapot", 418),
             ("/api/orders", 200),
+            ("/api/uploads/a.bin", 413),
         ]
         assert (tmp_path / "rec" / "pets.json").is_file()
     finally:
@@ -87,5 +90,5 @@ def test_the_command_relays_checks_and_records(shop: tuple[Shop, str], tmp_path:
     assert process.stdout is not None
     with process.stdout:
         output = process.stdout.read().decode()
-    assert f"proxy for shop (13 operations) at {url}/api/ → {shop[1]}" in output
+    assert f"proxy for shop (14 operations) at {url}/api/ → {shop[1]}" in output
     assert "getTeapot response.status [status]: 418 is not documented" in output  # the log

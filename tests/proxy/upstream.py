@@ -18,6 +18,8 @@
 | GET /api/export?size=N&chunk=C | N bytes of application/octet-stream in chunks of C, no Content-Length; |
 |   ...&gate=G | after G bytes, waits until ``release`` is set (at most 10 s) |
 | GET /api/undocumented | 200 {"hello": "world"} (a path the spec does not have) |
+| PUT /api/uploads/{name} | 201 {name, size, sha256} of the body, read as it arrives (``uploads``); once |
+|   | ``upload_gate`` bytes have come, ``upload_started`` is set (the client may wait for it) |
 
 Every answer but the export's carries Content-Length (also for HEAD, whose body uvicorn leaves out).
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import hashlib
 import json
 import threading
 import time
@@ -60,12 +63,19 @@ class Shop:
         self.release = threading.Event()
         self.export_done_at: float | None = None
         self.gate_timed_out = False
+        self.upload_gate = 1 << 20
+        self.upload_started = threading.Event()
+        self.uploads: dict[str, dict[str, Any]] = {}  # complete uploads by name
+        self.broken_uploads: list[str] = []  # uploads whose body never ended
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             while (await receive())["type"] != "lifespan.shutdown":
                 await send({"type": "lifespan.startup.complete"})
             await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["path"].startswith("/api/uploads/"):
+            await self._upload(scope, receive, send)
             return
         body = b""
         while True:
@@ -149,6 +159,29 @@ class Shop:
             del self.pets[pet_id]
             return 204, [], b""
         return 200, JSON, json.dumps(self.pets[pet_id]).encode()
+
+    async def _upload(self, scope: Scope, receive: Receive, send: Send) -> None:
+        name = scope["path"].rsplit("/", 1)[1]
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        self.seen.append((scope["method"], scope["path"], headers))
+        digest, size = hashlib.sha256(), 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                self.broken_uploads.append(name)
+                return
+            chunk = message.get("body", b"")
+            digest.update(chunk)
+            size += len(chunk)
+            if size >= self.upload_gate:
+                self.upload_started.set()
+            if not message.get("more_body"):
+                break
+        self.uploads[name] = {"name": name, "size": size, "sha256": digest.hexdigest()}
+        payload = json.dumps(self.uploads[name]).encode()
+        extra = [*JSON, (b"content-length", str(len(payload)).encode())]
+        await send({"type": "http.response.start", "status": 201, "headers": extra})
+        await send({"type": "http.response.body", "body": payload})
 
     async def _export(self, send: Send, query: dict[str, str]) -> None:
         size, chunk = int(query.get("size", "1000")), int(query.get("chunk", "65536"))

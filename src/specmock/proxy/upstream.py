@@ -7,11 +7,13 @@ else, bytes included, passes unchanged. The body is relayed as the upstream sent
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import aiohttp
+from aiohttp.payload import TOO_LARGE_BYTES_BODY
 from yarl import URL
 
 from specmock.errors import ConfigError
@@ -138,12 +140,14 @@ class Upstream:
         return self._session
 
     async def send(
-        self, method: str, target: str, headers: Pairs, body: bytes | AsyncIterator[bytes]
+        self, method: str, target: str, headers: Pairs, body: bytes | io.BytesIO | AsyncIterator[bytes]
     ) -> Reply:
         """The upstream's answer to ``target`` (path and query as received); UpstreamError when none.
         A body given as chunks is sent as they come (with the Content-Length in ``headers``, else
         chunked); when they break off, the request is cut short, never ended as if complete."""
         url = URL(self.base + target, encoded=True)  # the path and query exactly as the client sent them
+        if isinstance(body, bytes) and len(body) > TOO_LARGE_BYTES_BODY:
+            body = io.BytesIO(body)  # aiohttp writes it in pieces (and warns about raw bytes this large)
         try:
             response = await self.session.request(
                 method, url, headers=headers, data=body or None, allow_redirects=False
