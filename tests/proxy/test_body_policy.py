@@ -1,0 +1,60 @@
+"""Which request bodies the proxy reads whole: exactly those the request checks parse. The rule in
+``proxy/body.py`` is kept in step with the validators by asking them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from specmock import create_app
+from specmock.proxy.body import parses_body, read_whole
+
+MEDIA = [
+    "application/json",
+    "application/problem+json",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "multipart/mixed",
+    "text/plain",
+    "text/csv",
+    "application/octet-stream",
+    "application/pdf",
+    "image/png",
+    "video/*",
+    "application/*",
+    "*/*",
+]
+RAW = b"\xff\x00 not json, not text"
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_the_proxy_reads_whole_exactly_what_the_checks_parse(tmp_path: Path, media: str) -> None:
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/x": {
+                "put": {
+                    "operationId": "put",
+                    "requestBody": {"content": {media: {"schema": {"type": "object"}}}},
+                    "responses": {"204": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    bodies = create_app(str(path)).apis[0].compiled("put").request.bodies
+    [check] = bodies.values()
+    try:
+        parsed = check.parse(RAW, media) is not RAW or bool(check.check(RAW))
+    except ValueError:
+        parsed = True
+    assert parses_body(media) == parsed
+    sent_as = media.replace("*", "x")
+    assert read_whole(bodies, sent_as) == parsed
+    if media != "*/*":
+        assert not read_whole(bodies, "font/woff")  # undeclared: refused on its header alone
+    assert not read_whole({}, sent_as)  # no body declared: nothing to check in it
