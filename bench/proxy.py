@@ -13,7 +13,13 @@ Cases (each request is checked by the proxy: parameters, status, headers, body s
 
 - ``list``: GET /api/pets?limit=50, a 4.3 KB JSON array of 50 pets with X-Total-Count;
 - ``create``: POST /api/pets with a JSON body (request body and security checked), 201 with the pet;
-- ``download``: GET /api/export?size=8388608, 8 MiB of octet-stream, past the check limit: streamed.
+- ``download``: GET /api/export?size=8388608, 8 MiB of octet-stream, past the check limit: streamed;
+- ``upload``: PUT /api/uploads/big.bin with 8 MiB of octet-stream (Content-Length): the proxy streams
+  the body to the upstream as it arrives (nothing in it to check), the upstream reads it as it comes.
+
+Memory: the proxy's peak RSS (VmHWM, reset through /proc/PID/clear_refs before each size) while it
+relays ``--upload-rounds`` uploads of 8 MiB and of 64 MiB: a proxy holding the body would grow by the
+body's size.
 
 For each case and target, ``--rounds`` rounds (direct and proxy alternating) of ``--requests``
 sequential requests on one keep-alive connection (http.client): median, p90 and p99 latency; the
@@ -50,11 +56,15 @@ LIST_BODY = json.dumps(PETS).encode()
 CREATE_BODY = b'{"name": "Kit", "tag": "new"}'
 DOWNLOAD = 8 << 20
 CHUNK = 64 << 10
+UPLOAD = 8 << 20
+OCTETS = {"Content-Type": "application/octet-stream"}
 CASES = {
     "list": ("GET", "/api/pets?limit=50", b"", {}),
     "create": ("POST", "/api/pets", CREATE_BODY, {"Content-Type": "application/json", "X-API-Key": "k"}),
     "download": ("GET", f"/api/export?size={DOWNLOAD}", b"", {}),
+    "upload": ("PUT", "/api/uploads/big.bin", b"u" * UPLOAD, OCTETS),
 }
+LARGE = ("download", "upload")  # fewer requests: each moves 8 MiB
 
 
 class Upstream:
@@ -64,6 +74,13 @@ class Upstream:
         self.delay = delay
 
     async def __rsgi__(self, scope: Any, protocol: Any) -> None:
+        if scope.path.startswith("/api/uploads/"):  # read as it arrives, counted, not kept
+            size = 0
+            async for chunk in protocol:
+                size += len(chunk)
+            answer = {"name": scope.path.rsplit("/", 1)[1], "size": size, "sha256": "not computed"}
+            protocol.response_bytes(201, [("content-type", "application/json")], json.dumps(answer).encode())
+            return
         body = await protocol()
         if self.delay:
             await asyncio.sleep(self.delay)
@@ -160,6 +177,27 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def status_kib(pid: int, field: str) -> int:
+    """A memory figure of a process from /proc/PID/status (VmRSS, VmHWM), in KiB."""
+    text = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(rf"^{field}:\s+(\d+) kB", text, flags=re.MULTILINE).group(1))  # type: ignore[union-attr]
+
+
+def upload_peak_kib(pid: int, port: int, size: int, rounds: int) -> int:
+    """The proxy's peak RSS over ``rounds`` uploads of ``size`` bytes (the peak reset first)."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM := VmRSS
+    body = b"u" * size
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    for _ in range(rounds):
+        connection.request("PUT", "/api/uploads/big.bin", body=body, headers=OCTETS)
+        response = connection.getresponse()
+        response.read()
+        if response.status != 201:
+            raise RuntimeError(f"upload of {size} bytes: {response.status}")
+    connection.close()
+    return status_kib(pid, "VmHWM")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -188,6 +226,7 @@ def main() -> None:
     parser.add_argument("--wrk-seconds", type=int, default=5, help="0: no wrk run")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "proxy.md")
     parser.add_argument("--upstream-ms", type=float, default=0.0, help="the upstream's own time per answer")
+    parser.add_argument("--upload-rounds", type=int, default=5, help="uploads per size for peak RSS")
     parser.add_argument("--serve-upstream", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_upstream is not None:
@@ -199,16 +238,17 @@ def main() -> None:
     upstream_cmd += ["--upstream-ms", str(args.upstream_ms)]
     proxy_cmd = [
         str(specmock), "proxy", str(SPEC), "--upstream", f"http://127.0.0.1:{upstream_port}",
-        "--port", str(proxy_port), "--quiet",
+        "--port", str(proxy_port), "--quiet", "--max-body", "128MiB",
     ]  # fmt: skip
     samples: dict[tuple[str, str], list[float]] = {}
     rates: dict[str, tuple[float, str, str]] = {}
     cpu: dict[str, float] = {"upstream": 0.0, "proxy": 0.0}
     counted = 0
+    memory: dict[int, int] = {}
     with started(upstream_cmd, upstream_port) as upstream_pid, started(proxy_cmd, proxy_port) as proxy_pid:
         targets = {"direct": upstream_port, "proxy": proxy_port}
         for case in CASES:
-            count = args.requests if case != "download" else max(20, args.requests // 50)
+            count = args.requests if case not in LARGE else max(20, args.requests // 50)
             for port in targets.values():
                 latencies(port, case, max(10, count // 10))  # warm-up: connections, first compiles
             for _ in range(args.rounds):
@@ -219,6 +259,9 @@ def main() -> None:
                         cpu["upstream"] += cpu_seconds(upstream_pid) - before[0]
                         cpu["proxy"] += cpu_seconds(proxy_pid) - before[1]
                         counted += count
+        resting = status_kib(proxy_pid, "VmRSS")
+        for size in (8 << 20, 64 << 20):
+            memory[size] = upload_peak_kib(proxy_pid, proxy_port, size, args.upload_rounds)
         if args.wrk_seconds and shutil.which("wrk"):
             for name, port in targets.items():
                 wrk(port, 1)
@@ -249,6 +292,15 @@ def main() -> None:
         f"upstream process {cpu['upstream'] / counted * 1e3:.3f} ms "
         f"(upstream answers after {args.upstream_ms:g} ms).",
     ]
+    lines += [
+        "",
+        f"Proxy peak RSS while relaying {args.upload_rounds} uploads (streamed; {resting / 1024:.1f} MiB "
+        "resident before):",
+        "",
+        "| upload | proxy peak RSS |",
+        "| ---: | ---: |",
+    ]
+    lines += [f"| {size >> 20} MiB | {kib / 1024:.1f} MiB |" for size, kib in memory.items()]
     if rates:
         lines += [
             "",

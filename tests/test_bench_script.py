@@ -122,9 +122,9 @@ def test_proxy_bench_compares_direct_and_proxied_calls(tmp_path: Path) -> None:
     """bench/proxy.py starts its upstream and ``specmock proxy``, and reports every case; no speed is
     asserted."""
     out = tmp_path / "proxy.md"
-    arguments = ["--requests", "20", "--rounds", "1", "--wrk-seconds", "0", "--out", str(out)]
+    arguments = ["--requests", "20", "--rounds", "1", "--wrk-seconds", "0", "--upload-rounds", "1"]
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "proxy.py"), *arguments],
+        [sys.executable, str(ROOT / "bench" / "proxy.py"), *arguments, "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=TIMEOUT_S,
@@ -132,6 +132,8 @@ def test_proxy_bench_compares_direct_and_proxied_calls(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     rows = [line.split(" | ")[0].removeprefix("| ") for line in result.stdout.splitlines() if "ms |" in line]
-    assert rows == ["list", "create", "download"]
+    assert rows == ["list", "create", "download", "upload"]
     assert "CPU per proxied `list` request" in result.stdout
+    peaks = [line.split(" | ")[0] for line in result.stdout.splitlines() if line.endswith(" MiB |")]
+    assert peaks == ["| 8 MiB", "| 64 MiB"]
     assert out.read_text().strip() == result.stdout.strip()
