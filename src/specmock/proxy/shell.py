@@ -41,8 +41,8 @@ class ProxyApp:
             return
         pairs = scope.headers.items()
         headers = header_pairs_to_dict(pairs)
-        length = headers.get("content-length")  # Granian admits digits only
-        body = RequestBody(protocol, int(length) if length else None, self.config.max_body)
+        length = headers.get("content-length", "")
+        body = RequestBody(protocol, int(length) if length.isdigit() else None, self.config.max_body)
         incoming = Incoming(
             scope.method, scope.path, scope.query_string, headers, pairs, body, scope.client, scope.scheme
         )
