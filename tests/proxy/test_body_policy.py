@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from specmock import create_app
-from specmock.proxy.body import parses_body, read_whole
+from specmock.proxy.body import declared_length, parses_body, read_whole
 
 MEDIA = [
     "application/json",
@@ -58,3 +58,19 @@ def test_the_proxy_reads_whole_exactly_what_the_checks_parse(tmp_path: Path, med
     if media != "*/*":
         assert not read_whole(bodies, "font/woff")  # undeclared: refused on its header alone
     assert not read_whole({}, sent_as)  # no body declared: nothing to check in it
+
+
+@pytest.mark.parametrize(
+    ("headers", "version", "declared"),
+    [
+        ({"content-length": "12"}, "1.1", 12),
+        ({}, "1.1", 0),  # HTTP/1: no length, not chunked: no body (RFC 9112 §6.3)
+        ({"transfer-encoding": "chunked"}, "1.1", None),
+        ({}, "2", None),  # HTTP/2: a body may come without a length
+        ({"content-length": "5, 5"}, "1.1", 0),  # not plain digits: read to its end, not trusted
+    ],
+)
+def test_the_declared_length_follows_the_framing(
+    headers: dict[str, str], version: str, declared: int | None
+) -> None:
+    assert declared_length(headers, version) == declared

@@ -48,6 +48,18 @@ def read_whole(bodies: Mapping[str, Any], content_type: str) -> bool:
     return check is not None and parses_body(check.media.name)
 
 
+def declared_length(headers: Mapping[str, str], http_version: str) -> int | None:
+    """The body's length as its framing declares it; None when it is known only at its end (chunked,
+    or HTTP/2). An HTTP/1 request with neither Content-Length nor Transfer-Encoding has no body
+    (RFC 9112 §6.3): nothing to wait for."""
+    length = headers.get("content-length", "")
+    if length.isdigit():
+        return int(length)
+    if "transfer-encoding" not in headers and not http_version.startswith("2"):
+        return 0
+    return None
+
+
 class RequestBody:
     """One request's body as the client sends it: ``take`` reads (and keeps) its start, ``chunks``
     yields what was kept and then the rest as it arrives. Raises ``BodyError``."""

@@ -17,7 +17,7 @@ from specmock.errors import ConfigError
 from specmock.pipeline.request import header_pairs_to_dict
 from specmock.pipeline.serialize import MockResponse
 from specmock.problems import problem_response
-from specmock.proxy.body import RequestBody
+from specmock.proxy.body import RequestBody, declared_length
 from specmock.proxy.config import ProxyConfig
 from specmock.proxy.relay import Answer, Incoming, Proxy, Relayed
 from specmock.server import create_app, free_port, in_background
@@ -41,8 +41,7 @@ class ProxyApp:
             return
         pairs = scope.headers.items()
         headers = header_pairs_to_dict(pairs)
-        length = headers.get("content-length", "")
-        body = RequestBody(protocol, int(length) if length.isdigit() else None, self.config.max_body)
+        body = RequestBody(protocol, declared_length(headers, scope.http_version), self.config.max_body)
         incoming = Incoming(
             scope.method, scope.path, scope.query_string, headers, pairs, body, scope.client, scope.scheme
         )
