@@ -52,9 +52,9 @@ def declared_length(headers: Mapping[str, str], http_version: str) -> int | None
     """The body's length as its framing declares it; None when it is known only at its end (chunked,
     or HTTP/2). An HTTP/1 request with neither Content-Length nor Transfer-Encoding has no body
     (RFC 9112 §6.3): nothing to wait for."""
-    length = headers.get("content-length", "")
-    if length.isdigit():
-        return int(length)
+    length = headers.get("content-length")
+    if length is not None:  # a repeated one ("5, 5") is not trusted: the body is counted as it comes
+        return int(length) if length.isdigit() else None
     if "transfer-encoding" not in headers and not http_version.startswith("2"):
         return 0
     return None
