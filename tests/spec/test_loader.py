@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import textwrap
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -74,10 +73,10 @@ def _kind(message: str) -> str:
     return message
 
 
-def test_the_big_json_reference_loads_well_under_a_second() -> None:
-    started = time.perf_counter()
-    load_spec(corpus_file("reference/rebilly/openapi.json"))
-    assert time.perf_counter() - started < 1.5  # about 0.15-0.3 s; slack for loaded CI machines
+def test_the_big_json_reference_loads_with_every_operation() -> None:
+    # How long it takes is measured in bench/, not asserted here.
+    spec = load_spec(corpus_file("reference/rebilly/openapi.json"))
+    assert len(spec.document["paths"]) == 382
 
 
 def test_hellgate_defects_are_repaired(write: WriteFile) -> None:
