@@ -38,6 +38,7 @@ from specmock.pipeline import flow
 from specmock.pipeline.request import MockRequest, header_items_to_dict, header_pairs_to_dict
 from specmock.pipeline.serialize import MockResponse, encode_pairs, header_text
 from specmock.problems import method_not_allowed, not_found, problem_response
+from specmock.request_body import BodyError, RequestBody
 from specmock.runtime import Api
 from specmock.spec.routing import RouteTable, routing_document, routing_key, variants
 
@@ -241,7 +242,7 @@ class SpecmockApp:
                 body = await protocol()  # Granian admits a length of digits only, and reads no more than it
             else:
                 body = await protocol() if _fits(length, self.config.max_body) else None
-        except RuntimeError:  # Granian's RSGIProtocolClosed: a malformed chunked body, or the client left
+        except (RuntimeError, BodyError):  # a malformed chunked body, or the client left
             _unreadable_body(protocol)
             return
         query = scope.query_string
@@ -457,15 +458,15 @@ async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> b
 
 async def _read_chunked(protocol: Any, limit: int) -> bytes | None:
     """A chunked RSGI request body, read chunk by chunk: None once it is larger than ``limit``
-    (the rest is left unread)."""
-    chunks = []
-    size = 0
-    async for chunk in protocol:
-        size += len(chunk)
-        if size > limit:
+    (the rest is left unread); ``BodyError`` when it breaks off."""
+    reader = RequestBody(protocol, None, limit)
+    try:
+        await reader.take(limit)
+    except BodyError as error:
+        if error.status == 413:
             return None
-        chunks.append(chunk)
-    return b"".join(chunks)
+        raise
+    return reader.held
 
 
 def _unreadable_body(protocol: Any) -> None:

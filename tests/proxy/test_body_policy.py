@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from specmock import create_app
-from specmock.proxy.body import declared_length, parses_body, read_whole
+from specmock.proxy.body import parses_body, read_whole
+from specmock.request_body import declared_length
 
 MEDIA = [
     "application/json",

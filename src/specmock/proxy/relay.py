@@ -1,7 +1,7 @@
 """One request through the proxy; the order is written down here and nowhere else.
 
 admin? → route (as the mock routes) → undocumented: forward (or refuse with --strict)
-      → the body read whole when the checks parse it, else streamed on (proxy/body.py); --max-body
+      → the body read whole when the checks parse it, else streamed on (proxy/body.py, reading: request_body.py); --max-body
       → request checks (the mock's compiled validators and security checker)
       → invalid and --errors: the mock's spec-shaped 4xx, nothing forwarded
       → forward → the answer's status, Content-Type and headers checked as they arrive
@@ -26,12 +26,13 @@ from specmock.pipeline import flow
 from specmock.pipeline.request import MockRequest
 from specmock.pipeline.serialize import MockResponse, header_text
 from specmock.problems import problem_response
-from specmock.proxy.body import BodyError, RequestBody, read_whole
+from specmock.proxy.body import read_whole
 from specmock.proxy.config import ProxyConfig
 from specmock.proxy.contract import ResponseContract
 from specmock.proxy.findings import SHAPE_RULES, UNROUTED, Finding, describe_all, request_findings
 from specmock.proxy.record import Recorder
 from specmock.proxy.upstream import Pairs, Reply, Upstream, UpstreamError, request_headers
+from specmock.request_body import BodyError, RequestBody
 from specmock.runtime import Api
 
 log = logging.getLogger("specmock")

@@ -17,9 +17,9 @@ from specmock.errors import ConfigError
 from specmock.pipeline.request import header_pairs_to_dict
 from specmock.pipeline.serialize import MockResponse
 from specmock.problems import problem_response
-from specmock.proxy.body import RequestBody, declared_length
 from specmock.proxy.config import ProxyConfig
 from specmock.proxy.relay import Answer, Incoming, Proxy, Relayed
+from specmock.request_body import RequestBody, declared_length
 from specmock.server import create_app, free_port, in_background
 
 log = logging.getLogger("specmock")
