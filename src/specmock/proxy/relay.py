@@ -1,7 +1,7 @@
 """One request through the proxy; the order is written down here and nowhere else.
 
 admin? → route (as the mock routes) → undocumented: forward (or refuse with --strict)
-      → the body read whole when the checks parse it, else streamed on (proxy/body.py, reading: request_body.py); --max-body
+      → the body read whole when the checks parse it, else streamed on (proxy/body.py); --max-body
       → request checks (the mock's compiled validators and security checker)
       → invalid and --errors: the mock's spec-shaped 4xx, nothing forwarded
       → forward → the answer's status, Content-Type and headers checked as they arrive
