@@ -180,7 +180,7 @@ CASES: list[Case] = [
     ),
     *_group(
         "rebilly-create",
-        {**ALL_SERVERS, "specmock": SPECMOCK_CMD + f" --max-records {CREATE_MAX_RECORDS}"},
+        {**ALL_SERVERS, "specmock": SPECMOCK_CMD + " --max-records {max_records}"},
         REBILLY,
         "POST",
         {"*": "/authentication-tokens", "specmock": f"{REBILLY_BASE}/authentication-tokens"},
@@ -289,7 +289,7 @@ def _unpacked(packed: Path) -> Path:
     return target
 
 
-def build_command(case: Case, port: int) -> list[str]:
+def build_command(case: Case, port: int, max_records: int = CREATE_MAX_RECORDS) -> list[str]:
     values = {
         "python": sys.executable,
         "specmock": str(specmock_command()),
@@ -297,6 +297,7 @@ def build_command(case: Case, port: int) -> list[str]:
         "bench": str(BENCH),
         "spec": resolve_spec(case.get("spec", "")),
         "port": str(port),
+        "max_records": str(max_records),
     }
     return [part.format(**values) for part in shlex.split(case["command"])]
 
@@ -316,13 +317,13 @@ class Server:
         return " ⏎ ".join(line.strip() for line in text[-lines:])
 
 
-def start_server(case: Case, log_dir: Path) -> Server:
+def start_server(case: Case, log_dir: Path, max_records: int = CREATE_MAX_RECORDS) -> Server:
     port = free_port()
     log = log_dir / f"{case['name'].replace('/', '_')}-{port}.log"
     with log.open("wb") as sink:
         started = time.perf_counter()
         process = subprocess.Popen(
-            build_command(case, port),
+            build_command(case, port, max_records),
             stdin=subprocess.DEVNULL,
             stdout=sink,
             stderr=subprocess.STDOUT,
@@ -555,7 +556,7 @@ class RssSampler:
 
 
 def run_once(case: Case, work: Path, options: argparse.Namespace) -> RunResult:
-    server = start_server(case, work)
+    server = start_server(case, work, options.max_records)
     try:
         return measure(case, server, work, options)
     finally:
@@ -865,6 +866,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--smoke", action="store_true", help="1 run of 1 s, 1 s warm-up; Prism optional")
     parser.add_argument("--list", action="store_true", help="list the cases and exit")
+    parser.add_argument(
+        "--max-records",
+        type=int,
+        default=CREATE_MAX_RECORDS,
+        help="specmock's --max-records in the create case (the store's bound)",
+    )
     parser.add_argument(
         "--rss-every",
         type=float,
