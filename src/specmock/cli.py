@@ -422,7 +422,9 @@ def proxy(
         f"http://{host}:{port}{api.base_path}/ → {app.proxy.upstream.base}",
         err=True,
     )
-    collector.serving(reloads=False)
+    # No store grows here, and pooled upstream connections (cyclic, replaced over time) must stay
+    # collectable: only the start-up objects are frozen.
+    collector.settle_start_up()
     listener.run(app, host, port, access_log=not quiet)
 
 

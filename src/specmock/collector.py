@@ -1,5 +1,6 @@
-"""The garbage collector's policy in a serving process (``specmock serve``, ``specmock proxy`` and
-each worker of ``--workers N``): its full passes must not grow with the store.
+"""The garbage collector's policy in a serving process (``specmock serve`` and each worker of
+``--workers N``; ``specmock proxy`` only settles its start-up): full passes must not grow with the
+store.
 
 Every stored record is an object the cyclic collector tracks, and a full (generation 2) pass visits
 every tracked object: under sustained creates the store grows, and with it each full pass, which
