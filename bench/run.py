@@ -736,7 +736,9 @@ def _ratios(result: CaseResult, results: list[CaseResult]) -> list[str]:
             "—" if reference is None or same else _ratio(result.median(metric), reference.median(metric))
         )
     # The group's replaying Starlette ceiling (the same answer) when it ran, else the fixed-page one.
-    ceiling = _reference(results, result.case["group"], "ceiling") or _reference(results, None, "ceiling")
+    ceiling = _reference(results, result.case["group"], "ceiling") or _reference(
+        results, "starlette-ceiling", "ceiling"
+    )
     usable = ceiling is not None and ceiling is not result and metric == "rps"
     cells.append(_ratio(result.median("rps"), ceiling.median("rps")) if usable and ceiling else "—")
     granian = _reference(results, result.case["group"], "granian")
