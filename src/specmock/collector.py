@@ -4,14 +4,17 @@ store.
 
 Every stored record is an object the cyclic collector tracks, and a full (generation 2) pass visits
 every tracked object: under sustained creates the store grows, and with it each full pass, which
-stops every request in flight (measured with ``bench/gc_pauses.py``: 125 ms with 300,000 records,
-the create's p99 tail). Objects that survive the young generations here are the loaded documents,
-compiled checks and stored records: they are freed by reference counting when they are dropped
-(records deleted or replaced, cache entries evicted), never by the cycle collector (the full and
-middle passes of a create load collected nothing). So once the young generations have been
-collected, their survivors are frozen (``gc.freeze``): moved out of the generations the collector
-scans, and the full pass stays as short as the young ones. Cyclic garbage is still collected while
-it is young, which is where request handling makes it (exceptions, futures).
+stops every request in flight (the create's p99 tail: 125 ms at 300,000 records in-process, more
+served on a busy machine; ``bench/gc_pauses.py`` and BENCHMARKS.md). Objects that survive the
+young generations here are the loaded documents, compiled checks and stored records: they are freed
+by reference counting when they are dropped (records deleted or replaced, cache entries evicted),
+never by the cycle collector (the full and middle passes of a create load collected nothing). So
+once the young generations have been collected, their survivors are frozen (``gc.freeze``): moved
+out of the generations the collector scans, and the full pass stays as short as the young ones.
+Cyclic garbage is still collected while it is young, which is where request handling makes it
+(exceptions, futures). The cost: a cycle that outlives a middle collection and is dropped later is
+never reclaimed; none was found under load (``bench/gc_pauses.py`` counts what each pass collects),
+and the 10-minute RSS run in BENCHMARKS.md stays flat.
 
 Not with ``--watch``: a reload drops a whole mounted API, whose objects do hold cycles; a frozen one
 would never be reclaimed. Never in-process (tests, the pytest plugin): the host process's objects
