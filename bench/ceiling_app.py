@@ -13,6 +13,14 @@ Two kinds of answer:
   per-case ceiling: the same bytes on the wire, with none of the work (an 18 KB page costs the kernel
   and wrk several times what a 4 KB one does, so only the same answer makes a fair denominator).
 
+Two servers:
+
+- default: Starlette under uvicorn, the reference Python stack;
+- ``--server granian [--workers N]``: bare Granian calling a few lines of RSGI that hand it the
+  answer's bytes, through specmock's own listener (``specmock.listener``: the same embedded server,
+  event loop, connection limits and, for N > 1, the same worker processes): the stack specmock runs
+  on, with none of specmock's work. ``÷ Granian ceiling`` is the share of it specmock keeps.
+
 Only the benchmarked method and path get the answer; ``/__ceiling/ready`` answers 200 for the harness.
 Run: ``python bench/ceiling_app.py --port 8000`` (always binds 127.0.0.1).
 """
@@ -21,8 +29,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import gc
 import json
+import os
+import sys
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -98,6 +110,55 @@ def build_app(path: str, method: str, status: int, media_type: str, body: bytes)
     )
 
 
+ANSWER_ENV = "SPECMOCK_CEILING_ANSWER"  # the answer, for the worker processes of --workers N
+
+
+class FixedAnswer:
+    """An RSGI app: the answer's bytes for the benchmarked method and path, ``ok`` for readiness."""
+
+    def __init__(self, path: str, method: str, status: int, media_type: str, body: bytes) -> None:
+        from specmock.config import MockConfig
+
+        self.config = MockConfig()  # the listener reads its connection limits from it
+        self.path, self.method = path.partition("?")[0], method
+        self.status, self.headers, self.body = status, [("content-type", media_type)], body
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def __rsgi__(self, scope: Any, protocol: Any) -> None:
+        if scope.path == self.path and scope.method == self.method:
+            protocol.response_bytes(self.status, self.headers, self.body)
+        elif scope.path == "/__ceiling/ready":
+            protocol.response_bytes(200, [("content-type", "text/plain")], b"ok")
+        else:
+            protocol.response_bytes(404, [("content-type", "text/plain")], b"")
+
+
+def granian_from_environment() -> FixedAnswer:
+    """The app factory of the Granian worker processes (``--server granian --workers N``)."""
+    path, method, status, media_type, body = json.loads(os.environ[ANSWER_ENV])
+    return FixedAnswer(path, method, status, media_type, base64.b64decode(body))
+
+
+def serve_granian(answer: tuple[str, str, int, str, bytes], port: int, workers: int) -> None:
+    from specmock import listener
+
+    path, method, status, media_type, body = answer
+    app = FixedAnswer(path, method, status, media_type, body)
+    gc.collect()
+    gc.freeze()
+    if workers == 1:
+        listener.run(app, "127.0.0.1", port, access_log=False)
+        return
+    config = app.config.merge(host="127.0.0.1", port=port, workers=workers)
+    os.environ[ANSWER_ENV] = json.dumps([path, method, status, media_type, base64.b64encode(body).decode()])
+    bench = str(Path(__file__).resolve().parent)  # the workers import this module by name
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [bench, os.environ.get("PYTHONPATH")]))
+    sys.path.insert(0, bench)
+    listener.run_workers("ceiling_app:granian_from_environment", config, access_log=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
@@ -106,7 +167,17 @@ def main() -> None:
     parser.add_argument("--path", default="/")
     parser.add_argument("--header", action="append", default=[], metavar="NAME:VALUE")
     parser.add_argument("--data", default="")
+    parser.add_argument("--server", choices=("starlette", "granian"), default="starlette")
+    parser.add_argument("--workers", type=int, default=1, help="Granian worker processes")
     args = parser.parse_args()
+    if args.server == "granian":
+        if args.replay:
+            status, media, body = specmock_answer(args.replay, args.method, args.path, args.header, args.data)
+        else:
+            args.path, args.method = "/authentications", "GET"
+            status, media, body = 200, "application/json", build_body()
+        serve_granian((args.path, args.method, status, media, body), args.port, args.workers)
+        return
     if args.replay:
         answer = specmock_answer(args.replay, args.method, args.path, args.header, args.data)
         app = build_app(args.path, args.method, *answer)

@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -56,14 +57,19 @@ SPECMOCK_CMD = "{specmock} serve {spec} --host 127.0.0.1 --port {port} --seed 1 
 PRISM_STATIC_CMD = "{prism} mock -h 127.0.0.1 -p {port} --errors false -v silent {spec}"
 PRISM_DYNAMIC_CMD = "{prism} mock -h 127.0.0.1 -p {port} --errors false -v silent -d --seed 1 {spec}"
 CEILING_CMD = "{python} {bench}/ceiling_app.py --port {port}"
+GRANIAN_CMD = CEILING_CMD + " --server granian"
+# Creates must succeed for the whole run: the default bound (10,000 records per collection) fills
+# within a second of the warm-up, and every later create is a 507 refusal.
+CREATE_MAX_RECORDS = 2_000_000
 
 SERVER_LABELS = {
     "specmock": "specmock",
     "prism-static": "Prism static",
     "prism-dynamic": "Prism dynamic",
     "ceiling": "Starlette ceiling",
+    "granian": "Granian ceiling",
 }
-REPLAY_LABEL = "Starlette, same answer"
+REPLAY_LABELS = {"ceiling": "Starlette, same answer", "granian": "Granian, same answer"}
 
 
 class Case(TypedDict):
@@ -82,6 +88,8 @@ class Case(TypedDict):
     ready_path: str  # first 200 on GET ready_path (with ready_headers) = ready
     ready_headers: dict[str, str]
     startup_only: NotRequired[bool]  # no load: measure time to ready and RSS at ready
+    env: NotRequired[dict[str, str]]  # added to the server's environment
+    label: NotRequired[str]  # the server column, when not the server's own label
     ready_timeout: NotRequired[float]
 
 
@@ -110,27 +118,30 @@ def _group(
     group: str, servers: dict[str, str], spec: str, method: str, paths: dict[str, str], **kw: Any
 ) -> list[Case]:
     """The same request against several servers (``paths`` per server, or ``"*"`` for all), and the
-    group's own ceiling: bare Starlette replaying specmock's answer to that request."""
+    group's own ceilings: bare Starlette and bare Granian replaying specmock's answer to that request
+    (``ceilings``: which of the two, and extra options for their command)."""
+    ceilings: dict[str, str] = kw.pop("ceilings", {"ceiling": CEILING_CMD, "granian": GRANIAN_CMD})
     cases = [
         _load_case(group, server, command, spec, method, paths.get(server, paths["*"]), **kw)
         for server, command in servers.items()
     ]
     if not kw.get("startup_only"):
-        cases.append(_replay_ceiling(next(c for c in cases if c["server"] == "specmock")))
+        specmock = next(c for c in cases if c["server"] == "specmock")
+        cases += [_replay_ceiling(specmock, server, command) for server, command in ceilings.items()]
     return cases
 
 
-def _replay_ceiling(like: Case) -> Case:
+def _replay_ceiling(like: Case, server: str, base: str) -> Case:
     def arg(text: str) -> str:  # command templates go through str.format
         return shlex.quote(text).replace("{", "{{").replace("}", "}}")
 
-    command = CEILING_CMD + f" --replay {{spec}} --method {like['method']} --path {arg(like['path'])}"
+    command = base + f" --replay {{spec}} --method {like['method']} --path {arg(like['path'])}"
     command += "".join(f" --header {arg(f'{k}:{v}')}" for k, v in like["headers"].items())
     if "body" in like:
         command += f" --data {arg(like['body'])}"
     return _load_case(
         like["group"],
-        "ceiling",
+        server,
         command,
         like["spec"],
         like["method"],
@@ -169,7 +180,7 @@ CASES: list[Case] = [
     ),
     *_group(
         "rebilly-create",
-        ALL_SERVERS,
+        {**ALL_SERVERS, "specmock": SPECMOCK_CMD + " --max-records {max_records}"},
         REBILLY,
         "POST",
         {"*": "/authentication-tokens", "specmock": f"{REBILLY_BASE}/authentication-tokens"},
@@ -177,6 +188,17 @@ CASES: list[Case] = [
         body=CREATE_BODY,
         expect=201,
         ready_headers=REB_KEY,
+    ),
+    # Reads on two worker processes (each with its own state: stateless load only) against the Granian
+    # ceiling on two workers; the one-worker figures are hellgate-list's.
+    *_group(
+        "hellgate-list-2w",
+        {"specmock": SPECMOCK_CMD + " --workers 2"},
+        HELLGATE,
+        "GET",
+        {"*": "/authentications"},
+        headers=HG_KEY,
+        ceilings={"granian": GRANIAN_CMD + " --workers 2"},
     ),
     _load_case(
         "starlette-ceiling",
@@ -215,6 +237,7 @@ class RunResult:
     p99_ms: float | None = None
     body_bytes: float | None = None  # size of the benchmarked response body
     problems: str = ""  # socket errors and unexpected statuses seen by wrk
+    rss_samples: list[tuple[float, float]] = field(default_factory=list)  # (s into the load, MiB)
 
 
 @dataclass
@@ -266,7 +289,7 @@ def _unpacked(packed: Path) -> Path:
     return target
 
 
-def build_command(case: Case, port: int) -> list[str]:
+def build_command(case: Case, port: int, max_records: int = CREATE_MAX_RECORDS) -> list[str]:
     values = {
         "python": sys.executable,
         "specmock": str(specmock_command()),
@@ -274,6 +297,7 @@ def build_command(case: Case, port: int) -> list[str]:
         "bench": str(BENCH),
         "spec": resolve_spec(case.get("spec", "")),
         "port": str(port),
+        "max_records": str(max_records),
     }
     return [part.format(**values) for part in shlex.split(case["command"])]
 
@@ -293,17 +317,18 @@ class Server:
         return " ⏎ ".join(line.strip() for line in text[-lines:])
 
 
-def start_server(case: Case, log_dir: Path) -> Server:
+def start_server(case: Case, log_dir: Path, max_records: int = CREATE_MAX_RECORDS) -> Server:
     port = free_port()
     log = log_dir / f"{case['name'].replace('/', '_')}-{port}.log"
     with log.open("wb") as sink:
         started = time.perf_counter()
         process = subprocess.Popen(
-            build_command(case, port),
+            build_command(case, port, max_records),
             stdin=subprocess.DEVNULL,
             stdout=sink,
             stderr=subprocess.STDOUT,
             cwd=ROOT,
+            env={**os.environ, **case.get("env", {})},
             start_new_session=True,  # its own process group: stopped with killpg(pid)
         )
     return Server(process, port, log, started)
@@ -495,13 +520,43 @@ def measure(case: Case, server: Server, work: Path, options: argparse.Namespace)
     script = wrk_script(case, work)
     if options.warmup > 0:
         run_wrk(case, server.port, script, options.warmup, options)
-    wrk = parse_wrk(run_wrk(case, server.port, script, options.duration, options))
+    with RssSampler(server.process.pid, options.rss_every) as sampler:
+        wrk = parse_wrk(run_wrk(case, server.port, script, options.duration, options))
     memory = rss_mb(server.process.pid)
-    return RunResult(ready, memory, wrk.rps, wrk.p50_ms, wrk.p99_ms, body_bytes, problems(case, wrk))
+    return RunResult(
+        ready, memory, wrk.rps, wrk.p50_ms, wrk.p99_ms, body_bytes, problems(case, wrk), sampler.samples
+    )
+
+
+class RssSampler:
+    """The server's resident memory every ``every`` seconds while the load runs (0: not sampled)."""
+
+    def __init__(self, pid: int, every: float) -> None:
+        self.pid, self.every = pid, every
+        self.samples: list[tuple[float, float]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> RssSampler:
+        if self.every > 0:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _sample(self) -> None:
+        started = time.monotonic()
+        while True:
+            self.samples.append((time.monotonic() - started, rss_mb(self.pid)))
+            if self._stop.wait(self.every):
+                return
 
 
 def run_once(case: Case, work: Path, options: argparse.Namespace) -> RunResult:
-    server = start_server(case, work)
+    server = start_server(case, work, options.max_records)
     try:
         return measure(case, server, work, options)
     finally:
@@ -519,10 +574,31 @@ def skip_reason(case: Case, prism_ok: bool) -> str | None:
     return None
 
 
+def with_baseline(cases: list[Case], source: Path | None) -> list[Case]:
+    """``--baseline SRC``: each specmock case twice, the second importing specmock from SRC (another
+    checkout's ``src``), run right after it in every round: a before/after in one alternating run."""
+    if source is None:
+        return cases
+    out = []
+    for case in cases:
+        out.append(case)
+        if case["server"] == "specmock":
+            env = {"PYTHONPATH": str(source.resolve())}
+            out.append(
+                cast(
+                    Case,
+                    {**case, "name": case["name"] + "-baseline", "env": env, "label": "specmock, baseline"},
+                )
+            )
+    return out
+
+
 def run_all(cases: list[Case], options: argparse.Namespace, prism_ok: bool) -> list[CaseResult]:
     """Every case once per run, in the same order each run (A B A B ...)."""
     groups = {case["group"] for case in cases}
-    shown = [case for case in CASES if case["group"] in groups]  # selected, and the rest of their groups
+    # selected, and the rest of their groups
+    shown = [case for case in with_baseline(CASES, options.baseline) if case["group"] in groups]
+    cases = with_baseline(cases, options.baseline)
     results = [
         CaseResult(case) if case in cases else CaseResult(case, status="not selected") for case in shown
     ]
@@ -659,11 +735,20 @@ def _ratios(result: CaseResult, results: list[CaseResult]) -> list[str]:
         cells.append(
             "—" if reference is None or same else _ratio(result.median(metric), reference.median(metric))
         )
-    # The group's replaying ceiling (the same answer) when it ran, else the fixed-page one.
-    ceiling = _reference(results, result.case["group"], "ceiling") or _reference(results, None, "ceiling")
+    # The group's replaying Starlette ceiling (the same answer) when it ran, else the fixed-page one.
+    ceiling = _reference(results, result.case["group"], "ceiling") or _reference(
+        results, "starlette-ceiling", "ceiling"
+    )
     usable = ceiling is not None and ceiling is not result and metric == "rps"
     cells.append(_ratio(result.median("rps"), ceiling.median("rps")) if usable and ceiling else "—")
-    return cells
+    granian = _reference(results, result.case["group"], "granian")
+    if granian is None or granian is result or metric != "rps":
+        return [*cells, "—", "—"]
+    return [
+        *cells,
+        _ratio(result.median("rps"), granian.median("rps")),
+        _ratio(result.median("p99_ms"), granian.median("p99_ms")),
+    ]
 
 
 def _short(status: str) -> str:
@@ -675,14 +760,20 @@ def _short(status: str) -> str:
 
 def _row(result: CaseResult, results: list[CaseResult]) -> str:
     case = result.case
-    label = REPLAY_LABEL if "--replay" in case["command"] else SERVER_LABELS[case["server"]]
+    label = case.get("label") or (
+        REPLAY_LABELS[case["server"]] if "--replay" in case["command"] else SERVER_LABELS[case["server"]]
+    )
+    workers = re.search(r"--workers (\d+)", case["command"])
+    label += f", {workers.group(1)} workers" if workers else ""
     request_line = f"{case['method']} {case['path']}" + (
         f" → {case['expect']}" if case["expect"] != 200 else ""
     )
     if case.get("startup_only"):
         request_line = f"start-up, ready = 200 on {case['ready_path']}"
     if not result.runs:
-        return f"| {case['group']} | {label} | {request_line} | | {_short(result.status)} | | | | | | | | |"
+        return (
+            f"| {case['group']} | {label} | {request_line} | | {_short(result.status)} | | | | | | | | | | |"
+        )
     runs = ", ".join(
         _fmt(r.rps if r.rps is not None else r.ready_s, 0 if r.rps is not None else 2) for r in result.runs
     )
@@ -702,10 +793,26 @@ def _row(result: CaseResult, results: list[CaseResult]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+def rss_over_time(results: list[CaseResult]) -> list[str]:
+    """``--rss-every``: the samples of each run, as "seconds into the measured load: MiB"."""
+    lines = []
+    for result in results:
+        for number, run in enumerate(result.runs, 1):
+            if run.rss_samples:
+                samples = ", ".join(f"{at:.0f} s: {mib:.0f}" for at, mib in run.rss_samples)
+                lines.append(f"- {result.case['name']} run {number}: {samples}")
+    return (
+        ["", "RSS over time (MiB of the server's process tree, sampled during the measured load):", *lines]
+        if lines
+        else []
+    )
+
+
 def report(results: list[CaseResult], options: argparse.Namespace, prism_ok: bool, load_before: str) -> str:
     header = (
         "| case | server | request | body B | req/s | p50 ms | p99 ms | ready s | RSS MiB "
-        "| ÷ Prism static | ÷ Prism dynamic | ÷ ceiling | per run (req/s or ready s) |"
+        "| ÷ Prism static | ÷ Prism dynamic | ÷ Starlette ceiling | ÷ Granian ceiling "
+        "| p99 ÷ Granian ceiling p99 | per run (req/s or ready s) |"
     )
     lines = [
         "## Results",
@@ -717,11 +824,14 @@ def report(results: list[CaseResult], options: argparse.Namespace, prism_ok: boo
         "medians.",
         "",
         header,
-        "|" + "---|" * 13,
+        "|" + "---|" * 15,
         *[_row(result, results) for result in results],
         "",
         "Ratios divide this row's median req/s by the reference's (start-up rows: ready time, lower is "
-        "better). RSS is the server's process tree after the load (start-up rows: at ready).",
+        "better; the p99 column: median p99 by median p99, lower is better). The ceilings are the same "
+        "answer from bare Starlette (uvicorn) and bare Granian (RSGI, specmock's own listener) in the "
+        "group. RSS is the server's process tree after the load (start-up rows: at ready).",
+        *rss_over_time(results),
     ]
     notes = [f"- {r.case['name']}: {note}" for r in results for note in r.notes]
     notes += [f"- {r.case['name']}: {r.status}" for r in results if r.status.startswith("failed")]
@@ -758,6 +868,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--smoke", action="store_true", help="1 run of 1 s, 1 s warm-up; Prism optional")
     parser.add_argument("--list", action="store_true", help="list the cases and exit")
+    parser.add_argument(
+        "--max-records",
+        type=int,
+        default=CREATE_MAX_RECORDS,
+        help="specmock's --max-records in the create case (the store's bound)",
+    )
+    parser.add_argument(
+        "--rss-every",
+        type=float,
+        default=0,
+        metavar="S",
+        help="sample the server's RSS every S s of the load",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        metavar="SRC",
+        help="also run each specmock case importing specmock from SRC (another checkout's src)",
+    )
     options = parser.parse_args(argv)
     if options.smoke:
         options.runs, options.duration, options.warmup = 1, 1, 1

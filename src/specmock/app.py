@@ -236,8 +236,12 @@ class SpecmockApp:
         length = headers.get("content-length")
         try:
             if length is None:
-                chunked = "transfer-encoding" in headers
-                body = await _read_chunked(protocol, self.config.max_body) if chunked else await protocol()
+                if "transfer-encoding" in headers:
+                    body = await _read_chunked(protocol, self.config.max_body)
+                elif scope.http_version == "2":
+                    body = await protocol()  # HTTP/2 frames a body without Content-Length
+                else:
+                    body = b""  # HTTP/1 without a length or chunks: no body (RFC 9112 6.3), no await
             elif len(length) < self._length_digits:
                 body = await protocol()  # Granian admits a length of digits only, and reads no more than it
             else:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from specmock import __version__
+from specmock import __version__, collector
 from specmock.config import MockConfig, parse_size
 from specmock.errors import SpecmockError
 
@@ -304,10 +304,7 @@ def serve(
         gc.collect()
         listener.run_workers("specmock.server:app_from_environment", config, not quiet)
     else:
-        # The loaded documents and compiled validators live as long as the process: keep them out
-        # of the garbage collector's generations, which shortens its pauses (p99 latency).
-        gc.collect()
-        gc.freeze()
+        collector.serving(reloads=config.watch)  # full GC passes that do not grow with the store
         listener.run(app, host, port, access_log=not quiet)
 
 
@@ -425,8 +422,9 @@ def proxy(
         f"http://{host}:{port}{api.base_path}/ → {app.proxy.upstream.base}",
         err=True,
     )
-    gc.collect()
-    gc.freeze()
+    # No store grows here, and pooled upstream connections (cyclic, replaced over time) must stay
+    # collectable: only the start-up objects are frozen.
+    collector.settle_start_up()
     listener.run(app, host, port, access_log=not quiet)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from specmock import collector
 from specmock.app import SpecmockApp
 from specmock.config import MockConfig
 from specmock.errors import ConfigError
@@ -132,7 +133,9 @@ def app_from_environment() -> SpecmockApp:
     fields["specs"] = tuple(Path(p) for p in raw["specs"])
     fields["fixtures"] = Path(raw["fixtures"]) if raw["fixtures"] else None
     fields["ref_roots"] = tuple(Path(p) for p in raw["ref_roots"])
-    return create_app(config=MockConfig(**fields))
+    app = create_app(config=MockConfig(**fields))
+    collector.serving(reloads=app.config.watch)  # as a single-process `specmock serve` does
+    return app
 
 
 def free_port(host: str = "127.0.0.1") -> int:
