@@ -70,7 +70,16 @@ ATTACHMENTS: dict[str, Any] = {
         },
     },
 }
-SCHEMAS = {"/registration": (FORM, REGISTRATION), "/messages": (MULTIPART, ATTACHMENTS)}
+TAGS = {
+    "type": "object",
+    "required": ["tags"],
+    "properties": {"tags": {"type": "array", "items": {"type": "string"}}},
+}
+SCHEMAS = {
+    "/registration": (FORM, REGISTRATION),
+    "/messages": (MULTIPART, ATTACHMENTS),
+    "/tags": (FORM, TAGS),
+}
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +109,9 @@ WIRE_ROWS: list[tuple[str, str, Any, bool]] = [
     # ... and the empty object is still checked: this branch wants a member
     ("/registration", FORM, "method=password&password=x", False),
     ("/registration", FORM, "password=x&email=a%40b.c", False),
+    # a required exploded array is spelled as nothing when empty, even when it is the whole form
+    ("/tags", FORM, "", True),
+    ("/tags", FORM, "tags=a&tags=b", True),
     # a multipart array is one part per item: one JSON object is a one-item array
     ("/messages", MULTIPART, [("attachments", '{"id":"a"}')], True),
     ("/messages", MULTIPART, [("attachments", '{"id":"a"}'), ("attachments", '{"id":"b","size":2}')], True),

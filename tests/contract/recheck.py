@@ -1,0 +1,126 @@
+"""A second opinion on a request specmock refused: was the data schemathesis generated valid?
+
+The `jsonschema` library decides, under the document's dialect (OpenAPI 3.0's or 3.1's schema
+vocabulary, formats checked), on the values schemathesis generated: the body for the media type it
+chose and every declared parameter. Three verdicts:
+
+- ``and jsonschema agrees``: some value is invalid; schemathesis sent invalid data (e.g. a ``oneOf``
+  value that matches two branches), so the refusal is right.
+- ``jsonschema accepts a body the form cannot spell``: the values are valid, but the body is
+  x-www-form-urlencoded and holds what no form style spells (an object or array inside an array or an
+  object: RFC 6570 values are one level deep). schemathesis then writes each nested object as its keys
+  (``attachments=id&attachments=title``), so the wire means a body the schema refuses.
+- ``jsonschema accepts``: everything is valid and the wire can carry it: specmock refused a valid
+  request (a false refusal, to fix).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from openapi_schema_validator import OAS30Validator, OAS31Validator
+from schemathesis.core import NotSet
+
+from specmock.spec.model import MediaType, Operation, build_operations
+
+AGREES = "and jsonschema agrees"
+ACCEPTS = "jsonschema accepts"
+UNSPELLABLE = "jsonschema accepts a body the form cannot spell"
+FORM = "application/x-www-form-urlencoded"
+JSON_TEXT = re.compile(r"^application/([\w.+-]+\+)?json$")
+
+
+class Recheck:
+    """The verdicts for one document (validators compiled once per schema)."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.document = document
+        self.validator = (
+            OAS31Validator if str(document.get("openapi", "")).startswith("3.1") else OAS30Validator
+        )
+        self.operations = {(op.method, op.path): op for op in build_operations(document).values()}
+        self._compiled: dict[int, Any] = {}
+
+    def verdict(self, method: str, path: str, values: Mapping[str, Any], violations: str) -> tuple[str, str]:
+        """The verdict, and what it rests on. ``values``: what schemathesis generated — ``body``,
+        ``media_type``, ``path_parameters``, ``query``, ``headers``, ``cookies``; ``violations``:
+        what specmock said was wrong."""
+        operation = self.operations.get((method.upper(), path))
+        if operation is None:
+            return "not rechecked", "the operation is not in the document"
+        if not self.parameters_valid(operation, values):
+            return AGREES, "a parameter is invalid"
+        if not self.body_valid(operation, values):
+            return AGREES, "the body is invalid"
+        media = _media(operation, values.get("media_type"))
+        body = values.get("body")
+        if media is not None and media.name == FORM and isinstance(body, dict):
+            nested = unspellable(body, media)
+            if nested and _blamed(nested, violations):
+                return UNSPELLABLE, "nested values in " + ", ".join(repr(name) for name in sorted(nested))
+        return ACCEPTS, "every value is valid"
+
+    def valid(self, schema: Any, value: Any) -> bool:
+        compiled = self._compiled.get(id(schema))
+        if compiled is None:
+            root = {**schema, "components": self.document.get("components") or {}}
+            compiled = self._compiled[id(schema)] = self.validator(
+                root, format_checker=self.validator.FORMAT_CHECKER
+            )
+        return bool(compiled.is_valid(value))
+
+    def parameters_valid(self, operation: Operation, values: Mapping[str, Any]) -> bool:
+        sent = {
+            "path": values.get("path_parameters") or {},
+            "query": values.get("query") or {},
+            "header": {k.lower(): v for k, v in (values.get("headers") or {}).items()},
+            "cookie": values.get("cookies") or {},
+        }
+        for param in operation.parameters:
+            if param.content_type is not None:
+                continue  # sent as text in a media type: not a value of the schema
+            name = param.name.lower() if param.location == "header" else param.name
+            given = sent[param.location]
+            if name in given and not self.valid(param.schema, given[name]):
+                return False
+        return True
+
+    def body_valid(self, operation: Operation, values: Mapping[str, Any]) -> bool:
+        body = values.get("body")
+        media = _media(operation, values.get("media_type"))
+        if isinstance(body, NotSet) or media is None or media.schema is None:
+            return True
+        if isinstance(body, bytes | bytearray):
+            return True  # raw bytes (files): nothing for a JSON Schema to say
+        return self.valid(media.schema, body)
+
+
+def unspellable(body: Mapping[str, Any], media: MediaType) -> set[str]:
+    """The properties whose value no form style spells: an array holding objects or arrays, an object
+    holding objects or arrays (unless its encoding sends it as JSON text)."""
+    found = set()
+    for name, value in body.items():
+        encoding = media.encoding.get(name)
+        if encoding is not None and JSON_TEXT.match(encoding.content_type or ""):
+            continue
+        inner = value if isinstance(value, list) else list(value.values()) if isinstance(value, dict) else []
+        if any(isinstance(item, dict | list) for item in inner):
+            found.add(name)
+    return found
+
+
+def _blamed(names: set[str], violations: str) -> bool:
+    """specmock's complaint is about one of those properties, or about the body as a whole."""
+    return (
+        violations.startswith("body: ")
+        or "; body: " in violations
+        or any(f"body/{name}" in violations for name in names)
+    )
+
+
+def _media(operation: Operation, name: Any) -> MediaType | None:
+    if operation.body is None:
+        return None
+    return next((m for m in operation.body.media if m.name == name), None)
