@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from jsonschema.exceptions import best_match
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 from schemathesis.core import NotSet
 
@@ -50,10 +51,9 @@ class Recheck:
         operation = self.operations.get((method.upper(), path))
         if operation is None:
             return "not rechecked", "the operation is not in the document"
-        if not self.parameters_valid(operation, values):
-            return AGREES, "a parameter is invalid"
-        if not self.body_valid(operation, values):
-            return AGREES, "the body is invalid"
+        wrong = self.parameter_error(operation, values) or self.body_error(operation, values)
+        if wrong:
+            return AGREES, "jsonschema: " + wrong
         media = _media(operation, values.get("media_type"))
         body = values.get("body")
         if media is not None and media.name == FORM and isinstance(body, dict):
@@ -62,16 +62,21 @@ class Recheck:
                 return UNSPELLABLE, "nested values in " + ", ".join(repr(name) for name in sorted(nested))
         return ACCEPTS, "every value is valid"
 
-    def valid(self, schema: Any, value: Any) -> bool:
+    def error(self, schema: Any, value: Any) -> str:
+        """The error jsonschema finds most relevant ("where: what"), or "" when the value is valid."""
         compiled = self._compiled.get(id(schema))
         if compiled is None:
             root = {**schema, "components": self.document.get("components") or {}}
             compiled = self._compiled[id(schema)] = self.validator(
                 root, format_checker=self.validator.FORMAT_CHECKER
             )
-        return bool(compiled.is_valid(value))
+        found = best_match(compiled.iter_errors(value))
+        if found is None:
+            return ""
+        where = "/".join(str(step) for step in found.absolute_path)
+        return f"{where or '(root)'}: {found.message}"[:300]
 
-    def parameters_valid(self, operation: Operation, values: Mapping[str, Any]) -> bool:
+    def parameter_error(self, operation: Operation, values: Mapping[str, Any]) -> str:
         sent = {
             "path": values.get("path_parameters") or {},
             "query": values.get("query") or {},
@@ -83,18 +88,20 @@ class Recheck:
                 continue  # sent as text in a media type: not a value of the schema
             name = param.name.lower() if param.location == "header" else param.name
             given = sent[param.location]
-            if name in given and not self.valid(param.schema, given[name]):
-                return False
-        return True
+            wrong = self.error(param.schema, given[name]) if name in given else ""
+            if wrong:
+                return f"{param.location} parameter {param.name}: {wrong}"
+        return ""
 
-    def body_valid(self, operation: Operation, values: Mapping[str, Any]) -> bool:
+    def body_error(self, operation: Operation, values: Mapping[str, Any]) -> str:
         body = values.get("body")
         media = _media(operation, values.get("media_type"))
         if isinstance(body, NotSet) or media is None or media.schema is None:
-            return True
+            return ""
         if isinstance(body, bytes | bytearray):
-            return True  # raw bytes (files): nothing for a JSON Schema to say
-        return self.valid(media.schema, body)
+            return ""  # raw bytes (files): nothing for a JSON Schema to say
+        wrong = self.error(media.schema, body)
+        return f"body {wrong}" if wrong else ""
 
 
 def unspellable(body: Mapping[str, Any], media: MediaType) -> set[str]:

@@ -75,7 +75,13 @@ TAGS = {
     "required": ["tags"],
     "properties": {"tags": {"type": "array", "items": {"type": "string"}}},
 }
+COUNT = {
+    "type": "object",
+    "required": ["n"],
+    "properties": {"n": {"type": "integer", "minimum": 0, "maximum": 1000}},
+}
 SCHEMAS = {
+    "/count": (FORM, COUNT),
     "/registration": (FORM, REGISTRATION),
     "/messages": (MULTIPART, ATTACHMENTS),
     "/tags": (FORM, TAGS),
@@ -112,6 +118,11 @@ WIRE_ROWS: list[tuple[str, str, Any, bool]] = [
     # a required exploded array is spelled as nothing when empty, even when it is the whole form
     ("/tags", FORM, "", True),
     ("/tags", FORM, "tags=a&tags=b", True),
+    # JSON Schema calls 60.0 and 1e2 integers
+    ("/count", FORM, "n=60.0", True),
+    ("/count", FORM, "n=1e2", True),
+    ("/count", FORM, "n=60.5", False),
+    ("/count", FORM, "n=6e3", False),
     # a multipart array is one part per item: one JSON object is a one-item array
     ("/messages", MULTIPART, [("attachments", '{"id":"a"}')], True),
     ("/messages", MULTIPART, [("attachments", '{"id":"a"}'), ("attachments", '{"id":"b","size":2}')], True),
@@ -212,3 +223,11 @@ def test_multipart_bodies_are_accepted_exactly_when_jsonschema_accepts_them(
 ) -> None:
     response = client.post("/messages", files=multipart_parts(body))
     assert response.status_code == (200 if valid(ATTACHMENTS, body) else 422), response.headers
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(n=st.one_of(st.integers(-5, 1005), st.floats(-5, 1005, allow_nan=False).map(lambda f: round(f, 1))))
+def test_a_form_number_is_an_integer_exactly_when_jsonschema_says_so(client: TestClient, n: float) -> None:
+    wire = urlencode([("n", json.dumps(n))])  # as schemathesis writes a generated number
+    response = client.post("/count", content=wire, headers={"content-type": FORM})
+    assert response.status_code == (200 if valid(COUNT, {"n": n}) else 422), (wire, response.headers)

@@ -17,10 +17,19 @@ from specmock.text_numbers import ascii_int, ascii_number
 Caster = Callable[[str], Any]
 Typed = Callable[[Any], Any]  # str | list[str] | pairs | nested dict of strings → the typed value
 MAX_DEPTH = 8
+DIGITS = "0123456789"
+DIGITS_OR_SIGN = "-" + DIGITS
 
 
 def cast_integer(raw: str) -> Any:
     value = ascii_int(raw)
+    if value is None and raw[:1] in DIGITS_OR_SIGN and raw[-1:] in DIGITS:
+        # JSON Schema calls 60.0 and 1e2 integers: the exact integer the text names, as in JSON bodies
+        try:
+            exact = json_exact.loads(raw)
+        except ValueError:
+            return raw
+        return exact if type(exact) is int else raw
     return raw if value is None else value
 
 
