@@ -212,7 +212,8 @@ def check_operation(
             if not CONFLICT.search(violations):
                 kind = f"Refused {response.status_code}"
                 if recheck is not None:
-                    verdict, basis = recheck.verdict(case.method, operation.path, generated(case), violations)
+                    sent_values = {**generated(case), "wire": getattr(response.request, "body", None)}
+                    verdict, basis = recheck.verdict(case.method, operation.path, sent_values, violations)
                     kind, violations = f"{kind}, {verdict}", f"({basis}) {violations}"
             found.append(Finding(label, kind, response.status_code, violations))
         try:
@@ -240,7 +241,7 @@ def generated(case: Any) -> dict[str, Any]:
         "query": case.query,
         "headers": case.headers,
         "cookies": case.cookies,
-    }
+    }  # and, added by the caller, "wire": the body bytes sent
 
 
 def summary(findings: Iterable[Finding]) -> str:

@@ -6,29 +6,35 @@ chose and every declared parameter. Three verdicts:
 
 - ``and jsonschema agrees``: some value is invalid; schemathesis sent invalid data (e.g. a ``oneOf``
   value that matches two branches), so the refusal is right.
-- ``jsonschema accepts a body the form cannot spell``: the values are valid, but the body is
-  x-www-form-urlencoded and holds what no form style spells (an object or array inside an array or an
-  object: RFC 6570 values are one level deep). schemathesis then writes each nested object as its keys
-  (``attachments=id&attachments=title``), so the wire means a body the schema refuses.
+- ``jsonschema accepts a body the urlencoded wire does not carry``: the values are valid, but the
+  body is x-www-form-urlencoded and holds what no form style spells (an object or array inside an
+  array or an object: RFC 6570 values are one level deep), objects whose members take one another's
+  field names (``a: {r: 1}, b: {r: 2}`` is ``r=1&r=2``), or an object schemathesis wrote as its keys
+  (it spreads an object's members only when the body schema has top-level ``properties``). Each
+  such object arrives as its keys (``attachments=id&attachments=title``), so the wire means a body the
+  schema refuses.
 - ``jsonschema accepts``: everything is valid and the wire can carry it: specmock refused a valid
   request (a false refusal, to fix).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from jsonschema.exceptions import best_match
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 from schemathesis.core import NotSet
 
+from specmock.pipeline.casting import object_properties
 from specmock.spec.model import MediaType, Operation, build_operations
 
 AGREES = "and jsonschema agrees"
 ACCEPTS = "jsonschema accepts"
-UNSPELLABLE = "jsonschema accepts a body the form cannot spell"
+UNSPELLABLE = "jsonschema accepts a body the urlencoded wire does not carry"
 FORM = "application/x-www-form-urlencoded"
 JSON_TEXT = re.compile(r"^application/([\w.+-]+\+)?json$")
 
@@ -57,9 +63,14 @@ class Recheck:
         media = _media(operation, values.get("media_type"))
         body = values.get("body")
         if media is not None and media.name == FORM and isinstance(body, dict):
-            nested = unspellable(body, media)
-            if nested and _blamed(nested, violations):
-                return UNSPELLABLE, "nested values in " + ", ".join(repr(name) for name in sorted(nested))
+            lost = {
+                "nested values in": unspellable(body, media),
+                "members of one another's fields in": colliding(self.document, body, media),
+                "written as their keys:": written_as_keys(body, values.get("wire")),
+            }
+            blamed = {what: names for what, names in lost.items() if names}
+            if blamed and _blamed(set().union(*blamed.values()), violations):
+                return UNSPELLABLE, "; ".join(f"{what} {_names(names)}" for what, names in blamed.items())
         return ACCEPTS, "every value is valid"
 
     def error(self, schema: Any, value: Any) -> str:
@@ -89,6 +100,8 @@ class Recheck:
             name = param.name.lower() if param.location == "header" else param.name
             given = sent[param.location]
             wrong = self.error(param.schema, given[name]) if name in given else ""
+            if wrong and isinstance(given[name], str):
+                wrong = self.error(param.schema, _json_or_text(given[name])) and wrong  # `false` as text
             if wrong:
                 return f"{param.location} parameter {param.name}: {wrong}"
         return ""
@@ -118,6 +131,45 @@ def unspellable(body: Mapping[str, Any], media: MediaType) -> set[str]:
     return found
 
 
+def colliding(document: Any, body: Mapping[str, Any], media: MediaType) -> set[str]:
+    """Objects whose members, spread as fields of their own (form, explode), take a name another
+    property takes or another object (sent or not) declares: with ``b`` declaring ``r``, ``a: {r: 1}``
+    is ``r=1``, as is ``b: {r: 1}``: the wire does not say whose ``r`` it is."""
+    declared = object_properties(document, media.schema or {})
+    owners: dict[str, set[str]] = {
+        name: {name} for name, value in body.items() if not isinstance(value, dict)
+    }
+    for name in set(body) | set(declared):
+        value = body.get(name)
+        if isinstance(value, dict) or name not in body:  # an absent object may own a field too
+            members = set(map(str, value or ())) | set(object_properties(document, declared.get(name) or {}))
+            for member in members:
+                owners.setdefault(member, set()).add(name)
+    sent = {str(member) for value in body.values() if isinstance(value, dict) for member in value}
+    return {name for member in sent if len(owners[member]) > 1 for name in owners[member]}
+
+
+def written_as_keys(body: Mapping[str, Any], wire: Any) -> set[str]:
+    """The object properties the wire holds as a field repeating the object's keys (``data=id&data=name``):
+    how schemathesis writes an object when the body schema has no top-level ``properties`` (a
+    ``oneOf``/``anyOf`` body), where form style would spread its members."""
+    if not isinstance(wire, bytes | str) or not wire:
+        return set()
+    text = wire.decode("utf-8", "replace") if isinstance(wire, bytes) else wire
+    fields: dict[str, list[str]] = {}
+    for name, value in parse_qsl(text, keep_blank_values=True):
+        fields.setdefault(name, []).append(value)
+    return {
+        name
+        for name, value in body.items()
+        if isinstance(value, dict) and value and fields.get(name) == [str(key) for key in value]
+    }
+
+
+def _names(names: set[str]) -> str:
+    return ", ".join(repr(name) for name in sorted(names))
+
+
 def _blamed(names: set[str], violations: str) -> bool:
     """specmock's complaint is about one of those properties, or about the body as a whole."""
     return (
@@ -125,6 +177,14 @@ def _blamed(names: set[str], violations: str) -> bool:
         or "; body: " in violations
         or any(f"body/{name}" in violations for name in names)
     )
+
+
+def _json_or_text(text: str) -> Any:
+    """schemathesis holds some parameter values as the text it sends (``"false"``, ``"3"``)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def _media(operation: Operation, name: Any) -> MediaType | None:

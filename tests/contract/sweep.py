@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         help="also list positive-data requests specmock refused as invalid (400/406/415/422), each\n"
         "rechecked with the jsonschema library (tests/contract/recheck.py): 'and jsonschema\n"
         "agrees' (schemathesis sent invalid data), 'jsonschema accepts' (a false refusal), or\n"
-        "'jsonschema accepts a body the form cannot spell' (urlencoded nesting schemathesis loses)",
+        "'jsonschema accepts a body the urlencoded wire does not carry' (objects schemathesis\n"
+        "writes as their keys)",
     )
     args = parser.parse_args(argv)
     documents = args.documents or default_documents()
