@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from specmock.app import SpecmockApp
 from specmock.spec.discriminator_gaps import discriminator_gaps
+from tests.contract.recheck import Recheck
 
 # Schemas no value can satisfy under plain JSON Schema, so every server fails schemathesis on them.
 # authentik's ChallengeTypes: EmailChallenge, OAuthDeviceCodeChallenge and OAuthDeviceCodeFinishChallenge
@@ -131,6 +132,7 @@ def run_positive(
     deterministic subset for bounded runs); ``sent`` counts the requests made per operation;
     ``unnamed`` are the excused discriminator values (by default those the document admits unnamed)."""
     headers = credentials(app.apis[0].document)
+    recheck = Recheck(app.apis[0].document) if refusals else None
     if unnamed is None:
         unnamed = unnamed_discriminator_values(app.apis[0].document)
     schema = load_schema(app, api_name) if schema is None else schema
@@ -139,7 +141,9 @@ def run_positive(
         operations = operations[::sample]
     findings: list[Finding] = []
     for operation in operations:
-        findings.extend(check_operation(operation, headers, max_examples, refusals, checks, sent, unnamed))
+        findings.extend(
+            check_operation(operation, headers, max_examples, refusals, checks, sent, unnamed, recheck)
+        )
     return findings
 
 
@@ -179,9 +183,11 @@ def check_operation(
     checks: list[Any] = CHECKS,
     sent: Counter[str] | None = None,
     unnamed: frozenset[tuple[str, str]] = frozenset(),
+    recheck: Recheck | None = None,
 ) -> list[Finding]:
     """Findings of the five checks; with ``refusals``, also every request built from positive data
-    that specmock refused as invalid (``Refused <status>``, with what it found)."""
+    that specmock refused as invalid (``Refused <status>``, with what it found), and with ``recheck``
+    whether the `jsonschema` library finds the generated data valid (see ``recheck``)."""
     label = f"{operation.method.upper()} {operation.path}"
     found: list[Finding] = []
 
@@ -202,8 +208,14 @@ def check_operation(
         if refusals and response.status_code in REFUSALS:
             violations = "; ".join(response.headers.get("specmock-violations") or ())  # header → [values]
             # a unique field already taken is the store's answer, not a refusal of the request's form
-            kind = "Conflict" if CONFLICT.search(violations) else "Refused"
-            found.append(Finding(label, f"{kind} {response.status_code}", response.status_code, violations))
+            kind = f"Conflict {response.status_code}"
+            if not CONFLICT.search(violations):
+                kind = f"Refused {response.status_code}"
+                if recheck is not None:
+                    sent_values = {**generated(case), "wire": getattr(response.request, "body", None)}
+                    verdict, basis = recheck.verdict(case.method, operation.path, sent_values, violations)
+                    kind, violations = f"{kind}, {verdict}", f"({basis}) {violations}"
+            found.append(Finding(label, kind, response.status_code, violations))
         try:
             case.validate_response(response, checks=checks, headers=headers)
         except (Exception, BaseExceptionGroup) as exc:  # collected and reported together below
@@ -218,6 +230,18 @@ def check_operation(
     except (Exception, BaseExceptionGroup) as exc:  # e.g. no data can be built for this operation
         found.append(Finding(label, "GenerationFailed", None, f"{type(exc).__name__}: {str(exc)[:300]}"))
     return found
+
+
+def generated(case: Any) -> dict[str, Any]:
+    """The values schemathesis generated for one request, before it serialised them."""
+    return {
+        "body": case.body,
+        "media_type": case.media_type,
+        "path_parameters": case.path_parameters,
+        "query": case.query,
+        "headers": case.headers,
+        "cookies": case.cookies,
+    }  # and, added by the caller, "wire": the body bytes sent
 
 
 def summary(findings: Iterable[Finding]) -> str:

@@ -4,6 +4,7 @@ document, grouped by class.
 
     python -m tests.contract.sweep                       # tests/corpus + specs/, 25 examples
     python -m tests.contract.sweep --examples 5 --jobs 2 path/to/openapi.yaml ...
+    python -m tests.contract.sweep --refusals ...        # also the valid requests refused, rechecked
 
 Exit status 1 when one of the five checks failed. The suite runs a bounded, seeded version of the
 same thing (``test_corpus.py``).
@@ -98,7 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--refusals",
         action="store_true",
-        help="also list positive-data requests specmock refused as invalid (400/406/415/422)",
+        help="also list positive-data requests specmock refused as invalid (400/406/415/422), each\n"
+        "rechecked with the jsonschema library (tests/contract/recheck.py): 'and jsonschema\n"
+        "agrees' (schemathesis sent invalid data), 'jsonschema accepts' (a false refusal), or\n"
+        "'jsonschema accepts a body the urlencoded wire does not carry' (objects schemathesis\n"
+        "writes as their keys)",
     )
     args = parser.parse_args(argv)
     documents = args.documents or default_documents()

@@ -17,10 +17,19 @@ from specmock.text_numbers import ascii_int, ascii_number
 Caster = Callable[[str], Any]
 Typed = Callable[[Any], Any]  # str | list[str] | pairs | nested dict of strings → the typed value
 MAX_DEPTH = 8
+DIGITS = "0123456789"
+DIGITS_OR_SIGN = "-" + DIGITS
 
 
 def cast_integer(raw: str) -> Any:
     value = ascii_int(raw)
+    if value is None and raw[:1] in DIGITS_OR_SIGN and raw[-1:] in DIGITS:
+        # JSON Schema calls 60.0 and 1e2 integers: the exact integer the text names, as in JSON bodies
+        try:
+            exact = json_exact.loads(raw)
+        except ValueError:
+            return raw
+        return exact if type(exact) is int else raw
     return raw if value is None else value
 
 
@@ -87,6 +96,18 @@ def object_properties(document: Any, schema: Any, depth: int = 0) -> dict[str, A
     return properties
 
 
+def required_somewhere(document: Any, schema: Any, depth: int = 0) -> frozenset[str]:
+    """The property names the schema requires (``allOf`` merged) or one of its ``oneOf``/``anyOf``
+    branches requires."""
+    required = set(merged_object(document, schema)[1])
+    node = deref(document, schema)
+    if isinstance(node, dict) and depth <= MAX_DEPTH:
+        for keyword in ("oneOf", "anyOf", "allOf"):
+            for branch in node.get(keyword) or ():
+                required |= required_somewhere(document, branch, depth + 1)
+    return frozenset(required)
+
+
 def properties_of(document: Any, schema: Any) -> tuple[tuple[str, ...], bool]:
     """An object schema's property names, and whether fields nobody else claims are its members:
     when it declares ``additionalProperties``, or is a free-form object (no properties anywhere)."""
@@ -94,9 +115,23 @@ def properties_of(document: Any, schema: Any) -> tuple[tuple[str, ...], bool]:
     node = deref(document, schema)
     if not isinstance(node, dict):
         return tuple(properties), False
-    additional = node.get("additionalProperties", True)
-    free_form = not properties and not any(node.get(k) for k in ("oneOf", "anyOf", "allOf"))
-    return tuple(properties), additional is not False and ("additionalProperties" in node or free_form)
+    if "additionalProperties" in node:
+        return tuple(properties), node["additionalProperties"] is not False
+    return tuple(properties), not properties and _free_form(document, node)
+
+
+def _free_form(document: Any, schema: Any, depth: int = 0) -> bool:
+    """No property declared and nothing closing it: alone, or through one of its branches (a
+    ``oneOf``/``anyOf`` of two ``{type: object}`` declarations that differ only in description)."""
+    node = deref(document, schema)
+    if not isinstance(node, dict) or depth > MAX_DEPTH:
+        return False
+    if "additionalProperties" in node:
+        return node["additionalProperties"] is not False
+    branches = [b for keyword in ("allOf", "oneOf", "anyOf") for b in node.get(keyword) or ()]
+    if not branches:
+        return not node.get("properties")
+    return any(_free_form(document, branch, depth + 1) for branch in branches)
 
 
 def compile_typed(document: Any, schema: Any, depth: int = 0) -> Typed:

@@ -4,8 +4,13 @@ contentType; see ``styles``) and typed by its schema.
 
 Clients send what text cannot spell as JSON text: a part whose content type is JSON, an object or an
 array of objects in a field (schemathesis, browsers' ``FormData`` with ``JSON.stringify``), ``null``
-for a nullable field. A body schema that is a ``oneOf``/``anyOf`` of objects types every field any
-branch declares.
+for a nullable field. An array is also one part (or field) per item, so a single JSON object in an
+array's field is a one-item array (OpenAPI: an array's content type is its items'). A body schema
+that is a ``oneOf``/``anyOf`` of objects types every field any branch declares.
+
+An empty object or array has no spelling when exploded (RFC 6570: an empty list or map is
+undefined, so nothing is written): a property the body requires, spelled so and absent, is read as
+empty — the only way a client can send it.
 """
 
 from __future__ import annotations
@@ -16,7 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from specmock import json_exact
-from specmock.pipeline.casting import Typed, compile_typed, object_properties, properties_of, shape_of
+from specmock.pipeline.casting import (
+    Typed,
+    compile_typed,
+    object_properties,
+    properties_of,
+    required_somewhere,
+    shape_of,
+)
 from specmock.pipeline.styles import MISSING, Fields, Reader, Spelling, field_reader, fields_of, form_pairs
 from specmock.spec.model import Encoding, MediaType
 from specmock.spec.views import items_schema, schema_types
@@ -36,15 +48,22 @@ class FormField:
     nullable: bool
     reserved: bool  # allowReserved: `+` is a plus
     claims: Callable[[str], bool]  # the field names this property consumes
+    exploded: bool  # an empty value is spelled as nothing (explode on, or deepObject)
 
 
 class FormBody:
     def __init__(self, document: Any, media: MediaType, multipart: bool) -> None:
         properties = object_properties(document, media.schema or {})
         names = frozenset(properties)
+        required = required_somewhere(document, media.schema or {})
         self.fields = {
             name: _field(document, name, schema, media.encoding.get(name, Encoding()), names)
             for name, schema in properties.items()
+        }
+        self.empty = {  # what a required property spelled as nothing holds (see the module's notes)
+            name: empty
+            for name, field in self.fields.items()
+            if name in required and (empty := _empty(field.shape, field.exploded, multipart)) is not MISSING
         }
         self.reserved = any(f.reserved for f in self.fields.values())
 
@@ -55,6 +74,8 @@ class FormBody:
         for name, field in self.fields.items():
             source = reserved if field.reserved and reserved is not None else text_fields
             value = _field_value(field, source, name, name in json_parts)
+            if value is MISSING:
+                value = self.empty.get(name, MISSING)
             if value is not MISSING:
                 out[name] = value
                 consumed.update(key for key in text_fields if field.claims(key))
@@ -88,7 +109,18 @@ def _field(document: Any, name: str, schema: Any, encoding: Encoding, names: fro
         nullable="null" in schema_types(document, schema),
         reserved=encoding.allow_reserved,
         claims=_claims(name, declared if exploded else (), encoding.style == "deepObject" or exploded),
+        exploded=encoding.explode or encoding.style == "deepObject",
     )
+
+
+def _empty(shape: str, exploded: bool, multipart: bool) -> Any:
+    """The empty value spelled as nothing: an exploded object's (urlencoded; a multipart object is a
+    JSON part), an array's (no field, or no part, per item)."""
+    if shape == "object" and exploded and not multipart:
+        return {}
+    if shape == "array" and (exploded or multipart):
+        return []
+    return MISSING
 
 
 def _field_value(field: FormField, source: Fields, name: str, json_part: bool) -> Any:
@@ -117,6 +149,8 @@ def _json_values(values: list[str], shape: str) -> Any:
             decoded.append(json_exact.loads(text))
         except ValueError:
             return NOT_JSON
+    if len(decoded) == 1 and shape == "array" and isinstance(decoded[0], dict):
+        return decoded  # one part per item: a single object is a one-item array
     if len(decoded) == 1 and (decoded[0] is None or isinstance(decoded[0], dict | list)):
         return decoded[0]
     if shape == "array" and all(isinstance(item, dict | list) for item in decoded):

@@ -75,7 +75,8 @@ class RequestValidator:
 
     def _check_body(self, request: MockRequest, found: list[Diagnostic]) -> Any:
         if not request.body and request.content_type == FORM and FORM in self.bodies:
-            return self._checked(self.bodies[FORM], {}, found)  # a form with no fields
+            form = self.bodies[FORM]  # a form with no fields (still read: a required empty array is one)
+            return self._checked(form, form.parse(b"", FORM), found)
         if not request.body:
             if self.body_required:
                 found.append(Diagnostic(Kind.INVALID, "a request body is required", "body"))
