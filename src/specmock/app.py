@@ -88,12 +88,12 @@ class Mounted:
         self.routes = Memo(ROUTE_MEMO_SIZE)  # (method, path) → routing key
         # routing key → (api, the keys of the operations answering it: one, or variants of one URL,
         # whether there are variants to pick from, the journal label of the first)
-        self.targets: dict[str, tuple[Api, tuple[str, ...], bool, str]] = {}
+        self.targets: dict[str, tuple[Api, tuple[str, ...], str]] = {}
         self.table = RouteTable([(api.base_path, api.operations) for api in self.apis])
         self.router = RoutingMiddleware(_routed)
         for index, api in enumerate(self.apis):
             for first, keys in variants(api.operations).items():
-                self.targets[routing_key(index, first)] = (api, keys, len(keys) > 1, f"{api.name}:{first}")
+                self.targets[routing_key(index, first)] = (api, keys, f"{api.name}:{first}")
             document = routing_document(index, api.name, api.operations)
             self.router.add_api(
                 Specification.from_dict(document), base_path=api.base_path, resolver=_OperationKeys()
@@ -142,7 +142,7 @@ class Mounted:
         return str(operation_id)
 
     def _templated(self, target: str) -> bool:
-        api, keys, _, _ = self.targets[target]
+        api, keys, _ = self.targets[target]
         return "{" in api.operations[keys[0]].route
 
 
@@ -190,7 +190,7 @@ class SpecmockApp:
         target = await mounted.target(method, path)
         if isinstance(target, MockResponse):
             return target
-        api, keys, _, label = mounted.targets[target]  # variants of one URL: the first documented
+        api, keys, label = mounted.targets[target]  # variants of one URL: the first documented
         return Target(api, keys[0], label, _inside(api.base_path, path))
 
     def __rsgi_init__(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -291,16 +291,14 @@ class SpecmockApp:
         if isinstance(target, MockResponse):
             self.journal.record(MockRequest(method, path, query, headers, b"", full_path), target, "")
             return target, self._extra(target, headers)
-        api, keys, several, label = mounted.targets[target]
+        api, keys, label = mounted.targets[target]
         if body is not None and (mounted.disrupting or "prefer" in headers):
             injection = mounted.disruptor.decide(method, full_path, label, headers.get("prefer"))
             if injection is not None:
                 return await self._injected(injection, method, path, query, headers, body)
         request = MockRequest(method, _inside(api.base_path, path), query, headers, body or b"", full_path)
-        key = keys[0]
-        if several and body is not None:
-            key = api.variant_for(keys, request)
-            label = f"{api.name}:{key}"
+        # An unread body cannot tell variants apart: the first documented one answers.
+        key, label = _variant(api, keys, label, request) if body is not None else (keys[0], label)
         # A body past --max-body was left unread: the operation's 413, nothing run.
         response = _pipeline_answer(api, key, request, None if body is not None else self._too_large())
         self.journal.record(request, response, label)
@@ -319,12 +317,9 @@ class SpecmockApp:
         if isinstance(target, MockResponse):
             self.journal.record(MockRequest(method, path, query, headers, body, full_path), target, "", noted)
             return target, self._extra(target, headers)
-        api, keys, several, label = mounted.targets[target]
+        api, keys, label = mounted.targets[target]
         request = MockRequest(method, _inside(api.base_path, path), query, headers, body, full_path)
-        key = keys[0]
-        if several:
-            key = api.variant_for(keys, request)
-            label = f"{api.name}:{key}"
+        key, label = _variant(api, keys, label, request)
         fault = injection.fault
         if fault in ("reset", "timeout"):
             # Nothing runs: a request that gets no answer changes nothing.
@@ -364,7 +359,7 @@ class SpecmockApp:
         documented: set[str] = set()
         for route in routes:
             for first in route.methods.values():
-                api, keys, _, _ = mounted.targets[routing_key(route.api_index, first)]
+                api, keys, _ = mounted.targets[routing_key(route.api_index, first)]
                 for key in keys:
                     documented.update(api.compiled(key).fingerprint_headers)
         methods = {method for route in routes for method in route.methods}
@@ -417,6 +412,15 @@ def _pipeline_answer(
     except Exception:
         log.exception("%s %s: internal error in specmock", request.method, request.full_path)
         return problem_response(500, "specmock failed to answer this request; see the server log")
+
+
+def _variant(api: Api, keys: tuple[str, ...], label: str, request: MockRequest) -> tuple[str, str]:
+    """The operation ``request`` reaches among those documented for one method and URL, and its
+    journal label (``label`` is the first one's)."""
+    if len(keys) == 1:
+        return keys[0], label
+    key = api.variant_for(keys, request)
+    return key, f"{api.name}:{key}"
 
 
 def _inside(base_path: str, path: str) -> str:
