@@ -21,7 +21,7 @@ from pathlib import Path
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from specmock.fixtures import FixtureOptions, write_fixtures
+from specmock.export import FixtureOptions, write_fixtures
 
 spec, out, count, fmt, seed = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -37,7 +37,7 @@ if sys.argv[6] == "baseline":  # the generator alone, a fresh rng per record: no
     from specmock.generation import rng_for
     from specmock.runtime import Api
     from specmock.server import api_name, resolve_spec
-    from specmock.spec.loader import load_spec
+    from specmock.openapi.loader import load_spec
 
     path = resolve_spec(spec)
     api = Api(load_spec(path), MockConfig(), name=api_name(path), base_path="")

@@ -14,10 +14,10 @@ from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest
 
 from specmock.config import MockConfig
+from specmock.openapi.loader import load_spec
 from specmock.pipeline.request import MockRequest
 from specmock.runtime import Api
 from specmock.server import resolve_spec
-from specmock.spec.loader import load_spec
 
 N = 2000
 

@@ -23,7 +23,7 @@ __all__ = ["ConfigError", "MockConfig", "SpecError", "SpecmockError", "__version
 
 
 def __getattr__(name: str) -> Any:
-    # The server stack (connexion, granian) loads only when asked for, so `specmock.spec` stays light.
+    # The server stack (connexion, granian) loads only when asked for, so `specmock.openapi` stays light.
     if name in ("create_app", "serve"):
         from specmock import server
 

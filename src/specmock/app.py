@@ -34,13 +34,13 @@ from specmock.devloop.disruption import CHAOS, Injection, chaos_status, disrupto
 from specmock.diagnostics import Diagnostic, Kind
 from specmock.journal import Journal
 from specmock.memo import Memo
+from specmock.openapi.routing import RouteTable, routing_document, routing_key, variants
 from specmock.pipeline import flow
 from specmock.pipeline.request import MockRequest, header_items_to_dict, header_pairs_to_dict
 from specmock.pipeline.serialize import MockResponse, encode_pairs, header_text
 from specmock.problems import method_not_allowed, not_found, problem_response
 from specmock.request_body import BodyError, RequestBody
 from specmock.runtime import Api
-from specmock.spec.routing import RouteTable, routing_document, routing_key, variants
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -16,7 +16,7 @@ from specmock.config import MockConfig, parse_size
 from specmock.errors import SpecmockError
 
 if TYPE_CHECKING:
-    from specmock.spec.loader import LoadedSpec
+    from specmock.openapi.loader import LoadedSpec
 
 
 def _converted(spec: LoadedSpec) -> str:
@@ -490,7 +490,7 @@ def fixtures(
     """
     import time
 
-    from specmock.fixtures import FixtureOptions, write_fixtures
+    from specmock.export import FixtureOptions, write_fixtures
 
     options = FixtureOptions(
         spec=spec,

@@ -7,15 +7,15 @@ from pathlib import Path
 
 from specmock.config import MockConfig
 from specmock.diagnostics import Kind
+from specmock.openapi.contradictions import contradictions
+from specmock.openapi.discriminator_gaps import discriminator_gaps
+from specmock.openapi.loader import Repair, load_spec, validation_findings
+from specmock.openapi.model import NO_EXAMPLE, Operation
+from specmock.openapi.refs import deref
+from specmock.openapi.routing import variants
 from specmock.pipeline.negotiate import choose_media, error_plan, success_plan
 from specmock.runtime import Api, base_path_of
 from specmock.server import api_name, resolve_spec
-from specmock.spec.contradictions import contradictions
-from specmock.spec.discriminator_gaps import discriminator_gaps
-from specmock.spec.loader import Repair, load_spec, validation_findings
-from specmock.spec.model import NO_EXAMPLE, Operation
-from specmock.spec.refs import deref
-from specmock.spec.routing import variants
 
 SHOWN_KINDS = (Kind.SECURITY, Kind.INVALID, Kind.NOT_FOUND)
 

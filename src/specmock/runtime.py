@@ -17,21 +17,21 @@ from urllib.parse import unquote, urlsplit
 from specmock.config import MockConfig
 from specmock.generation import Generator
 from specmock.memo import Memo
-from specmock.pipeline.casting import shape_of
-from specmock.pipeline.negotiate import Plan, success_plan
-from specmock.pipeline.request import MockRequest
-from specmock.pipeline.security import SecurityChecker
-from specmock.pipeline.styles import Spelling, path_text
-from specmock.pipeline.validate_request import Check, RequestValidator
-from specmock.spec.jsonschema import Direction, SchemaCompiler, violations
-from specmock.spec.loader import LoadedSpec
-from specmock.spec.model import (
+from specmock.openapi.jsonschema import Direction, SchemaCompiler, violations
+from specmock.openapi.loader import LoadedSpec
+from specmock.openapi.model import (
     Operation,
     SecurityScheme,
     build_operations,
     build_security_schemes,
     template_names,
 )
+from specmock.pipeline.casting import shape_of
+from specmock.pipeline.negotiate import Plan, success_plan
+from specmock.pipeline.request import MockRequest
+from specmock.pipeline.security import SecurityChecker
+from specmock.pipeline.styles import Spelling, path_text
+from specmock.pipeline.validate_request import Check, RequestValidator
 from specmock.state import Sandbox
 
 log = logging.getLogger("specmock")

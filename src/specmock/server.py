@@ -16,8 +16,8 @@ from specmock import collector
 from specmock.app import SpecmockApp
 from specmock.config import MockConfig
 from specmock.errors import ConfigError
+from specmock.openapi.loader import load_spec
 from specmock.runtime import Api, base_path_of
-from specmock.spec.loader import load_spec
 
 if TYPE_CHECKING:
     from specmock.listener import RsgiApp
@@ -87,7 +87,7 @@ def build_apis(config: MockConfig) -> list[Api]:
         apis.append(Api(spec, config, name=name, base_path="" if base == "/" else base))
     if config.fixtures is not None:
         # Issue 6: records from fixture files replace the seeded ones (refused with file, index, reason).
-        from specmock.fixtures import load_fixtures
+        from specmock.export import load_fixtures
 
         load_fixtures(apis, config.fixtures)
     for api in apis:

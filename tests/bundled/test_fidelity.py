@@ -24,7 +24,7 @@ from openapi_schema_validator import (
 )
 from starlette.testclient import TestClient
 
-from specmock.spec.loader import load_spec
+from specmock.openapi.loader import load_spec
 from tests.bundled.conftest import AUTHENTIK, AUTHENTIK_KEY, REBILLY, REBILLY_KEY, Clock, client_for
 from tests.corpus import corpus_file
 

@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from specmock.app import SpecmockApp
-from specmock.spec.discriminator_gaps import discriminator_gaps
+from specmock.openapi.discriminator_gaps import discriminator_gaps
 from tests.contract.recheck import Recheck
 
 # Schemas no value can satisfy under plain JSON Schema, so every server fails schemathesis on them.

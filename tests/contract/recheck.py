@@ -29,8 +29,8 @@ from jsonschema.exceptions import best_match
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 from schemathesis.core import NotSet
 
+from specmock.openapi.model import MediaType, Operation, build_operations
 from specmock.pipeline.casting import object_properties
-from specmock.spec.model import MediaType, Operation, build_operations
 
 AGREES = "and jsonschema agrees"
 ACCEPTS = "jsonschema accepts"

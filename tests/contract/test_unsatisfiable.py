@@ -5,8 +5,8 @@ from __future__ import annotations
 from jsonschema import Draft202012Validator
 
 from specmock.generation import Generator
-from specmock.spec.jsonschema import to_json_schema
-from specmock.spec.loader import load_spec
+from specmock.openapi.jsonschema import to_json_schema
+from specmock.openapi.loader import load_spec
 from tests.corpus import corpus_file
 
 SAME = ("EmailChallenge", "OAuthDeviceCodeChallenge", "OAuthDeviceCodeFinishChallenge")

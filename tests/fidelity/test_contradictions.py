@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from specmock.generation import Generator, rng_for
+from specmock.openapi.contradictions import contradictions
+from specmock.openapi.jsonschema import SchemaCompiler
 from specmock.report import check_report
-from specmock.spec.contradictions import contradictions
-from specmock.spec.jsonschema import SchemaCompiler
 
 TYPES = ["string", "integer", "number", "boolean", "null"]
 VALUES = st.one_of(

@@ -19,8 +19,8 @@ import pytest
 
 from specmock import serve
 from specmock.errors import SpecError
+from specmock.openapi.loader import load_spec
 from specmock.server import free_port
-from specmock.spec.loader import load_spec
 
 SPECMOCK = Path(sys.executable).parent / "specmock"
 ADDRESS_SPACE = 2 * 1024**3  # a refused document needs a small fraction of it; a bomb needs far more
@@ -181,7 +181,7 @@ def test_anchors_and_aliases_of_ordinary_size_still_load(tmp_path: Path) -> None
 
 
 def test_an_oversized_document_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
-    from specmock.spec import parse
+    from specmock.openapi import parse
 
     spec = tmp_path / "big.yaml"
     padding = "# " + "x" * 1022 + "\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from specmock.fixtures import read_records
+from specmock.export import read_records
 from specmock.proxy import ProxyConfig, serve_proxy
 from specmock.server import serve
 from tests.proxy.conftest import SHOP

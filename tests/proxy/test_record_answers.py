@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from specmock.fixtures import load_fixtures
+from specmock.export import load_fixtures
 from specmock.proxy.record import Recorder
 from specmock.server import create_app
 from tests.proxy.conftest import SHOP

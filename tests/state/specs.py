@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from specmock.generation import Generator
-from specmock.spec.model import Operation, build_operations
+from specmock.openapi.model import Operation, build_operations
 from specmock.state import Outcome, Sandbox
 
 

@@ -21,9 +21,9 @@ from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest
 
 from specmock.config import MockConfig
+from specmock.openapi.loader import LoadedSpec
 from specmock.pipeline.request import MockRequest
 from specmock.runtime import Api
-from specmock.spec.loader import LoadedSpec
 
 SERVER = "https://api.example.com"
 DOCUMENT: dict[str, Any] = yaml.safe_load(f"""

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from specmock.spec.routing import routing_document, specificity
+from specmock.openapi.routing import routing_document, specificity
 
 SEGMENT = st.sampled_from(["users", "me", "current", "{id}", "{name}", "items"])
 
@@ -18,7 +18,7 @@ def test_a_literal_segment_always_sorts_before_a_template_at_the_same_place(pref
 
 
 def test_routing_document_has_string_path_params_and_keys():
-    from specmock.spec.model import Operation
+    from specmock.openapi.model import Operation
 
     op = Operation("getPet", "GET", "/pets/{id}", "", (), None, {}, ())
     doc = routing_document(2, "pets", {"getPet": op})

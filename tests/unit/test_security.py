@@ -2,9 +2,9 @@ import base64
 
 import pytest
 
+from specmock.openapi.model import SecurityScheme
 from specmock.pipeline.request import MockRequest
 from specmock.pipeline.security import SecurityChecker
-from specmock.spec.model import SecurityScheme
 
 SCHEMES = {
     "key": SecurityScheme("key", "apiKey", "header", "X-API-Key"),

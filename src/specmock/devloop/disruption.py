@@ -23,9 +23,9 @@ import orjson
 from specmock.config import MockConfig
 from specmock.errors import ConfigError, SpecError
 from specmock.generation import rng_for
+from specmock.openapi.model import Operation
+from specmock.openapi.refs import UnresolvableRef, resolve_pointer
 from specmock.pipeline.preferences import parse_prefer
-from specmock.spec.model import Operation
-from specmock.spec.refs import UnresolvableRef, resolve_pointer
 
 if TYPE_CHECKING:
     from specmock.runtime import Api

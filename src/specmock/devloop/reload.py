@@ -197,7 +197,7 @@ def _refs(node: Any) -> Iterable[str]:
 
 
 def _resolve(document: Mapping[str, Any], ref: str) -> Any:
-    from specmock.spec.refs import UnresolvableRef, resolve_pointer
+    from specmock.openapi.refs import UnresolvableRef, resolve_pointer
 
     try:
         return resolve_pointer(document, ref)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from specmock.config import MockConfig
 from specmock.devloop.disruption import Disruptor
-from specmock.spec.refs import UnresolvableRef, resolve_pointer
+from specmock.openapi.refs import UnresolvableRef, resolve_pointer
 
 if TYPE_CHECKING:
     from specmock.runtime import Api

@@ -21,7 +21,7 @@ from specmock.generation.numbers import integer, number
 from specmock.generation.patterns import PatternSampler
 from specmock.generation.providers import Fakes
 from specmock.generation.strings import compile_string
-from specmock.spec.contradictions import JSON_TYPES, typed_values
+from specmock.openapi.contradictions import JSON_TYPES, typed_values
 
 _HARD_EXTRA = 4
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from specmock.generation.numbers import bounds
-from specmock.spec.refs import resolve_pointer
+from specmock.openapi.refs import resolve_pointer
 
 Schema = dict[str, Any]
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from specmock import json_exact
-from specmock.spec.refs import deref
-from specmock.spec.views import items_schema, merged_object, schema_types
+from specmock.openapi.refs import deref
+from specmock.openapi.views import items_schema, merged_object, schema_types
 from specmock.text_numbers import ascii_int, ascii_number
 
 Caster = Callable[[str], Any]

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from specmock.memo import Memo
-from specmock.spec.refs import deref
-from specmock.spec.views import items_schema, merged_object, schema_types
+from specmock.openapi.refs import deref
+from specmock.openapi.views import items_schema, merged_object, schema_types
 
 T = TypeVar("T")
 MAX_DEPTH = 6

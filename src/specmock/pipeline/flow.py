@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from specmock.diagnostics import Diagnostic, Kind
+from specmock.openapi.model import MediaType, Operation, Response
 from specmock.pipeline.negotiate import (
     Plan,
     choose,
@@ -35,7 +36,6 @@ from specmock.pipeline.serialize import (
 )
 from specmock.pipeline.validate_request import NO_BODY
 from specmock.runtime import Api, CompiledOperation
-from specmock.spec.model import MediaType, Operation, Response
 from specmock.state import NO_CONTENT, Outcome
 
 log = logging.getLogger("specmock")

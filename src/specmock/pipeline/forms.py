@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from specmock import json_exact
+from specmock.openapi.model import Encoding, MediaType
+from specmock.openapi.views import items_schema, schema_types
 from specmock.pipeline.casting import (
     Typed,
     compile_typed,
@@ -30,8 +32,6 @@ from specmock.pipeline.casting import (
     shape_of,
 )
 from specmock.pipeline.styles import MISSING, Fields, Reader, Spelling, field_reader, fields_of, form_pairs
-from specmock.spec.model import Encoding, MediaType
-from specmock.spec.views import items_schema, schema_types
 
 JSON_PART = re.compile(r"^application/([\w.+-]+\+)?json$")
 MAX_DEPTH = 8

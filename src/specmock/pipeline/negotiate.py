@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from specmock.diagnostics import Diagnostic, Kind
-from specmock.spec.model import MediaType, Operation, Response
+from specmock.openapi.model import MediaType, Operation, Response
 
 ERROR_STATUSES: dict[Kind, tuple[int, ...]] = {
     Kind.SECURITY: (401, 403),

@@ -6,12 +6,12 @@ import logging
 from typing import Any
 
 from specmock.generation import rng_for
+from specmock.openapi.model import NO_EXAMPLE, MediaType, Operation, Response
 from specmock.pipeline.negotiate import Plan
 from specmock.pipeline.preferences import Preferences
 from specmock.pipeline.serialize import PROBLEM_JSON, Headers, header_value, is_json, wire_headers
 from specmock.pipeline.shape_error import ErrorContext, shape_error
 from specmock.runtime import Api
-from specmock.spec.model import NO_EXAMPLE, MediaType, Operation, Response
 
 log = logging.getLogger("specmock")
 

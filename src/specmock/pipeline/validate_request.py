@@ -14,6 +14,7 @@ from typing import Any
 
 from specmock import json_exact
 from specmock.diagnostics import Diagnostic, Kind
+from specmock.openapi.model import MediaType, Operation, Parameter
 from specmock.pipeline.casting import Typed, compile_typed, json_or_text, properties_of, shape_of
 from specmock.pipeline.forms import JSON_PART, FormBody
 from specmock.pipeline.request import MockRequest
@@ -26,7 +27,6 @@ from specmock.pipeline.styles import (
     form_pairs,
     segment_reader,
 )
-from specmock.spec.model import MediaType, Operation, Parameter
 
 Check = Callable[[Any], list[tuple[str, str]]]
 CheckFactory = Callable[[dict[str, Any]], Check]  # schema → check, compiled for the request direction

@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from specmock.openapi.model import MediaType, Operation, Response
 from specmock.pipeline.casting import compile_typed, shape_of
 from specmock.pipeline.negotiate import documented_key
 from specmock.pipeline.serialize import NO_CONTENT_STATUSES, is_json
@@ -21,7 +22,6 @@ from specmock.pipeline.styles import Spelling, segment_reader
 from specmock.pipeline.validate_request import Check, match_media
 from specmock.proxy.findings import Finding
 from specmock.runtime import Api
-from specmock.spec.model import MediaType, Operation, Response
 
 SHOWN_BODY_VIOLATIONS = 10
 

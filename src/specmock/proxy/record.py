@@ -22,13 +22,13 @@ from typing import Any
 import orjson
 
 from specmock import __version__
-from specmock.fixtures import read_records
-from specmock.fixtures.encode import RecordWriter, document
+from specmock.export import read_records
+from specmock.export.encode import RecordWriter, document
 from specmock.generation import rng_for
+from specmock.openapi.model import Operation
+from specmock.openapi.refs import deref
+from specmock.openapi.views import merged_object
 from specmock.runtime import Api
-from specmock.spec.model import Operation
-from specmock.spec.refs import deref
-from specmock.spec.views import merged_object
 from specmock.state.identity import key_of
 from specmock.state.naming import shape_of
 from specmock.state.resources import Resource, Route

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from specmock.generation import rng_for
-from specmock.spec.views import merged_object
+from specmock.openapi.views import merged_object
 from specmock.state.repair import conform_to
 from specmock.state.seeding import Seeder
 from specmock.state.store import Record

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from specmock.spec.model import Operation
-from specmock.spec.refs import deref
-from specmock.spec.views import merged_object, schema_types
+from specmock.openapi.model import Operation
+from specmock.openapi.refs import deref
+from specmock.openapi.views import merged_object, schema_types
 from specmock.state.naming import shape_of
 from specmock.state.shapes import list_shape, success_schema
 

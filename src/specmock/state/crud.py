@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from specmock.spec.model import Operation
-from specmock.spec.views import merged_object
+from specmock.openapi.model import Operation
+from specmock.openapi.views import merged_object
 from specmock.state.engine import SINGLETON_KEY, Engine
 from specmock.state.identity import key_of
 from specmock.state.outcome import NO_CONTENT, Outcome, conflict, not_found, storage_full

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from specmock.generation import rng_for
-from specmock.spec.model import Operation
+from specmock.openapi.model import Operation
 from specmock.state.adapt import Adapter
 from specmock.state.answers import View
 from specmock.state.identity import id_from_path, key_of

@@ -36,8 +36,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from specmock.spec.model import Operation
-from specmock.spec.refs import deref
+from specmock.openapi.model import Operation
+from specmock.openapi.refs import deref
 from specmock.state.resources import ROLES, ActionSpec, Derive, Expiry
 
 X_RESOURCE = "x-specmock-resource"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from specmock.spec.refs import deref
-from specmock.spec.views import schema_types
+from specmock.openapi.refs import deref
+from specmock.openapi.views import schema_types
 from specmock.state.naming import norm, singular
 from specmock.text_numbers import ascii_number
 

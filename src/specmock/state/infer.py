@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from specmock.spec.model import Operation
-from specmock.spec.refs import deref
-from specmock.spec.views import schema_types
+from specmock.openapi.model import Operation
+from specmock.openapi.refs import deref
+from specmock.openapi.views import schema_types
 from specmock.state.extensions import Declared, declared_for
 from specmock.state.naming import PathShape, resource_names, shape_of
 from specmock.state.resources import COLLECTION_ROLES, ITEM_ROLES, SINGLETON_ROLES, Route

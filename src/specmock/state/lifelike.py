@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from specmock.spec.refs import deref
-from specmock.spec.views import merged_object, schema_types
+from specmock.openapi.refs import deref
+from specmock.openapi.views import merged_object, schema_types
 from specmock.state.naming import norm
 from specmock.state.store import Record, rfc3339
 

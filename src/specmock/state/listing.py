@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 
 from specmock.diagnostics import Kind
 from specmock.generation import rng_for
-from specmock.spec.model import Header, Operation
+from specmock.openapi.model import Header, Operation
 from specmock.state import pagefill
 from specmock.state.adapt import Adapter
 from specmock.state.answers import same

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from specmock.diagnostics import Kind
-from specmock.spec.model import Operation
+from specmock.openapi.model import Operation
 
 
 class _NoContent:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from specmock.spec.model import Header
+from specmock.openapi.model import Header
 from specmock.state.naming import norm
 from specmock.state.paging import encode_token
 from specmock.state.shapes import BY_NAME, Slot

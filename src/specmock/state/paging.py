@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from specmock.spec.model import Operation, Parameter
-from specmock.spec.refs import deref
+from specmock.openapi.model import Operation, Parameter
+from specmock.openapi.refs import deref
 from specmock.state.naming import norm
 from specmock.text_numbers import ascii_int, ascii_number
 

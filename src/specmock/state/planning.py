@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from specmock.spec.model import Operation
-from specmock.spec.refs import deref
-from specmock.spec.views import merged_object, schema_types
+from specmock.openapi.model import Operation
+from specmock.openapi.refs import deref
+from specmock.openapi.views import merged_object, schema_types
 from specmock.state.answers import body_schema, choose_entity, view_for
 from specmock.state.extensions import X_UNIQUE, Declared
 from specmock.state.identity import find_id_field, is_read_only, is_write_only

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from specmock.spec.refs import deref
-from specmock.spec.views import items_schema, merged_object
+from specmock.openapi.refs import deref
+from specmock.openapi.views import items_schema, merged_object
 from specmock.state.identity import has_flag
 
 MAX_VARIANT_DEPTH = 8

@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from specmock.spec.model import Operation
-from specmock.spec.views import schema_types
+from specmock.openapi.model import Operation
+from specmock.openapi.views import schema_types
 from specmock.state.extensions import parameter_extensions
 from specmock.state.naming import norm, singular
 from specmock.text_numbers import ascii_number as query_number

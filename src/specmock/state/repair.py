@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from specmock.spec.views import merged_object
+from specmock.openapi.views import merged_object
 from specmock.state.seeding import Seeder
 from specmock.state.store import Collection, Record
 

@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from specmock.generation import Generator
-from specmock.spec.model import Operation
+from specmock.openapi.model import Operation
 from specmock.state import actions, crud, listing
 from specmock.state.engine import DEFAULT_MAX_RECORDS, Engine
 from specmock.state.listing import ListPlan

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from specmock.generation import Generator, rng_for
-from specmock.spec.jsonschema import SchemaCompiler
-from specmock.spec.refs import deref
+from specmock.openapi.jsonschema import SchemaCompiler
+from specmock.openapi.refs import deref
 from specmock.state.identity import id_from_path, key_of
 from specmock.state.resources import Resource
 

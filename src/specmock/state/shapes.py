@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from specmock.spec.model import Operation
-from specmock.spec.refs import deref
-from specmock.spec.views import items_schema, merged_object, schema_types
+from specmock.openapi.model import Operation
+from specmock.openapi.refs import deref
+from specmock.openapi.views import items_schema, merged_object, schema_types
 from specmock.state.naming import norm, singular
 
 Schema = dict[str, Any]

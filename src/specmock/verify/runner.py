@@ -95,9 +95,9 @@ def converted_swagger(path: Path, ref_roots: tuple[Path, ...] = ()) -> dict[str,
     A broken Swagger 2.0 file raises the loader's one-paragraph `SpecError`.
     """
     from specmock.errors import SpecError
-    from specmock.spec.loader import load_spec
-    from specmock.spec.parse import parse_document
-    from specmock.spec.swagger2 import is_swagger
+    from specmock.openapi.loader import load_spec
+    from specmock.openapi.parse import parse_document
+    from specmock.openapi.swagger2 import is_swagger
 
     try:
         if not is_swagger(parse_document(path.read_bytes(), str(path))):
