@@ -9,10 +9,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from specmock.config import MockConfig
 from specmock.generation import Generator
@@ -24,62 +23,17 @@ from specmock.openapi.model import (
     SecurityScheme,
     build_operations,
     build_security_schemes,
-    template_names,
 )
-from specmock.pipeline.casting import shape_of
-from specmock.pipeline.negotiate import Plan, success_plan
+from specmock.pipeline.compile import CompiledOperation, compile_operation
 from specmock.pipeline.request import MockRequest
-from specmock.pipeline.security import SecurityChecker
-from specmock.pipeline.styles import Spelling, path_text
-from specmock.pipeline.validate_request import Check, RequestValidator
+from specmock.pipeline.validate_request import Check
 from specmock.state import Sandbox
 
 log = logging.getLogger("specmock")
-MEDIA_MEMO_SIZE = 64
 MAX_ISSUED_TOKENS = 10_000  # the oldest issued token stops being accepted beyond this many
 CREDENTIAL_FIELDS = frozenset(
     ("token", "access_token", "accessToken", "id_token", "jwt", "key", "apiKey", "api_key")
 )
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledOperation:
-    operation: Operation
-    path_pattern: re.Pattern[str]
-    path_names: tuple[str, ...]
-    # label / matrix primitives: `.5` / `;id=5` → `5`, the value a record id is compared with
-    path_texts: Mapping[str, Callable[[str], str]]
-    request: RequestValidator
-    security: SecurityChecker
-    fingerprint_headers: tuple[str, ...]  # every header the answer can depend on
-    success: Plan  # the plan of a valid request that asks for no particular status
-    stateful: bool  # the store answers it (when the client does not ask for a status or an example)
-    # Whether an Accept no documented media type fits is refused with 406 (RFC 9110 lets a server
-    # disregard Accept): only where the operation documents 406, or with --strict-accept.
-    refuses_unacceptable: bool
-    # An `Accept` header parameter the operation declares: a value it admits is never refused.
-    declared_accept: Check | None
-    media_choices: Memo = field(default_factory=lambda: Memo(MEDIA_MEMO_SIZE))  # (key, Accept) → choice
-    # (status, media type chosen) → (the documented response, its media type) of a store's answer
-    answers: Memo = field(default_factory=lambda: Memo(MEDIA_MEMO_SIZE))
-
-    def refuses(self, accept: str) -> bool:
-        """Whether this Accept, which no documented media type fits, gets a 406."""
-        if not self.refuses_unacceptable:
-            return False
-        return self.declared_accept is None or bool(self.declared_accept(accept))
-
-    def path_values(self, path: str) -> dict[str, str]:
-        if not self.path_names:
-            return {}
-        match = self.path_pattern.match(path)
-        if match is None:
-            return {}
-        values = {name: unquote(value) for name, value in zip(self.path_names, match.groups(), strict=True)}
-        for name, text in self.path_texts.items():
-            if name in values:
-                values[name] = text(values[name])
-        return values
 
 
 class Api:
@@ -90,6 +44,7 @@ class Api:
         self.config = config
         self.name = name
         self.base_path = base_path
+        self.seed = config.seed
         self.document = spec.document
         self.operations: dict[str, Operation] = build_operations(self.document)
         self.schemes: dict[str, SecurityScheme] = build_security_schemes(self.document)
@@ -135,20 +90,14 @@ class Api:
         return found
 
     def _compile(self, operation: Operation) -> CompiledOperation:
-        pattern = operation.path_regex
-        accepts = self._accepts if self.config.api_keys else None
-        return CompiledOperation(
-            operation=operation,
-            path_pattern=pattern,
-            path_names=tuple(template_names(operation.route)),
-            path_texts=_path_texts(operation, self.document),
-            request=RequestValidator(operation, self.document, lambda s: self.check(s, "request")),
-            security=SecurityChecker(operation.security, self.schemes, accepts),
-            fingerprint_headers=_headers_read_by(operation, self.schemes),
-            success=success_plan(operation),
+        return compile_operation(
+            operation,
+            self.document,
+            self.schemes,
+            lambda schema: self.check(schema, "request"),
+            accepts=self._accepts if self.config.api_keys else None,
             stateful=self.sandbox.handles(operation.key),
-            refuses_unacceptable=self.config.strict_accept or "406" in operation.responses,
-            declared_accept=_declared_accept(operation, lambda s: self.check(s, "request")),
+            strict_accept=self.config.strict_accept,
         )
 
     def variant_for(self, keys: tuple[str, ...], request: MockRequest) -> str:
@@ -193,38 +142,6 @@ class Api:
 def answer_bytes(response: Any) -> int:
     """What a cached answer holds: its body and header text."""
     return len(response.body) + sum(len(name) + len(value) for name, value in response.headers)
-
-
-def _headers_read_by(operation: Operation, schemes: Mapping[str, SecurityScheme]) -> tuple[str, ...]:
-    names = {"accept", "prefer", "content-type", "cookie", "host"}  # host: absolute page links
-    names |= {p.name.lower() for p in operation.parameters if p.location == "header"}
-    for requirement in operation.security:
-        for scheme in (schemes.get(name) for name in requirement):
-            if scheme is None or scheme.type != "apiKey":
-                names.add("authorization")
-            elif scheme.location == "header" and scheme.param_name:
-                names.add(scheme.param_name.lower())
-    return tuple(sorted(names))
-
-
-def _path_texts(operation: Operation, document: Any) -> dict[str, Callable[[str], str]]:
-    texts = {}
-    for param in operation.parameters:
-        if param.location == "path" and param.style in ("label", "matrix"):
-            spelling = Spelling(
-                param.name, "path", param.style, param.explode, shape_of(document, param.schema)
-            )
-            text = path_text(spelling)
-            if text is not None:
-                texts[param.name] = text
-    return texts
-
-
-def _declared_accept(operation: Operation, compile_check: Callable[[dict[str, Any]], Check]) -> Check | None:
-    for param in operation.parameters:
-        if param.location == "header" and param.name.lower() == "accept":
-            return compile_check(param.schema)
-    return None
 
 
 def _as_check(validator: Any) -> Check:

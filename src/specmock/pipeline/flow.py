@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from specmock.diagnostics import Diagnostic, Kind
 from specmock.openapi.model import MediaType, Operation, Response
+from specmock.pipeline.compile import CompiledOperation
 from specmock.pipeline.negotiate import (
     Plan,
     choose,
@@ -34,8 +35,8 @@ from specmock.pipeline.serialize import (
     header_name,
     header_text,
 )
+from specmock.pipeline.served import ServedApi
 from specmock.pipeline.validate_request import NO_BODY
-from specmock.runtime import Api, CompiledOperation
 from specmock.state import NO_CONTENT, Outcome
 
 log = logging.getLogger("specmock")
@@ -50,7 +51,7 @@ MAX_HOST = 262  # a DNS name (253) and a port
 HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
-def run(api: Api, key: str, request: MockRequest) -> MockResponse:
+def run(api: ServedApi, key: str, request: MockRequest) -> MockResponse:
     """The answer to one request. Safe reads are served from the response cache while the data they
     depend on is unchanged: the same inputs always produce the same bytes."""
     compiled = api.compiled(key)
@@ -69,14 +70,14 @@ def run(api: Api, key: str, request: MockRequest) -> MockResponse:
     return cached
 
 
-def refuse(api: Api, key: str, request: MockRequest, diagnostic: Diagnostic) -> MockResponse:
+def refuse(api: ServedApi, key: str, request: MockRequest, diagnostic: Diagnostic) -> MockResponse:
     """The operation's documented answer to a request refused before the pipeline ran (a body over
     the size limit): its error shape for that status, or problem+json."""
     compiled = api.compiled(key)
     return _error(api, compiled, error_plan(compiled.operation, diagnostic.kind, [diagnostic]), None, request)
 
 
-def _run(api: Api, compiled: CompiledOperation, request: MockRequest) -> MockResponse:
+def _run(api: ServedApi, compiled: CompiledOperation, request: MockRequest) -> MockResponse:
     prefs = preferences_for(request)
     path_values = compiled.path_values(request.path)
     diagnostics, body = compiled.request.validate(request, path_values)
@@ -116,7 +117,7 @@ def _run(api: Api, compiled: CompiledOperation, request: MockRequest) -> MockRes
 
 
 def _preference_problem(
-    api: Api, compiled: CompiledOperation, diagnostic: Diagnostic, request: MockRequest
+    api: ServedApi, compiled: CompiledOperation, diagnostic: Diagnostic, request: MockRequest
 ) -> MockResponse:
     """A ``Prefer`` the operation cannot honour: 404 saying what it documents (Prism's convention),
     in the operation's documented not-found shape or as problem+json, never a silently different
@@ -138,7 +139,7 @@ def _media(
 
 
 def _success(
-    api: Api,
+    api: ServedApi,
     compiled: CompiledOperation,
     plan: Plan,
     media: MediaType | None,
@@ -177,7 +178,7 @@ def _success(
 
 
 def _stored(
-    api: Api,
+    api: ServedApi,
     compiled: CompiledOperation,
     plan: Plan,
     media: MediaType | None,
@@ -245,7 +246,7 @@ def _media_of(response: Any, fallback: MediaType | None) -> MediaType | None:
 
 
 def _finish(
-    api: Api,
+    api: ServedApi,
     op: Operation,
     response: Response | None,
     status: int,
@@ -272,7 +273,7 @@ def _wire_media(name: str) -> str:
 
 
 def _error(
-    api: Api,
+    api: ServedApi,
     compiled: CompiledOperation,
     plan: Plan,
     media: MediaType | None,

@@ -10,8 +10,8 @@ from specmock.openapi.model import NO_EXAMPLE, MediaType, Operation, Response
 from specmock.pipeline.negotiate import Plan
 from specmock.pipeline.preferences import Preferences
 from specmock.pipeline.serialize import PROBLEM_JSON, Headers, header_value, is_json, wire_headers
+from specmock.pipeline.served import ServedApi
 from specmock.pipeline.shape_error import ErrorContext, shape_error
-from specmock.runtime import Api
 
 log = logging.getLogger("specmock")
 
@@ -26,14 +26,14 @@ def example_of(media: MediaType, prefs: Preferences) -> Any:
 
 
 def generated(
-    api: Api, schema: dict[str, Any] | None, parts: tuple[str | int, ...], name: str | None = None
+    api: ServedApi, schema: dict[str, Any] | None, parts: tuple[str | int, ...], name: str | None = None
 ) -> Any:
     fn = api.generator.compile(schema or {}, direction="response", name=name)
-    return fn(rng_for(api.config.seed, *parts))
+    return fn(rng_for(api.seed, *parts))
 
 
 def success_body(
-    api: Api, op: Operation, media: MediaType, prefs: Preferences, parts: tuple[str, ...]
+    api: ServedApi, op: Operation, media: MediaType, prefs: Preferences, parts: tuple[str, ...]
 ) -> Any:
     """Example first when the client asked for one (or dynamic=false), else generated data."""
     check = api.check(media.schema, "response") if media.schema is not None else None
@@ -53,7 +53,7 @@ def success_body(
 
 
 def error_body(
-    api: Api, op: Operation, plan: Plan, media: MediaType | None, instance: str, prefs: Preferences
+    api: ServedApi, op: Operation, plan: Plan, media: MediaType | None, instance: str, prefs: Preferences
 ) -> tuple[Any, str]:
     """The named example when ``Prefer: example`` asks for one of this response's; else the documented
     error schema filled with the violations; RFC 9457 problem+json otherwise."""
@@ -99,7 +99,9 @@ def problem(ctx: ErrorContext) -> dict[str, Any]:
     return body
 
 
-def response_headers(api: Api, response: Response | None, given: Headers, parts: tuple[str, ...]) -> Headers:
+def response_headers(
+    api: ServedApi, response: Response | None, given: Headers, parts: tuple[str, ...]
+) -> Headers:
     """Declared response headers: those given (by the store), the rest generated from their schemas
     (the seed and ``parts`` determine each value, so they are generated once and remembered). A
     fresh list."""
