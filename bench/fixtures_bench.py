@@ -36,7 +36,7 @@ if sys.argv[6] == "baseline":  # the generator alone, a fresh rng per record: no
     from specmock.config import MockConfig
     from specmock.generation import rng_for
     from specmock.runtime import Api
-    from specmock.server import api_name, resolve_spec
+    from specmock.spec_files import api_name, resolve_spec
     from specmock.openapi.loader import load_spec
 
     path = resolve_spec(spec)

@@ -14,7 +14,7 @@ from pathlib import Path
 from specmock.config import MockConfig
 from specmock.openapi.loader import load_spec
 from specmock.runtime import Api, base_path_of
-from specmock.server import api_name, resolve_spec
+from specmock.spec_files import api_name, resolve_spec
 
 
 def rss_mib() -> float:

@@ -17,7 +17,7 @@ from specmock.config import MockConfig
 from specmock.openapi.loader import load_spec
 from specmock.pipeline.request import MockRequest
 from specmock.runtime import Api
-from specmock.server import resolve_spec
+from specmock.spec_files import resolve_spec
 
 N = 2000
 

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from specmock.cli import main
-from specmock.server import api_name, create_app, free_port, resolve_spec
+from specmock.server import create_app, free_port
+from specmock.spec_files import api_name, resolve_spec
 from tests.integration.test_serve_command import SPECMOCK, stop, wait_ready
 
 CORPUS = Path(__file__).resolve().parent / "corpus"

@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from specmock.config import MockConfig
 from specmock.errors import ConfigError, SpecError, SpecmockError
+from specmock.version import __version__
 
 if TYPE_CHECKING:
     from specmock.server import create_app, serve
-
-__version__ = "0.1.0"
 
 __all__ = ["ConfigError", "MockConfig", "SpecError", "SpecmockError", "__version__", "create_app", "serve"]
 

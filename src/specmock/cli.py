@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from specmock import __version__, collector
+from specmock import collector
 from specmock.config import MockConfig, parse_size
 from specmock.errors import SpecmockError
+from specmock.version import __version__
 
 if TYPE_CHECKING:
     from specmock.openapi.loader import LoadedSpec

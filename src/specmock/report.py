@@ -15,7 +15,7 @@ from specmock.openapi.refs import deref
 from specmock.openapi.routing import variants
 from specmock.pipeline.negotiate import choose_media, error_plan, success_plan
 from specmock.runtime import Api, base_path_of
-from specmock.server import api_name, resolve_spec
+from specmock.spec_files import api_name, resolve_spec
 
 SHOWN_KINDS = (Kind.SECURITY, Kind.INVALID, Kind.NOT_FOUND)
 

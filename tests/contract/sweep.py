@@ -20,7 +20,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from specmock.server import api_name, create_app
+from specmock.server import create_app
+from specmock.spec_files import api_name
 from tests.contract.conformance import Finding, operations_of, run_positive
 from tests.corpus import corpus_file
 

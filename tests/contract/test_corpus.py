@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from specmock.server import api_name, create_app
+from specmock.server import create_app
+from specmock.spec_files import api_name
 from tests.contract.conformance import run_positive
 from tests.corpus import corpus_file
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from specmock.server import api_name, create_app
+from specmock.server import create_app
+from specmock.spec_files import api_name
 from tests.conftest import spec
 from tests.contract.conformance import check_operation, credentials, load_schema
 from tests.contract.recheck import ACCEPTS, AGREES, UNSPELLABLE, Recheck

@@ -17,7 +17,8 @@ import pytest
 import schemathesis
 from schemathesis.specs.openapi.checks import content_type_conformance
 
-from specmock.server import api_name, create_app
+from specmock.server import create_app
+from specmock.spec_files import api_name
 from tests.contract.conformance import CHECKS, run_positive
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"

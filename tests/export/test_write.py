@@ -18,7 +18,7 @@ ENTITY_CHECKS: Literal["response"] = "response"
 def _api(spec: str) -> Api:
     from specmock.config import MockConfig
     from specmock.openapi.loader import load_spec
-    from specmock.server import api_name, resolve_spec
+    from specmock.spec_files import api_name, resolve_spec
 
     path = resolve_spec(spec)
     return Api(load_spec(path), MockConfig(), name=api_name(path), base_path="")
@@ -111,7 +111,7 @@ def test_manifest_names_spec_seed_counts_version_and_command(tmp_path: Path) -> 
 
 
 def test_manifest_names_a_spec_file_without_its_folder(tmp_path: Path) -> None:
-    from specmock.server import resolve_spec
+    from specmock.spec_files import resolve_spec
 
     manifest = write(tmp_path, str(resolve_spec("hellgate")), count=1)
     assert manifest["spec"] == "openapi.yaml"

@@ -12,7 +12,8 @@ from starlette.testclient import TestClient
 
 from specmock.openapi.discriminator_gaps import discriminator_gaps
 from specmock.report import check_report
-from specmock.server import api_name, create_app
+from specmock.server import create_app
+from specmock.spec_files import api_name
 from tests.contract.conformance import run_positive
 
 REF = "#/components/schemas/"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from specmock.config import MockConfig
 from specmock.openapi.loader import load_spec
 from specmock.runtime import Api, base_path_of
-from specmock.server import api_name, resolve_spec
+from specmock.spec_files import api_name, resolve_spec
 from specmock.state.store import Entry, Projection, field_pattern
 
 # Records are JSON documents (request bodies, generated data): no NaN or infinities.

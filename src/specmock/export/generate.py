@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from specmock import __version__
 from specmock.config import MockConfig
 from specmock.errors import ConfigError
 from specmock.export.encode import FORMATS, Format, RecordWriter, document
@@ -20,6 +19,8 @@ from specmock.export.progress import Progress
 from specmock.export.write_only import WriteOnly, schema_write_only
 from specmock.generation import rng_for
 from specmock.runtime import Api
+from specmock.spec_files import api_name, bundled_names, resolve_spec
+from specmock.version import __version__
 
 MANIFEST = "manifest.json"
 SCHEMAS = "schemas"
@@ -58,7 +59,6 @@ class FixtureOptions:
 def write_fixtures(options: FixtureOptions) -> dict[str, Any]:
     """Write every file and the manifest into ``options.out``; the manifest (as written) is returned."""
     from specmock.openapi.loader import load_spec
-    from specmock.server import api_name, bundled_names, resolve_spec
 
     path = resolve_spec(options.spec)
     config = MockConfig(seed=options.seed, records=options.count)

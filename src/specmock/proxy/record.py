@@ -21,7 +21,6 @@ from typing import Any
 
 import orjson
 
-from specmock import __version__
 from specmock.export import read_records
 from specmock.export.encode import RecordWriter, document
 from specmock.generation import rng_for
@@ -33,6 +32,7 @@ from specmock.state.identity import key_of
 from specmock.state.naming import shape_of
 from specmock.state.resources import Resource, Route
 from specmock.state.shapes import ListShape, list_shape, success_schema
+from specmock.version import __version__
 
 log = logging.getLogger("specmock")
 MANIFEST = "manifest.json"

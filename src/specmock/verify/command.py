@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.console import Console
 
+from specmock.spec_files import resolve_spec
 from specmock.verify.console import render
 from specmock.verify.junit import write_junit
 from specmock.verify.options import (
@@ -81,8 +82,6 @@ def locate_spec(argument: str) -> str:
     """An http(s) URL or a file as they are; otherwise a folder or a bundled API name (as `serve` takes)."""
     if argument.startswith(("http://", "https://")) or Path(argument).is_file():
         return argument
-    from specmock.server import resolve_spec
-
     return str(resolve_spec(argument))
 
 
