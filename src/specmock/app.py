@@ -39,7 +39,7 @@ from specmock.pipeline import flow
 from specmock.pipeline.request import MockRequest, header_items_to_dict, header_pairs_to_dict
 from specmock.pipeline.serialize import MockResponse, encode_pairs, header_text
 from specmock.problems import method_not_allowed, not_found, problem_response
-from specmock.request_body import BodyError, RequestBody
+from specmock.request_body import BodyError, RequestBody, content_length, declared_length
 from specmock.runtime import Api
 
 Scope = MutableMapping[str, Any]
@@ -166,7 +166,6 @@ class SpecmockApp:
         self.journal = Journal()
         self.cors = CorsPolicy(config.cors_origins) if config.cors else None
         self._own_hosts = frozenset(h.lower() for h in (config.host, *config.allowed_hosts))
-        self._length_digits = len(str(config.max_body))  # a Content-Length this short is within it
         self.mounted = Mounted(apis, config)
         self.reload_status: dict[str, Any] | None = None  # the last reload's outcome (devloop.reload)
         # Started in the server's event loop when it starts (the file watcher of --watch).
@@ -233,19 +232,17 @@ class SpecmockApp:
         if scope.proto != "http":
             return
         headers = header_pairs_to_dict(scope.headers.items())
-        length = headers.get("content-length")
+        declared = declared_length(headers, scope.http_version)
+        body: bytes | None
         try:
-            if length is None:
-                if "transfer-encoding" in headers:
-                    body = await _read_chunked(protocol, self.config.max_body)
-                elif scope.http_version == "2":
-                    body = await protocol()  # HTTP/2 frames a body without Content-Length
-                else:
-                    body = b""  # HTTP/1 without a length or chunks: no body (RFC 9112 6.3), no await
-            elif len(length) < self._length_digits:
-                body = await protocol()  # Granian admits a length of digits only, and reads no more than it
+            if declared == 0:
+                body = b""  # nothing to await (an await is a round trip through the loop)
+            elif declared is not None:
+                body = await protocol() if declared <= self.config.max_body else None
+            elif "transfer-encoding" in headers:
+                body = await _read_chunked(protocol, self.config.max_body)
             else:
-                body = await protocol() if _fits(length, self.config.max_body) else None
+                body = await protocol()  # HTTP/2 frames a body without Content-Length
         except (RuntimeError, BodyError):  # a malformed chunked body, or the client left
             _unreadable_body(protocol)
             return
@@ -442,7 +439,8 @@ def _no_slash_redirects(router: Router) -> None:
 
 async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes | None:
     """The ASGI request body, or None once it is larger than ``limit`` (the rest is left unread)."""
-    if not _fits(headers.get("content-length"), limit):
+    declared = content_length(headers)
+    if declared is not None and declared > limit:
         return None
     message = await receive()
     if message["type"] != "http.request":
@@ -483,14 +481,6 @@ def _unreadable_body(protocol: Any) -> None:
     )
     with contextlib.suppress(RuntimeError):  # the client may be gone already
         protocol.response_bytes(response.status, response.text_headers(), response.body)
-
-
-def _fits(length: str | None, limit: int) -> bool:
-    """A declared Content-Length within ``limit`` (None: none declared)."""
-    if length is None:
-        return True
-    length = length.strip()
-    return not (length.isascii() and length.isdigit()) or (len(length) <= 18 and int(length) <= limit)
 
 
 async def _lifespan(app: SpecmockApp, receive: Receive, send: Send) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from specmock.journal import BODY_KEPT
 
+UNREADABLY_LONG = 10**18  # a Content-Length of more digits: past any --max-body
 JOURNAL_KEPT = BODY_KEPT + 1  # the journal keeps this much of a body (one byte more marks it cut)
 
 
@@ -25,13 +26,25 @@ class BodyError(Exception):
         self.status = status
 
 
+def content_length(headers: Mapping[str, str]) -> int | None:
+    """The Content-Length the client sent, when it is one number; None for none (or a malformed or
+    repeated one, "5, 5": such a body is counted as it comes)."""
+    length = headers.get("content-length")
+    if length is None:
+        return None
+    length = length.strip()
+    if not (length.isascii() and length.isdigit()):
+        return None
+    return int(length) if len(length) <= 18 else UNREADABLY_LONG
+
+
 def declared_length(headers: Mapping[str, str], http_version: str) -> int | None:
     """The body's length as its framing declares it; None when it is known only at its end (chunked,
     or HTTP/2). An HTTP/1 request with neither Content-Length nor Transfer-Encoding has no body
-    (RFC 9112 §6.3): nothing to wait for."""
-    length = headers.get("content-length")
-    if length is not None:  # a repeated one ("5, 5") is not trusted: the body is counted as it comes
-        return int(length) if length.isdigit() else None
+    (RFC 9112 §6.3): nothing to wait for. (An ASGI server has read the framing itself: its shell
+    asks only ``content_length``.)"""
+    if "content-length" in headers:
+        return content_length(headers)
     if "transfer-encoding" not in headers and not http_version.startswith("2"):
         return 0
     return None
