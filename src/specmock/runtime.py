@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any
@@ -51,7 +52,9 @@ class Api:
         self.compiler = SchemaCompiler(self.document, spec.version)
         self.generator = Generator(self.document, version=spec.version)
         # Tokens its creates issued (a login), oldest first; bounded like every other per-request growth.
-        self.issued_tokens: dict[str, None] = {}
+        # An OrderedDict drops its oldest in constant time; a dict's first key, once earlier ones were
+        # deleted, is found by scanning past their empty slots (~18 µs a create at the bound).
+        self.issued_tokens: OrderedDict[str, None] = OrderedDict()
         self.tokens_issued = 0  # counts every issue: part of the cache key (the dict's size stops growing)
         self._compiled: dict[str, CompiledOperation] = {}
         self._checks: dict[tuple[int, str], Check] = {}
@@ -123,7 +126,7 @@ class Api:
             value = created[name]
             if isinstance(value, str) and value:
                 if len(self.issued_tokens) >= MAX_ISSUED_TOKENS:
-                    del self.issued_tokens[next(iter(self.issued_tokens))]
+                    self.issued_tokens.popitem(last=False)
                 self.issued_tokens[value] = None
                 self.tokens_issued += 1
 
