@@ -16,8 +16,9 @@ Two kinds of answer:
 Two servers:
 
 - default: Starlette under uvicorn, the reference Python stack;
-- ``--server granian [--workers N]``: bare Granian calling a few lines of RSGI that hand it the
-  answer's bytes, through specmock's own listener (``specmock.listener``: the same embedded server,
+- ``--server granian [--workers N] [--read-body]``: bare Granian calling a few lines of RSGI that
+  hand it the answer's bytes (``--read-body``: after awaiting the request's body), through
+  specmock's own listener (``specmock.listener``: the same embedded server,
   event loop, connection limits and, for N > 1, the same worker processes): the stack specmock runs
   on, with none of specmock's work. ``÷ Granian ceiling`` is the share of it specmock keeps.
 
@@ -114,20 +115,27 @@ ANSWER_ENV = "SPECMOCK_CEILING_ANSWER"  # the answer, for the worker processes o
 
 
 class FixedAnswer:
-    """An RSGI app: the answer's bytes for the benchmarked method and path, ``ok`` for readiness."""
+    """An RSGI app: the answer's bytes for the benchmarked method and path, ``ok`` for readiness.
+    ``read_body``: it first awaits the request's body from Granian (what any app that looks at a
+    body must do), the one piece of a create's work a server cannot spare."""
 
-    def __init__(self, path: str, method: str, status: int, media_type: str, body: bytes) -> None:
+    def __init__(
+        self, path: str, method: str, status: int, media_type: str, body: bytes, read_body: bool = False
+    ) -> None:
         from specmock.config import MockConfig
 
         self.config = MockConfig()  # the listener reads its connection limits from it
         self.path, self.method = path.partition("?")[0], method
         self.status, self.headers, self.body = status, [("content-type", media_type)], body
+        self.read_body = read_body
 
     async def shutdown(self) -> None:
         return None
 
     async def __rsgi__(self, scope: Any, protocol: Any) -> None:
         if scope.path == self.path and scope.method == self.method:
+            if self.read_body:
+                await protocol()
             protocol.response_bytes(self.status, self.headers, self.body)
         elif scope.path == "/__ceiling/ready":
             protocol.response_bytes(200, [("content-type", "text/plain")], b"ok")
@@ -137,22 +145,25 @@ class FixedAnswer:
 
 def granian_from_environment() -> FixedAnswer:
     """The app factory of the Granian worker processes (``--server granian --workers N``)."""
-    path, method, status, media_type, body = json.loads(os.environ[ANSWER_ENV])
-    return FixedAnswer(path, method, status, media_type, base64.b64decode(body))
+    path, method, status, media_type, body, read_body = json.loads(os.environ[ANSWER_ENV])
+    return FixedAnswer(path, method, status, media_type, base64.b64decode(body), read_body)
 
 
-def serve_granian(answer: tuple[str, str, int, str, bytes], port: int, workers: int) -> None:
+def serve_granian(
+    answer: tuple[str, str, int, str, bytes], port: int, workers: int, read_body: bool = False
+) -> None:
     from specmock import listener
 
     path, method, status, media_type, body = answer
-    app = FixedAnswer(path, method, status, media_type, body)
+    app = FixedAnswer(path, method, status, media_type, body, read_body)
     gc.collect()
     gc.freeze()
     if workers == 1:
         listener.run(app, "127.0.0.1", port, access_log=False)
         return
     config = app.config.merge(host="127.0.0.1", port=port, workers=workers)
-    os.environ[ANSWER_ENV] = json.dumps([path, method, status, media_type, base64.b64encode(body).decode()])
+    encoded = base64.b64encode(body).decode()
+    os.environ[ANSWER_ENV] = json.dumps([path, method, status, media_type, encoded, read_body])
     bench = str(Path(__file__).resolve().parent)  # the workers import this module by name
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [bench, os.environ.get("PYTHONPATH")]))
     sys.path.insert(0, bench)
@@ -169,6 +180,9 @@ def main() -> None:
     parser.add_argument("--data", default="")
     parser.add_argument("--server", choices=("starlette", "granian"), default="starlette")
     parser.add_argument("--workers", type=int, default=1, help="Granian worker processes")
+    parser.add_argument(
+        "--read-body", action="store_true", help="Granian: await the request body before answering"
+    )
     args = parser.parse_args()
     if args.server == "granian":
         if args.replay:
@@ -176,7 +190,7 @@ def main() -> None:
         else:
             args.path, args.method = "/authentications", "GET"
             status, media, body = 200, "application/json", build_body()
-        serve_granian((args.path, args.method, status, media, body), args.port, args.workers)
+        serve_granian((args.path, args.method, status, media, body), args.port, args.workers, args.read_body)
         return
     if args.replay:
         answer = specmock_answer(args.replay, args.method, args.path, args.header, args.data)

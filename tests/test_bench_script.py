@@ -139,3 +139,18 @@ def test_proxy_bench_compares_direct_and_proxied_calls(tmp_path: Path) -> None:
     peaks = [line.split(" | ")[0] for line in result.stdout.splitlines() if line.endswith(" MiB |")]
     assert peaks == ["| 8 MiB", "| 64 MiB"]
     assert out.read_text().strip() == result.stdout.strip()
+
+
+def test_tail_script_times_each_create_and_names_the_slowest() -> None:
+    """bench/tail.py (per-request CPU time, collector passes attributed); no speed is asserted."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "tail.py"), "-n", "300"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=TIMEOUT_S,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "authentication-tokens → 201: 300 requests" in result.stdout
+    assert "| all, CPU time | 300 |" in result.stdout
+    assert "slowest 15 by CPU time" in result.stdout
