@@ -4,6 +4,7 @@
     python bench/inprocess.py --spec hellgate --method GET --path /authentications -H X-API-Key:k
     python bench/inprocess.py --profile cprofile    # or pyinstrument (if installed): where the time goes
     python bench/inprocess.py --instructions        # instructions per request (valgrind), ~1 minute
+    python bench/inprocess.py --instructions --prefill 12000   # … once 12,000 creates were stored
 
 The app is called through RSGI, as ``specmock serve`` (Granian) calls it; ``--interface asgi``
 calls its ASGI side (in-process clients, ASGI servers). Sends the request N times (after a warm-up)
@@ -49,6 +50,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("-n", "--requests", type=int, default=20_000, help="measured requests")
     parser.add_argument("--batches", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--prefill",
+        type=int,
+        default=0,
+        help="requests sent before any measured one (with --instructions, in both counted runs): "
+        "a long-running server's state, e.g. 12000 creates (past the 10,000 issued tokens kept)",
+    )
+    parser.add_argument(
+        "--max-records",
+        type=int,
+        default=2_000_000,
+        help="the store's bound, as in bench/run.py's create case (the default 10,000 would refuse "
+        "creates once prefilled)",
+    )
     parser.add_argument("--profile", choices=("cprofile", "pyinstrument"), default=None)
     parser.add_argument("--interface", choices=("rsgi", "asgi"), default="rsgi")
     parser.add_argument(
@@ -104,8 +119,10 @@ async def measure(send_once: Callable[[], Awaitable[int]], requests: int, batche
 
 
 async def run(args: argparse.Namespace) -> int:
-    app: Any = create_app(args.spec, seed=args.seed)
+    app: Any = create_app(args.spec, seed=args.seed, max_records=args.max_records)
     send_once = request_sender(app, args)
+    for _ in range(args.prefill):
+        await send_once()
     status = await send_once()
     if args.send_only:
         for _ in range(WARMUP + args.requests):

@@ -57,7 +57,9 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def run(args: argparse.Namespace, policy: bool) -> int:
-    app: Any = create_app(args.spec, seed=args.seed, max_records=args.requests + WARMUP + 10)
+    app: Any = create_app(
+        args.spec, seed=args.seed, max_records=max(args.max_records, args.requests + WARMUP)
+    )
     send_once = request_sender(app, args)
     status = await send_once()
     for _ in range(WARMUP):

@@ -26,28 +26,26 @@ class BodyError(Exception):
         self.status = status
 
 
-def content_length(headers: Mapping[str, str]) -> int | None:
-    """The Content-Length the client sent, when it is one number; None for none (or a malformed or
-    repeated one, "5, 5": such a body is counted as it comes)."""
-    length = headers.get("content-length")
-    if length is None:
-        return None
-    length = length.strip()
-    if not (length.isascii() and length.isdigit()):
-        return None
-    return int(length) if len(length) <= 18 else UNREADABLY_LONG
-
-
 def declared_length(headers: Mapping[str, str], http_version: str) -> int | None:
     """The body's length as its framing declares it; None when it is known only at its end (chunked,
     or HTTP/2). An HTTP/1 request with neither Content-Length nor Transfer-Encoding has no body
-    (RFC 9112 §6.3): nothing to wait for. (An ASGI server has read the framing itself: its shell
-    asks only ``content_length``.)"""
-    if "content-length" in headers:
-        return content_length(headers)
-    if "transfer-encoding" not in headers and not http_version.startswith("2"):
-        return 0
-    return None
+    (RFC 9112 §6.3): nothing to wait for. A Content-Length that is not one number (a repeated one,
+    "5, 5") declares nothing: such a body is counted as it comes."""
+    length = headers.get("content-length")
+    if length is None:
+        if "transfer-encoding" not in headers and not http_version.startswith("2"):
+            return 0
+        return None
+    if not length.isdigit() or not length.isascii():
+        length = length.strip()
+        if not (length.isascii() and length.isdigit()):
+            return None
+    return int(length) if len(length) <= 18 else UNREADABLY_LONG
+
+
+def content_length(headers: Mapping[str, str]) -> int | None:
+    """The Content-Length alone (an ASGI server has read the framing itself, as HTTP/2 does)."""
+    return declared_length(headers, "2")
 
 
 class RequestBody:
