@@ -67,9 +67,6 @@ NEVER_IMPORTS: dict[str, frozenset[str]] = {
 }
 ONLY_IMPORTED_BY: dict[str, frozenset[str]] = {"proxy": frozenset({"cli"})}
 
-# Issue 15: the pipeline ↔ runtime knot is being untied on its own branch; no other knot may appear.
-KNOWN_KNOTS = [{"pipeline", "runtime"}]
-
 
 def violations(modules: Sequence[Module]) -> list[str]:
     """Every way `modules` (a `specmock` package) break the rules above, one line each."""
@@ -109,10 +106,9 @@ def layer_violations(imports: Iterable[Import]) -> list[str]:
     return found
 
 
-def cycle_violations(imports: Sequence[Import], tolerated: Iterable[set[str]] = ()) -> list[str]:
+def cycle_violations(imports: Sequence[Import]) -> list[str]:
     """One line per knot of parts that import one another: one cycle through it, with the file and
     line of each import on the way."""
-    tolerated = list(tolerated)
     graph = part_graph(imports, PACKAGE)
     witness: dict[tuple[str | None, str | None], str] = {}
     for each in imports:
@@ -120,8 +116,6 @@ def cycle_violations(imports: Sequence[Import], tolerated: Iterable[set[str]] = 
         witness.setdefault(edge, f"{each.file}:{each.line}")
     found = []
     for knot in knots_in(graph):
-        if set(knot) in tolerated:
-            continue
         cycle = cycle_through(knot, graph)
         steps = "; ".join(f"{a} → {b} at {witness[a, b]}" for a, b in pairwise(cycle))
         others = sorted(set(knot) - set(cycle))
@@ -146,7 +140,7 @@ def test_parts_import_only_what_their_layer_allows() -> None:
 
 
 def test_no_import_cycle_between_parts() -> None:
-    assert cycle_violations(all_imports(package_modules()), tolerated=KNOWN_KNOTS) == []
+    assert cycle_violations(all_imports(package_modules())) == []
 
 
 def test_public_api_is_sorted_and_complete() -> None:
