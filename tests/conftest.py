@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +9,7 @@ import yaml
 from starlette.testclient import TestClient
 
 from specmock.server import create_app
+from tests.redis_server import RedisServer
 
 MakeClient = Callable[..., TestClient]
 
@@ -34,3 +35,20 @@ def spec(
         document["components"] = components
     document.update(extra)
     return document
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A real redis-server for the session (one per xdist worker), stopped by its pid at the end."""
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    """The URL of an empty Redis database: ``--store`` for sandboxes shared by several apps."""
+    redis_server.flush()
+    return redis_server.url

@@ -45,6 +45,7 @@ THIRD_PARTY: dict[str, frozenset[str]] = {
     "openapi_spec_validator": frozenset({"openapi/loader.py"}),
     "orjson": frozenset({ANY_MODULE}),
     "pytest": frozenset({"pytest_plugin.py"}),
+    "redis": frozenset({"sharing/redis_client.py"}),  # --store redis://: every Redis call in one module
     "rich": frozenset({"export/progress.py", "verify/"}),
     "rstr": frozenset({"generation/"}),
     "schemathesis": frozenset({"verify/"}),

@@ -41,6 +41,7 @@ from specmock.pipeline.serialize import MockResponse, encode_pairs, header_text
 from specmock.problems import method_not_allowed, not_found, problem_response
 from specmock.request_body import BodyError, RequestBody, content_length, declared_length
 from specmock.runtime import Api
+from specmock.sharing import StoreUnavailable
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -342,7 +343,10 @@ class SpecmockApp:
             return refused
         if too_large:
             return problem_response(413, self._too_large().message)
-        return admin.handle(self, request)
+        try:
+            return admin.handle(self, request)
+        except StoreUnavailable as lost:
+            return problem_response(503, f"{lost}; the sandbox answers again once it is back")
 
     def _too_large(self) -> Diagnostic:
         message = f"the request body is larger than {self.config.max_body} bytes (--max-body)"
@@ -397,15 +401,40 @@ def _chaos_answer(api: Api, key: str, request: MockRequest) -> MockResponse:
     return _pipeline_answer(api, key, asked)
 
 
+def _unavailable_answer(api: Api, key: str, request: MockRequest, lost: StoreUnavailable) -> MockResponse:
+    """503 while the shared store does not answer: the operation's documented 503 in its shape
+    (asked of the pipeline, which then reads no records), else a problem. Nothing is changed."""
+    detail = f"{lost}; the sandbox answers again once it is back"
+    if "503" not in api.operations[key].responses:
+        return problem_response(503, detail)
+    asked = MockRequest(
+        request.method,
+        request.path,
+        request.raw_query,
+        {**request.headers, "prefer": "code=503"},
+        request.body,
+        request.full_path,
+    )
+    try:
+        return flow.run(api, key, asked)
+    except Exception:
+        log.exception("%s %s: internal error in specmock", request.method, request.full_path)
+        return problem_response(503, detail)
+
+
 def _pipeline_answer(
     api: Api, key: str, request: MockRequest, refusal: Diagnostic | None = None
 ) -> MockResponse:
     """The pipeline's answer to ``request`` (its refusal, when ``refusal`` is given). A failure
     inside specmock is logged and answered 500; the process goes on."""
     try:
+        if api.shared is not None:
+            api.shared.sync()  # another process may have changed the records: catch up first
         if refusal is None:
             return flow.run(api, key, request)
         return flow.refuse(api, key, request, refusal)
+    except StoreUnavailable as lost:
+        return _unavailable_answer(api, key, request, lost)
     except Exception:
         log.exception("%s %s: internal error in specmock", request.method, request.full_path)
         return problem_response(500, "specmock failed to answer this request; see the server log")

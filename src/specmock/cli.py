@@ -175,7 +175,15 @@ def _duration_option(context: click.Context, parameter: click.Parameter, value: 
     default=1,
     show_default=True,
     type=int,
-    help="Processes; state is per process, so use >1 only for stateless load.",
+    help="Processes; each holds its own state unless --store names a shared one.",
+)
+@click.option(
+    "--store",
+    default=None,
+    envvar="SPECMOCK_STORE",
+    metavar="URL",
+    help="Where the state lives: memory (this process, the default) or redis://HOST:PORT/DB, shared "
+    "by every worker and replica pointed at it; also SPECMOCK_STORE.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No per-request log.")
 @click.option(
@@ -239,6 +247,7 @@ def serve(
     api_keys: tuple[str, ...],
     strict_accept: bool,
     workers: int,
+    store: str | None,
     quiet: bool,
     fixtures_dir: Path | None,
     watch: bool,
@@ -278,6 +287,7 @@ def serve(
         strict_accept=strict_accept,
         quiet=quiet,
         workers=workers,
+        store=store,
         fixtures=fixtures_dir,
         watch=watch,
         latency=latency,
@@ -299,7 +309,7 @@ def serve(
         )
     click.echo(f"specmock: dashboard at http://{host}:{port}/__specmock/", err=True)
     if workers > 1:
-        # Each worker process holds its own copy of the state: right for stateless load, not for CRUD flows.
+        # Each worker process holds its own copy of the state (kept in step through --store, if given).
         os.environ[CONFIG_ENV] = config_to_env(config)
         del app  # built here only to refuse a broken spec early; the workers build their own
         gc.collect()

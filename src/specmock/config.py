@@ -34,6 +34,9 @@ class MockConfig:
     chaos: float = 0.0  # this share of requests answers a documented 5xx (or a 503 problem)
     max_delay: float = 60.0  # seconds: the bound of any injected delay and of fault=timeout
     clock: float | None = None  # the sandbox clock frozen at this instant (POSIX seconds); None: wall clock
+    # Where the state lives: None (in this process) or redis://HOST:PORT/DB, shared by every process
+    # pointed at it (specmock.sharing).
+    store: str | None = None
     ref_roots: tuple[Path, ...] = ()  # folders besides each spec's own that its $refs may read
     # Limits (README "Limits and safety"): what one client can make the server hold.
     max_body: int = 8 * MIB  # request body bytes; more is answered 413 without being read

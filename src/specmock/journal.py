@@ -58,12 +58,7 @@ class Journal:
     ) -> None:
         """An entry by its parts (the proxy's relayed answers are not MockResponses)."""
         self.recorded += 1
-        body = request.body
-        if (body and len(body) > BODY_KEPT + 1) or len(request.full_path) > MAX_PATH:
-            request = _kept(request)
-        if violations:
-            violations = _bounded(violations)
-        self._entries.append((time.time(), request, status, operation, violations, injected))
+        self._entries.append(kept_entry(request, status, operation, violations, injected))
 
     def entries(self, limit: int | None = None, after: int | None = None) -> list[dict[str, Any]]:
         """The last ``limit`` entries (oldest first), only those newer than the id ``after``; each
@@ -75,13 +70,30 @@ class Journal:
             numbered = numbered[max(0, after - first_id + 1) :]
         if limit is not None:
             numbered = numbered[-limit:] if limit > 0 else []
-        return [_as_dict(number, item) for number, item in numbered]
+        return [as_dict(number, item) for number, item in numbered]
 
     def clear(self) -> None:
         self._entries.clear()
 
 
-def _as_dict(number: int, item: tuple[Any, ...]) -> dict[str, Any]:
+def kept_entry(
+    request: MockRequest,
+    status: int,
+    operation: str,
+    violations: tuple[str, ...],
+    injected: dict[str, Any] | None,
+) -> tuple[Any, ...]:
+    """What an entry keeps of a request (bounded): the time, the request, then Entry's fields."""
+    body = request.body
+    if (body and len(body) > BODY_KEPT + 1) or len(request.full_path) > MAX_PATH:
+        request = _kept(request)
+    if violations:
+        violations = _bounded(violations)
+    return (time.time(), request, status, operation, violations, injected)
+
+
+def as_dict(number: int, item: tuple[Any, ...]) -> dict[str, Any]:
+    """An entry as the journal API shows it: its ``id``, Entry's fields and a curl line."""
     at, request, status, operation, violations, injected = item
     entry = Entry(at, request.method, request.full_path, status, operation, violations, injected)
     kept = request.body

@@ -11,7 +11,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from specmock.config import MockConfig
@@ -37,11 +37,30 @@ CREDENTIAL_FIELDS = frozenset(
 )
 
 
+class SharedState(Protocol):
+    """This process's copy of state shared with other processes (``sharing.Replica``)."""
+
+    def sync(self) -> None:
+        """Catch up with what other processes changed (before a request runs)."""
+
+    def reset(self) -> None:
+        """Every process back to the seeded state."""
+
+
 class Api:
     """Everything the pipeline needs to answer requests for one document."""
 
-    def __init__(self, spec: LoadedSpec, config: MockConfig, *, name: str, base_path: str) -> None:
+    def __init__(
+        self,
+        spec: LoadedSpec,
+        config: MockConfig,
+        *,
+        name: str,
+        base_path: str,
+        sandbox_kind: type[Sandbox] = Sandbox,
+    ) -> None:
         self.spec = spec
+        self.sandbox_kind = sandbox_kind  # a subclass keeps the records in step with other processes
         self.config = config
         self.name = name
         self.base_path = base_path
@@ -61,10 +80,11 @@ class Api:
         self.responses: Memo = Memo(max_bytes=config.max_cache, weigh=answer_bytes)
         self.header_values: Memo = Memo()  # generated header values are pure
         self.after_reset: list[Callable[[], None]] = []  # e.g. reload fixtures instead of the seed
+        self.shared: SharedState | None = None  # --store redis://: set once the app is attached
 
     @cached_property
     def sandbox(self) -> Sandbox:
-        sandbox = Sandbox.build(
+        sandbox = self.sandbox_kind.build(
             self.document,
             self.operations,
             self.generator,
@@ -78,7 +98,15 @@ class Api:
         return sandbox
 
     def reset(self) -> None:
-        """Back to the seeded state: stored records and the tokens issued so far."""
+        """Back to the seeded state: stored records and the tokens issued so far (in every process
+        sharing the store)."""
+        if self.shared is not None:
+            self.shared.reset()
+        else:
+            self.reset_here()
+
+    def reset_here(self) -> None:
+        """This process's records and issued tokens back to the seeded state."""
         self.sandbox.reset()
         self.issued_tokens.clear()
         self.responses.clear()

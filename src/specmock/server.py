@@ -18,7 +18,9 @@ from specmock.config import MockConfig
 from specmock.errors import ConfigError
 from specmock.openapi.loader import load_spec
 from specmock.runtime import Api, base_path_of
+from specmock.sharing.address import parse_store
 from specmock.spec_files import api_name, bundled_names, resolve_spec
+from specmock.state import Sandbox
 
 if TYPE_CHECKING:
     from specmock.listener import RsgiApp
@@ -30,6 +32,12 @@ def build_apis(config: MockConfig) -> list[Api]:
         raise ConfigError("no spec given and no bundled specs found")
     if config.base_path is not None and len(paths) > 1:
         raise ConfigError("--base-path applies to a single spec; several specs are mounted under /<name>")
+    kind = Sandbox
+    if parse_store(config.store) is not None:
+        # --store redis://: writes go through the log shared with other processes (attached later)
+        from specmock.sharing.sandbox import SharedSandbox
+
+        kind = SharedSandbox
     apis = []
     for path in paths:
         spec = load_spec(path, ref_roots=config.ref_roots)
@@ -39,7 +47,7 @@ def build_apis(config: MockConfig) -> list[Api]:
             base = own if config.base_path is None else "/" + config.base_path.strip("/")
         else:
             base = f"/{name}{own}"
-        apis.append(Api(spec, config, name=name, base_path="" if base == "/" else base))
+        apis.append(Api(spec, config, name=name, base_path="" if base == "/" else base, sandbox_kind=kind))
     if config.fixtures is not None:
         # Issue 6: records from fixture files replace the seeded ones (refused with file, index, reason).
         from specmock.export import load_fixtures
@@ -60,6 +68,10 @@ def create_app(*specs: str | Path, config: MockConfig | None = None, **options: 
         config = config.merge(specs=tuple(Path(s) if Path(s).exists() else Path(str(s)) for s in specs))
     apis = build_apis(config)
     app = SpecmockApp(apis, config)
+    if config.store is not None:
+        from specmock.sharing.attach import attach
+
+        attach(app)
     if config.watch:
         # Issue 17: reload the documents when they change (in the server's event loop).
         from specmock.devloop.reload import Reloader

@@ -17,6 +17,7 @@ is checked against a plain ordered dict of the records the client should see:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -336,3 +337,55 @@ def test_an_offset_past_the_end_is_echoed_with_an_empty_page(bookstore_client: T
     assert response.status_code == 200, response.text
     assert response.json() == {"items": [], "total": RECORDS, "limit": 2, "offset": RECORDS + 3}
     assert response.headers["x-total-count"] == str(RECORDS)
+
+
+class Alternating:
+    """Two replicas of one sandbox (two apps on one Redis) used as one client: every request goes
+    to the other replica than the one before."""
+
+    def __init__(self, clients: list[TestClient]) -> None:
+        self.clients = clients
+        self.turn = 0
+
+    def request(self, method: str, url: str, **options: Any) -> httpx.Response:
+        self.turn += 1
+        return self.clients[self.turn % len(self.clients)].request(method, url, **options)
+
+    def get(self, url: str, **options: Any) -> httpx.Response:
+        return self.request("GET", url, **options)
+
+    def post(self, url: str, **options: Any) -> httpx.Response:
+        return self.request("POST", url, **options)
+
+    def put(self, url: str, **options: Any) -> httpx.Response:
+        return self.request("PUT", url, **options)
+
+    def patch(self, url: str, **options: Any) -> httpx.Response:
+        return self.request("PATCH", url, **options)
+
+    def delete(self, url: str, **options: Any) -> httpx.Response:
+        return self.request("DELETE", url, **options)
+
+
+def test_two_replicas_on_one_redis_behave_like_the_model_when_requests_alternate(
+    tmp_path: Path, redis_url: str
+) -> None:
+    path = write_spec(tmp_path, "bookstore", BOOKSTORE)
+    apps = [create_app(path, seed=7, records=RECORDS, store=redis_url) for _ in range(2)]
+    with (
+        TestClient(apps[0], base_url="http://testserver") as a,
+        TestClient(apps[1], base_url="http://testserver") as b,
+    ):
+        client = Alternating([a, b])
+        seeded = _seeded(client)  # type: ignore[arg-type]
+        machine = type("AlternatingBookStore", (BookStoreOverHttp,), {"client": client, "seeded": seeded})
+        run_state_machine_as_test(
+            machine,
+            settings=settings(
+                max_examples=15,
+                stateful_step_count=25,
+                deadline=None,
+                database=None,
+                suppress_health_check=[HealthCheck.too_slow],
+            ),
+        )

@@ -1,0 +1,99 @@
+"""``SharedSandbox``: the in-memory sandbox whose writes go through the shared log (``Replica``).
+
+Without a replica attached (while fixtures load at start-up) it is the plain in-memory sandbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from specmock.openapi.model import Operation
+from specmock.sharing import entries
+from specmock.state import Outcome, Sandbox
+from specmock.state.listing import LOCAL_ORIGIN
+from specmock.state.resources import Route
+
+if TYPE_CHECKING:
+    from specmock.sharing.replica import Replica
+
+READ_ROLES = frozenset({"list", "read", "singleton-read"})
+
+
+class SharedSandbox(Sandbox):
+    replica: Replica | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._reads: dict[str, bool] = {}  # operation key → whether it never changes records
+
+    def handle(
+        self,
+        operation: Operation,
+        path_values: Mapping[str, str],
+        query: Mapping[str, Sequence[str]],
+        body: Any,
+        origin: str = LOCAL_ORIGIN,
+    ) -> Outcome | None:
+        replica = self.replica
+        route = self.plan.routes.get(operation.key)
+        if replica is None or route is None or self._only_reads(operation.key, route):
+            return super().handle(operation, path_values, query, body, origin)  # caught up already
+        entry = entries.handle(operation.key, path_values, query, body, origin, self.now())
+        outcome: Outcome | None = replica.write(entry)
+        return outcome
+
+    def handle_here(
+        self,
+        operation: Operation,
+        path_values: Mapping[str, str],
+        query: Mapping[str, Sequence[str]],
+        body: Any,
+        origin: str,
+        at: float,
+    ) -> Outcome | None:
+        """A logged request applied to this process's records, with the clock it was made at."""
+        clock = self.now
+        self.now = lambda: at
+        try:
+            return super().handle(operation, path_values, query, body, origin)
+        finally:
+            self.now = clock
+
+    def _only_reads(self, key: str, route: Route) -> bool:
+        """Whether the operation never changes records: a read or list where no unknown id
+        materialises (lazy seeding gives the same records whenever it happens)."""
+        found = self._reads.get(key)
+        if found is None:
+            found = route.role in READ_ROLES and not route.lenient and not self._materializes(route.resource)
+            self._reads[key] = found
+        return found
+
+    def _materializes(self, name: str | None) -> bool:
+        while name is not None:
+            resource = self.plan.resources[name]
+            if resource.materialize:
+                return True
+            name = resource.parent
+        return False
+
+    def load(self, collection: str, records: list[Any]) -> None:
+        if self.replica is None:
+            super().load(collection, records)
+            return
+        refused = self.replica.write(entries.load(collection, records))
+        if isinstance(refused, ValueError):
+            raise refused
+
+    def load_here(self, collection: str, records: list[Any]) -> None:
+        super().load(collection, records)
+
+    def dump(self, collection: str) -> list[Any]:
+        if self.replica is not None:
+            self.replica.sync()
+        return super().dump(collection)
+
+    def count(self, collection: str) -> int:
+        if self.replica is not None:
+            self.replica.sync()
+        return super().count(collection)
