@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine, MutableMapping, Sequence
@@ -371,7 +372,7 @@ class SpecmockApp:
     ) -> tuple[tuple[str, str], ...]:
         extra: tuple[tuple[str, str], ...] = ()
         if response.violations:
-            extra = (("specmock-violations", header_text("; ".join(response.violations)[:2000])),)
+            extra = _violations_header(response.violations)
         if cors and self.cors is not None:
             extra += self.cors.headers(headers.get("origin"))
         return extra
@@ -381,6 +382,11 @@ class SpecmockApp:
         for api in self.apis:
             api.reset()
         self.journal.clear()
+
+
+@functools.lru_cache(maxsize=256)  # a cached answer (a 401, a 404) carries the same tuple each time
+def _violations_header(violations: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return (("specmock-violations", header_text("; ".join(violations)[:2000])),)
 
 
 def _chaos_answer(api: Api, key: str, request: MockRequest) -> MockResponse:

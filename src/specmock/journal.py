@@ -3,6 +3,7 @@ injected (latency, faults) and enough of the request to send it again (a curl li
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import deque
 from typing import Any, NamedTuple
@@ -120,6 +121,7 @@ def _kept(request: MockRequest) -> MockRequest:
     )
 
 
+@functools.lru_cache(maxsize=256)  # a cached answer (a 401, a 404) carries the same tuple each time
 def _bounded(violations: tuple[str, ...]) -> tuple[str, ...]:
     kept = tuple(
         v if len(v) <= MAX_VIOLATION else v[:MAX_VIOLATION] + "…" for v in violations[:MAX_VIOLATIONS]
