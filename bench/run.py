@@ -159,6 +159,21 @@ def _replay_ceiling(like: Case, server: str, base: str) -> Case:
     )
 
 
+def _store_group(group: str, spec: str, method: str, path: str, **kw: Any) -> list[Case]:
+    """One request to specmock in-memory, on Redis (``{store}``), and on Redis with two workers."""
+    memory = SPECMOCK_CMD + " --max-records {max_records}"
+    shared = memory + " --store {store}"
+    layouts = [
+        ("memory", memory, "specmock, in-memory"),
+        ("redis", shared, "specmock, Redis store"),
+        ("redis-2w", shared + " --workers 2", "specmock, Redis store"),
+    ]
+    return [
+        _load_case(group, "specmock", command, spec, method, path, name=f"{group}/{name}", label=label, **kw)
+        for name, command, label in layouts
+    ]
+
+
 ALL_SERVERS = {"specmock": SPECMOCK_CMD, "prism-static": PRISM_STATIC_CMD, "prism-dynamic": PRISM_DYNAMIC_CMD}
 STATIC_ONLY = {"specmock": SPECMOCK_CMD, "prism-static": PRISM_STATIC_CMD}
 HG_KEY = {"X-API-Key": "bench"}
@@ -212,6 +227,19 @@ CASES: list[Case] = [
         headers=HG_KEY,
         ceilings={"granian": GRANIAN_CMD + " --workers 2"},
     ),
+    # The shared store (--store redis://, issue 16): the create and the cached read on one and two
+    # workers with their records in Redis, beside in-memory, in the same run (see store_ratios).
+    *_store_group(
+        "store-create",
+        REBILLY,
+        "POST",
+        f"{REBILLY_BASE}/authentication-tokens",
+        headers={**REB_KEY, **JSON},
+        body=CREATE_BODY,
+        expect=201,
+        ready_headers=REB_KEY,
+    ),
+    *_store_group("store-read", HELLGATE, "GET", "/authentications", headers=HG_KEY),
     _load_case(
         "starlette-ceiling",
         "ceiling",
@@ -301,6 +329,48 @@ def _unpacked(packed: Path) -> Path:
     return target
 
 
+class BenchRedis:
+    """The redis-server the ``--store`` cases share: started on first use on a free 127.0.0.1 port,
+    no persistence, stopped by its pid at exit; emptied before each server start (every run starts
+    from the seeded records, as an in-memory server does)."""
+
+    process: subprocess.Popen[bytes] | None = None
+    port = 0
+
+    @classmethod
+    def fresh_url(cls) -> str:
+        import redis
+
+        if cls.process is None:
+            binary = shutil.which("redis-server")
+            if binary is None:
+                raise CaseError("redis-server is not installed (apt-get install redis-server)")
+            cls.port = free_port()
+            command = [binary, "--port", str(cls.port), "--bind", "127.0.0.1", "--save", ""]
+            cls.process = subprocess.Popen(
+                [*command, "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            atexit.register(cls.stop)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with redis.Redis(host="127.0.0.1", port=cls.port, socket_connect_timeout=0.5) as client:
+                    client.flushdb()
+                break
+            except redis.RedisError:
+                if time.monotonic() > deadline:
+                    raise CaseError("redis-server did not start") from None
+                time.sleep(0.05)
+        return f"redis://127.0.0.1:{cls.port}/0"
+
+    @classmethod
+    def stop(cls) -> None:
+        if cls.process is not None and cls.process.poll() is None:
+            cls.process.terminate()
+            cls.process.wait(timeout=10)
+        cls.process = None
+
+
 def build_command(case: Case, port: int, max_records: int = CREATE_MAX_RECORDS) -> list[str]:
     values = {
         "python": sys.executable,
@@ -310,6 +380,7 @@ def build_command(case: Case, port: int, max_records: int = CREATE_MAX_RECORDS) 
         "spec": resolve_spec(case.get("spec", "")),
         "port": str(port),
         "max_records": str(max_records),
+        "store": BenchRedis.fresh_url() if "{store}" in case["command"] else "",
     }
     return [part.format(**values) for part in shlex.split(case["command"])]
 
@@ -805,6 +876,26 @@ def _row(result: CaseResult, results: list[CaseResult]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+STORE_TARGETS = [  # (what, group, case, reference case, target)
+    ("create: Redis, 1 worker ÷ in-memory", "store-create", "redis", "memory", "≥ 0.50"),
+    ("create: Redis, 2 workers ÷ Redis, 1 worker", "store-create", "redis-2w", "redis", "≥ 1.30"),
+    ("cached read: Redis, 1 worker ÷ in-memory", "store-read", "redis", "memory", "≈ 1"),
+    ("cached read: Redis, 2 workers ÷ Redis, 1 worker", "store-read", "redis-2w", "redis", ""),
+]
+
+
+def store_ratios(results: list[CaseResult]) -> list[str]:
+    """The shared store's ratios (issue 16's targets), measured in this run."""
+    by_name = {result.case["name"]: result for result in results if result.runs}
+    lines = []
+    for what, group, name, reference, target in STORE_TARGETS:
+        case, base = by_name.get(f"{group}/{name}"), by_name.get(f"{group}/{reference}")
+        if case is not None and base is not None:
+            aim = f" (target {target})" if target else ""
+            lines.append(f"- {what}: {_ratio(case.median('rps'), base.median('rps'))}{aim}")
+    return ["", "The shared store (median req/s ratios, this run):", *lines] if lines else []
+
+
 def rss_over_time(results: list[CaseResult]) -> list[str]:
     """``--rss-every``: the samples of each run, as "seconds into the measured load: MiB"."""
     lines = []
@@ -844,6 +935,7 @@ def report(results: list[CaseResult], options: argparse.Namespace, prism_ok: boo
         "answer from bare Starlette (uvicorn) and bare Granian (RSGI, specmock's own listener) in the "
         "group. RSS is the server's process tree after the load (start-up rows: at ready).",
         *rss_over_time(results),
+        *store_ratios(results),
     ]
     notes = [f"- {r.case['name']}: {note}" for r in results for note in r.notes]
     notes += [f"- {r.case['name']}: {r.status}" for r in results if r.status.startswith("failed")]
