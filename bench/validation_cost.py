@@ -14,8 +14,8 @@ from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest
 
 from specmock.config import MockConfig
+from specmock.messages.requests import MockRequest
 from specmock.openapi.loader import load_spec
-from specmock.pipeline.request import MockRequest
 from specmock.runtime import Api
 from specmock.spec_files import resolve_spec
 

@@ -27,9 +27,10 @@ from specmock.config import MockConfig
 from specmock.devloop import assets, views
 from specmock.devloop.disruption import Disruptor
 from specmock.journal import Journal
-from specmock.pipeline.request import MockRequest
-from specmock.pipeline.serialize import MockResponse, dumps_json
-from specmock.problems import problem_response
+from specmock.messages.problems import problem_response
+from specmock.messages.requests import MockRequest
+from specmock.messages.responses import MockResponse
+from specmock.pipeline.serialize import dumps_json
 from specmock.record_check import record_violations
 from specmock.runtime import Api
 from specmock.text_numbers import ascii_int

@@ -35,11 +35,21 @@ from specmock.devloop.disruption import CHAOS, Injection, chaos_status, disrupto
 from specmock.diagnostics import Diagnostic, Kind
 from specmock.journal import Journal
 from specmock.memo import Memo
+from specmock.messages.problems import (
+    body_too_large,
+    chaos_unavailable,
+    connection_not_dropped,
+    internal_error,
+    method_not_allowed,
+    not_found,
+    problem_response,
+    too_large_detail,
+    unreadable_body,
+)
+from specmock.messages.requests import MockRequest, header_items_to_dict, header_pairs_to_dict
+from specmock.messages.responses import MockResponse, encode_pairs, header_text
 from specmock.openapi.routing import RouteTable, routing_document, routing_key, variants
 from specmock.pipeline import flow
-from specmock.pipeline.request import MockRequest, header_items_to_dict, header_pairs_to_dict
-from specmock.pipeline.serialize import MockResponse, encode_pairs, header_text
-from specmock.problems import method_not_allowed, not_found, problem_response
 from specmock.request_body import BodyError, RequestBody, content_length, declared_length
 from specmock.runtime import Api
 from specmock.sharing import StoreUnavailable
@@ -343,15 +353,14 @@ class SpecmockApp:
         if refused is not None:
             return refused
         if too_large:
-            return problem_response(413, self._too_large().message)
+            return body_too_large(self.config.max_body)
         try:
             return admin.handle(self, request)
         except StoreUnavailable as lost:
             return problem_response(503, f"{lost}; the sandbox answers again once it is back")
 
     def _too_large(self) -> Diagnostic:
-        message = f"the request body is larger than {self.config.max_body} bytes (--max-body)"
-        return Diagnostic(Kind.TOO_LARGE, message, "body")
+        return Diagnostic(Kind.TOO_LARGE, too_large_detail(self.config.max_body), "body")
 
     def _preflight(self, mounted: Mounted, path: str, headers: dict[str, str]) -> MockResponse:
         """The path's documented methods, and the headers its operations read (or any frontend sends)."""
@@ -395,7 +404,7 @@ def _chaos_answer(api: Api, key: str, request: MockRequest) -> MockResponse:
     is stored or changed."""
     status = chaos_status(api.operations[key].responses)
     if status is None:
-        return problem_response(503, "injected by --chaos: the sandbox plays an unavailable server")
+        return chaos_unavailable()
     asked = MockRequest(
         request.method,
         request.path,
@@ -443,7 +452,7 @@ def _pipeline_answer(
         return _unavailable_answer(api, key, request, lost)
     except Exception:
         log.exception("%s %s: internal error in specmock", request.method, request.full_path)
-        return problem_response(500, "specmock failed to answer this request; see the server log")
+        return internal_error()
 
 
 def _variant(api: Api, keys: tuple[str, ...], label: str, request: MockRequest) -> tuple[str, str]:
@@ -511,9 +520,7 @@ async def _read_chunked(protocol: Any, limit: int) -> bytes | None:
 
 
 def _unreadable_body(protocol: Any) -> None:
-    response = problem_response(
-        400, "the request body cannot be read: malformed chunked encoding, or the connection closed early"
-    )
+    response = unreadable_body()
     with contextlib.suppress(RuntimeError):  # the client may be gone already
         protocol.response_bytes(response.status, response.text_headers(), response.body)
 
@@ -566,7 +573,7 @@ async def _disconnected(receive: Receive) -> None:
 
 def _undroppable() -> MockResponse:
     log.warning("specmock: this platform does not let the connection be closed; answering 503 instead")
-    return problem_response(503, "injected fault: the connection could not be closed on this platform")
+    return connection_not_dropped()
 
 
 async def _no_body() -> Message:

@@ -13,8 +13,8 @@ import ipaddress
 import re
 from collections.abc import Collection, Iterable
 
-from specmock.pipeline.serialize import MockResponse, wire_headers
-from specmock.problems import problem_response
+from specmock.messages.problems import problem_response
+from specmock.messages.responses import MockResponse, wire_headers
 
 Pairs = tuple[tuple[str, str], ...]
 ORIGIN = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/?#]{1,255}")  # scheme://host[:port], as browsers send

@@ -9,8 +9,8 @@ from collections import deque
 from typing import Any, NamedTuple
 
 from specmock.devloop.curl import curl_line
-from specmock.pipeline.request import MockRequest
-from specmock.pipeline.serialize import MockResponse
+from specmock.messages.requests import MockRequest
+from specmock.messages.responses import MockResponse
 
 BODY_KEPT = 64 * 1024  # bytes of a request body kept for its curl line
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from specmock.config import MockConfig
 from specmock.generation import Generator
 from specmock.memo import Memo
+from specmock.messages.requests import MockRequest
 from specmock.openapi.jsonschema import Direction, SchemaCompiler, violations
 from specmock.openapi.loader import LoadedSpec
 from specmock.openapi.model import (
@@ -26,7 +27,6 @@ from specmock.openapi.model import (
     build_security_schemes,
 )
 from specmock.pipeline.compile import CompiledOperation, compile_operation
-from specmock.pipeline.request import MockRequest
 from specmock.pipeline.validate_request import Check
 from specmock.state import Sandbox
 

@@ -27,8 +27,8 @@ from specmock.devloop.disruption import (
 )
 from specmock.journal import BODY_KEPT as JOURNAL_BODY_KEPT
 from specmock.journal import Journal
-from specmock.pipeline.request import MockRequest
-from specmock.pipeline.serialize import MockResponse
+from specmock.messages.requests import MockRequest
+from specmock.messages.responses import MockResponse
 from specmock.server import create_app
 
 VENDORED = Path(__file__).resolve().parents[2] / "src/specmock/devloop/static/swagger-ui"

@@ -21,8 +21,8 @@ from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest
 
 from specmock.config import MockConfig
+from specmock.messages.requests import MockRequest
 from specmock.openapi.loader import LoadedSpec
-from specmock.pipeline.request import MockRequest
 from specmock.runtime import Api
 
 SERVER = "https://api.example.com"

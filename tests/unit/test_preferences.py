@@ -1,8 +1,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
+from specmock.messages.requests import MockRequest
 from specmock.pipeline.preferences import Preferences, parse_prefer, preferences_for
-from specmock.pipeline.request import MockRequest
 
 
 def request(prefer: str | None = None, query: str = "") -> MockRequest:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from specmock.pipeline.request import header_items_to_dict, header_pairs_to_dict
+from specmock.messages.requests import header_items_to_dict, header_pairs_to_dict
 
 names = st.sampled_from(["accept", "x-api-key", "cookie", "x-dup", "content-type"])
 values = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=12)

@@ -2,8 +2,8 @@ import base64
 
 import pytest
 
+from specmock.messages.requests import MockRequest
 from specmock.openapi.model import SecurityScheme
-from specmock.pipeline.request import MockRequest
 from specmock.pipeline.security import SecurityChecker
 
 SCHEMES = {

@@ -11,7 +11,7 @@ import json
 from importlib import resources
 from urllib.parse import quote
 
-from specmock.pipeline.serialize import MockResponse
+from specmock.messages.responses import MockResponse
 
 PREFIX = "/__specmock"
 ASSETS = f"{PREFIX}/assets"

@@ -13,6 +13,8 @@ from typing import Any
 from urllib.parse import quote
 
 from specmock.diagnostics import Diagnostic, Kind
+from specmock.messages.requests import MockRequest
+from specmock.messages.responses import NO_CONTENT_STATUSES, Headers, MockResponse, header_name, header_text
 from specmock.openapi.model import MediaType, Operation, Response
 from specmock.pipeline.compile import CompiledOperation
 from specmock.pipeline.negotiate import (
@@ -25,16 +27,8 @@ from specmock.pipeline.negotiate import (
 )
 from specmock.pipeline.preferences import NONE as NO_PREFERENCES
 from specmock.pipeline.preferences import Preferences, preferences_for
-from specmock.pipeline.request import MockRequest
 from specmock.pipeline.respond import error_body, response_headers, success_body
-from specmock.pipeline.serialize import (
-    NO_CONTENT_STATUSES,
-    Headers,
-    MockResponse,
-    encode,
-    header_name,
-    header_text,
-)
+from specmock.pipeline.serialize import encode
 from specmock.pipeline.served import ServedApi
 from specmock.pipeline.validate_request import NO_BODY
 from specmock.state import NO_CONTENT, Outcome

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from specmock.pipeline.request import MockRequest
+from specmock.messages.requests import MockRequest
 from specmock.text_numbers import ascii_int
 
 QUERY_PREFIX = "__"

@@ -6,10 +6,12 @@ import logging
 from typing import Any
 
 from specmock.generation import rng_for
+from specmock.messages.problems import PROBLEM_JSON, problem_body
+from specmock.messages.responses import Headers, wire_headers
 from specmock.openapi.model import NO_EXAMPLE, MediaType, Operation, Response
 from specmock.pipeline.negotiate import Plan
 from specmock.pipeline.preferences import Preferences
-from specmock.pipeline.serialize import PROBLEM_JSON, Headers, header_value, is_json, wire_headers
+from specmock.pipeline.serialize import header_value, is_json
 from specmock.pipeline.served import ServedApi
 from specmock.pipeline.shape_error import ErrorContext, shape_error
 
@@ -85,18 +87,11 @@ def error_body(
 
 
 def problem(ctx: ErrorContext) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": ctx.title,
-        "status": ctx.status,
-        "detail": ctx.summary,
-        "instance": ctx.instance,
-    }
-    if ctx.diagnostics:
-        body["errors"] = [
-            {"location": d.location, "name": d.name, "message": d.message} for d in ctx.diagnostics
-        ]
-    return body
+    """A finding the operation documents no error for, as problem+json listing the violations."""
+    if not ctx.diagnostics:
+        return problem_body(ctx.status, ctx.title, ctx.summary, instance=ctx.instance)
+    errors = [{"location": d.location, "name": d.name, "message": d.message} for d in ctx.diagnostics]
+    return problem_body(ctx.status, ctx.title, ctx.summary, instance=ctx.instance, errors=errors)
 
 
 def response_headers(

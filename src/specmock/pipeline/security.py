@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from specmock.diagnostics import Diagnostic, Kind
+from specmock.messages.requests import MockRequest
 from specmock.openapi.model import Requirement, SecurityScheme
-from specmock.pipeline.request import MockRequest
 
 Credential = Callable[[MockRequest], str | None]  # the presented secret, or None when absent/malformed
 

@@ -14,10 +14,10 @@ from typing import Any
 
 from specmock import json_exact
 from specmock.diagnostics import Diagnostic, Kind
+from specmock.messages.requests import MockRequest
 from specmock.openapi.model import MediaType, Operation, Parameter
 from specmock.pipeline.casting import Typed, compile_typed, json_or_text, properties_of, shape_of
 from specmock.pipeline.forms import JSON_PART, FormBody
-from specmock.pipeline.request import MockRequest
 from specmock.pipeline.styles import (
     MISSING,
     Spelling,

@@ -22,10 +22,10 @@ from typing import Any
 from specmock import admin
 from specmock.app import SpecmockApp
 from specmock.diagnostics import Diagnostic, Kind
+from specmock.messages.problems import problem_response
+from specmock.messages.requests import MockRequest
+from specmock.messages.responses import MockResponse, header_text
 from specmock.pipeline import flow
-from specmock.pipeline.request import MockRequest
-from specmock.pipeline.serialize import MockResponse, header_text
-from specmock.problems import problem_response
 from specmock.proxy.body import read_whole
 from specmock.proxy.config import ProxyConfig
 from specmock.proxy.contract import ResponseContract

@@ -14,9 +14,9 @@ from typing import Any
 
 from specmock.config import MockConfig
 from specmock.errors import ConfigError
-from specmock.pipeline.request import header_pairs_to_dict
-from specmock.pipeline.serialize import MockResponse
-from specmock.problems import problem_response
+from specmock.messages.problems import internal_error
+from specmock.messages.requests import header_pairs_to_dict
+from specmock.messages.responses import MockResponse
 from specmock.proxy.config import ProxyConfig
 from specmock.proxy.relay import Answer, Incoming, Proxy, Relayed
 from specmock.request_body import RequestBody, declared_length
@@ -49,9 +49,7 @@ class ProxyApp:
             answer = await self.proxy.handle(incoming)
         except Exception:
             log.exception("%s %s: internal error in specmock proxy", incoming.method, incoming.full_path)
-            answer = Answer(
-                problem_response(500, "specmock failed to relay this request; see the server log")
-            )
+            answer = Answer(internal_error("relay"))
         await _send(protocol, answer)
 
 

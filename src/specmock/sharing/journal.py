@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from specmock.journal import Journal, as_dict, kept_entry
-from specmock.pipeline.request import MockRequest
+from specmock.messages.requests import MockRequest
 from specmock.sharing.redis_client import CALL_TIMEOUT, RedisStore
 from specmock.sharing.unavailable import StoreUnavailable
 

@@ -1,4 +1,4 @@
-"""MockRequest: the plain value every stage reads. Built once per request by the ASGI shell."""
+"""MockRequest: the plain value every stage reads. Built once per request by the shell (RSGI or ASGI)."""
 
 from __future__ import annotations
 
