@@ -158,6 +158,19 @@ class Api:
                 self.issued_tokens[value] = None
                 self.tokens_issued += 1
 
+    def adopt_credentials(self, previous: Api) -> None:
+        """Keep the tokens an earlier version of this API issued (a reload), as older than this one's,
+        within the same bound: the newest MAX_ISSUED_TOKENS of both pass."""
+        merged = OrderedDict(previous.issued_tokens)
+        for token in self.issued_tokens:
+            merged.pop(token, None)
+            merged[token] = None
+        while len(merged) > MAX_ISSUED_TOKENS:
+            merged.popitem(last=False)
+        self.issued_tokens.clear()
+        self.issued_tokens.update(merged)
+        self.tokens_issued += 1
+
     def _accepts(self, secret: str) -> bool:
         return secret in self.config.api_keys or secret in self.issued_tokens
 

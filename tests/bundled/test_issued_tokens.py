@@ -24,3 +24,23 @@ def test_only_the_newest_issued_tokens_pass_once_past_the_bound() -> None:
     assert status(f"issued-{extra}") == 200  # the oldest still held
     assert status(f"issued-{MAX_ISSUED_TOKENS + extra - 1}") == 200
     assert status("sk_live_right") == 200
+
+
+def test_a_reload_keeps_the_newest_tokens_of_both_versions_within_the_bound() -> None:
+    previous = client_for("rebilly", api_keys=("sk_live_right",)).app.apis[0]  # type: ignore[attr-defined]
+    reloaded = client_for("rebilly", api_keys=("sk_live_right",)).app.apis[0]  # type: ignore[attr-defined]
+    for index in range(MAX_ISSUED_TOKENS):
+        previous.issue_credentials({"token": f"old-{index}"})
+    for index in range(3):
+        reloaded.issue_credentials({"token": f"new-{index}"})
+    reloaded.issue_credentials({"token": f"old-{MAX_ISSUED_TOKENS - 1}"})  # again: now among the newest
+    before = reloaded.version()
+
+    reloaded.adopt_credentials(previous)
+
+    tokens = list(reloaded.issued_tokens)
+    assert len(tokens) == MAX_ISSUED_TOKENS
+    assert tokens[-4:] == ["new-0", "new-1", "new-2", f"old-{MAX_ISSUED_TOKENS - 1}"]
+    assert "old-0" not in reloaded.issued_tokens  # the oldest make room
+    assert f"old-{MAX_ISSUED_TOKENS - 2}" in reloaded.issued_tokens
+    assert reloaded.version() != before  # answers cached under the old credentials are not reused

@@ -116,7 +116,7 @@ class Reloader:
             return
         for old, new, kept in prepared.keep.values():
             new.sandbox.adopt(old.sandbox, kept)
-            new.issued_tokens |= old.issued_tokens
+            new.adopt_credentials(old)
         self.app.mounted = prepared.mounted
         self.digests = prepared.digests
         self.failed = False
