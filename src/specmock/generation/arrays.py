@@ -6,8 +6,9 @@ import json
 from random import Random
 from typing import TYPE_CHECKING, Any
 
-from specmock.generation.core import Frame, Schema, Unsatisfiable, ValueFn
+from specmock.generation.core import Frame, Unsatisfiable, ValueFn
 from specmock.generation.fakes import singular
+from specmock.types import Schema
 
 if TYPE_CHECKING:
     from specmock.generation.compiler import Compiler

@@ -20,9 +20,10 @@ from random import Random
 from typing import TYPE_CHECKING, Any
 
 from specmock.generation import discriminators
-from specmock.generation.core import Direction, Frame, Schema, Unsatisfiable, ValueFn, pick
+from specmock.generation.core import Direction, Frame, Unsatisfiable, ValueFn, pick
 from specmock.generation.matching import Predicate, Separator
 from specmock.generation.merge import GROUPS
+from specmock.types import Schema
 
 if TYPE_CHECKING:
     from specmock.generation.compiler import Compiler

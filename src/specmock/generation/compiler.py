@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from specmock.generation import arrays, choice, discriminators, objects
-from specmock.generation.core import Frame, Schema, Unsatisfiable, ValueFn, constant, maybe_null, pick
+from specmock.generation.core import Frame, Unsatisfiable, ValueFn, constant, maybe_null, pick
 from specmock.generation.fakes import number_hint
 from specmock.generation.matching import Matchers, Separators
 from specmock.generation.memo import RefMemo
@@ -22,6 +22,7 @@ from specmock.generation.patterns import PatternSampler
 from specmock.generation.providers import Fakes
 from specmock.generation.strings import compile_string
 from specmock.openapi.contradictions import JSON_TYPES, typed_values
+from specmock.types import Schema
 
 _HARD_EXTRA = 4
 

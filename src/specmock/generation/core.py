@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from specmock.types import Schema
+
 Direction = Literal["request", "response"]
 ValueFn = Callable[[random.Random], Any]
-Schema = dict[str, Any]
 
 NULL_CHANCE = 0.1  # nullable values are null this often
 OPTIONAL_CHANCE = 0.8  # optional properties are present this often

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from specmock.generation.core import Schema
 from specmock.generation.merge import Merger
+from specmock.types import Schema
 
 _SCHEMAS = "#/components/schemas/"
 

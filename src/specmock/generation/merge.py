@@ -12,8 +12,7 @@ from typing import Any
 
 from specmock.generation.numbers import bounds
 from specmock.openapi.refs import resolve_pointer
-
-Schema = dict[str, Any]
+from specmock.types import Schema
 
 GROUPS = "x-specmock-groups"  # [(keyword, branches, discriminator | None), ...]
 NOTS = "x-specmock-nots"

@@ -9,7 +9,8 @@ from random import Random
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
-from specmock.generation.core import OPTIONAL_CHANCE, Frame, Schema, Unsatisfiable, ValueFn, constant, mapping
+from specmock.generation.core import OPTIONAL_CHANCE, Frame, Unsatisfiable, ValueFn, constant, mapping
+from specmock.types import Schema
 
 if TYPE_CHECKING:
     from specmock.generation.compiler import Compiler

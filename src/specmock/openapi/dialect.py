@@ -23,9 +23,9 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from specmock.openapi.refs import UnresolvableRef, deref
+from specmock.types import Schema
 
 Direction = Literal["request", "response"]
-Schema = dict[str, Any]
 RefHook = Callable[[str], str]  # document ref ("#/components/schemas/X") → "#/$defs/X"
 PatternCheck = Callable[[str], bool]
 

@@ -10,8 +10,6 @@ from typing import Any
 
 from specmock.errors import SpecmockError
 
-Schema = dict[str, Any]
-
 
 class UnresolvableRef(SpecmockError):
     def __init__(self, ref: str) -> None:

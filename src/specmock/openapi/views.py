@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from specmock.openapi.refs import deref
+from specmock.types import Schema
 
-Schema = dict[str, Any]
 MAX_DEPTH = 16
 
 

@@ -8,8 +8,8 @@ from specmock.openapi.refs import deref
 from specmock.openapi.views import schema_types
 from specmock.state.naming import norm, singular
 from specmock.text_numbers import ascii_number
+from specmock.types import Schema
 
-Schema = dict[str, Any]
 GENERIC_IDS = ("id", "pk", "uuid", "guid", "key", "token", "identifier", "slug", "sid")
 
 

@@ -17,8 +17,7 @@ from specmock.state.lifelike import lifelike_for
 from specmock.state.naming import norm, shape_of, singular
 from specmock.state.projection import below_top, strip_for
 from specmock.state.resources import COLLECTION_ROLES, ITEM_ROLES, SINGLETON_ROLES, Resource, Route
-
-Schema = dict[str, Any]
+from specmock.types import Schema
 
 
 @dataclass(slots=True)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from specmock.state.answers import ENTITY, View
 from specmock.state.projection import Strip
+from specmock.types import Schema
 
 if TYPE_CHECKING:
     from specmock.state.lifelike import Lifelike
 
-Schema = dict[str, Any]
 ROLES = (
     "list",
     "create",

@@ -13,8 +13,8 @@ from specmock.openapi.model import Operation
 from specmock.openapi.refs import deref
 from specmock.openapi.views import items_schema, merged_object, schema_types
 from specmock.state.naming import norm, singular
+from specmock.types import Schema
 
-Schema = dict[str, Any]
 ARRAY_NAMES = (
     "data",
     "results",
