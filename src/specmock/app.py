@@ -309,7 +309,11 @@ class SpecmockApp:
         # An unread body cannot tell variants apart: the first documented one answers.
         key, label = _variant(api, keys, label, request) if body is not None else (keys[0], label)
         # A body past --max-body was left unread: the operation's 413, nothing run.
-        response = _pipeline_answer(api, key, request, None if body is not None else self._too_large())
+        refusal = None if body is not None else self._too_large()
+        if api.shared is None:
+            response = _pipeline_answer(api, key, request, refusal)
+        else:
+            response = await _shared_answer(api, key, request, refusal)
         self.journal.record(request, response, label)
         return response, self._extra(response, headers)
 
@@ -335,9 +339,9 @@ class SpecmockApp:
             self.journal.record(request, NO_ANSWER, label, noted)
             raise Dropped(self.config.max_delay if fault == "timeout" else 0.0)
         if fault == CHAOS:
-            response = _chaos_answer(api, key, request)
+            response = await _chaos_answer(api, key, request)
         else:
-            response = _pipeline_answer(api, key, request)
+            response = await _answer(api, key, request)
             if fault == "empty":
                 response = MockResponse(200)
             elif fault == "malformed":
@@ -398,7 +402,7 @@ def _violations_header(violations: tuple[str, ...]) -> tuple[tuple[str, str], ..
     return (("specmock-violations", header_text("; ".join(violations)[:2000])),)
 
 
-def _chaos_answer(api: Api, key: str, request: MockRequest) -> MockResponse:
+async def _chaos_answer(api: Api, key: str, request: MockRequest) -> MockResponse:
     """The answer of an unlucky request under ``--chaos``: the operation's documented 5xx in its
     documented shape (asked of the pipeline as ``Prefer: code=5xx``), else a 503 problem. Nothing
     is stored or changed."""
@@ -413,7 +417,31 @@ def _chaos_answer(api: Api, key: str, request: MockRequest) -> MockResponse:
         request.body,
         request.full_path,
     )
-    return _pipeline_answer(api, key, asked)
+    return await _answer(api, key, asked)
+
+
+async def _answer(api: Api, key: str, request: MockRequest) -> MockResponse:
+    """The pipeline's answer to ``request``, on a shared store once this process caught up."""
+    if api.shared is None:
+        return _pipeline_answer(api, key, request)
+    return await _shared_answer(api, key, request)
+
+
+async def _shared_answer(
+    api: Api, key: str, request: MockRequest, refusal: Diagnostic | None = None
+) -> MockResponse:
+    """``_pipeline_answer`` on a shared store: once this process holds what the store held when the
+    request arrived (another process may have changed the records); a request that may write runs
+    off the event loop, which serves others while its write waits for the store."""
+    shared = api.shared
+    assert shared is not None
+    try:
+        await shared.caught_up()
+    except StoreUnavailable as lost:
+        return _unavailable_answer(api, key, request, lost)
+    if refusal is None and shared.may_write(key):
+        return await shared.off_loop(lambda: _pipeline_answer(api, key, request))
+    return _pipeline_answer(api, key, request, refusal)
 
 
 def _unavailable_answer(api: Api, key: str, request: MockRequest, lost: StoreUnavailable) -> MockResponse:
@@ -443,8 +471,6 @@ def _pipeline_answer(
     """The pipeline's answer to ``request`` (its refusal, when ``refusal`` is given). A failure
     inside specmock is logged and answered 500; the process goes on."""
     try:
-        if api.shared is not None:
-            api.shared.sync()  # another process may have changed the records: catch up first
         if refusal is None:
             return flow.run(api, key, request)
         return flow.refuse(api, key, request, refusal)

@@ -11,7 +11,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from specmock.config import MockConfig
@@ -31,6 +31,7 @@ from specmock.pipeline.validate_request import Check
 from specmock.state import Sandbox
 
 log = logging.getLogger("specmock")
+T = TypeVar("T")
 MAX_ISSUED_TOKENS = 10_000  # the oldest issued token stops being accepted beyond this many
 CREDENTIAL_FIELDS = frozenset(
     ("token", "access_token", "accessToken", "id_token", "jwt", "key", "apiKey", "api_key")
@@ -40,8 +41,14 @@ CREDENTIAL_FIELDS = frozenset(
 class SharedState(Protocol):
     """This process's copy of state shared with other processes (``sharing.Replica``)."""
 
-    def sync(self) -> None:
+    async def caught_up(self) -> None:
         """Catch up with what other processes changed (before a request runs)."""
+
+    def may_write(self, key: str) -> bool:
+        """Whether the operation may change shared records (then it runs ``off_loop``)."""
+
+    async def off_loop(self, call: Callable[[], T]) -> T:
+        """``call()`` away from the event loop: its writes wait for the shared store."""
 
     def reset(self) -> None:
         """Every process back to the seeded state."""

@@ -5,8 +5,9 @@ The shared state is an ordered log of writes in Redis, one per served document a
 query, body, the instant it was made) with one atomic Lua call, which also returns the entries
 this process has not applied yet. Each process applies them in log order to its own in-memory
 store (``sandbox.SharedSandbox``); the store is deterministic, so every process holds the same
-records, ids, tombstones, create streams and issued credentials, and a request that reads first
-catches up (one round trip) before anything, so the response cache is never stale. ``reset`` is
+records, ids, tombstones, create streams and issued credentials, and every request first catches
+up (a round trip that started after it arrived, shared by the requests waiting then: ``rounds``),
+so the response cache is never stale. ``reset`` is
 an entry too (and cuts the log there), as is the admin API's PUT of a collection's records. The
 request journal is a bounded Redis list (``journal.SharedJournal``).
 

@@ -19,7 +19,7 @@ one, and every process starts over from the seeded state.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -36,10 +36,12 @@ CONNECT_TIMEOUT = 2.0  # seconds
 CALL_TIMEOUT = 5.0  # seconds a call may take before the request is answered 503
 
 # KEYS: epoch, base, log. ARGV: the caller's epoch ("" when it has none), the caller's position,
-# a new epoch id in case there is none, then optionally an entry to append and "1" when it is a
-# reset (the log is cut: the entries before it are never needed again).
-# Returns {epoch, base, length, entries from the caller's position (all when its epoch is not the
-# log's, or it is behind the cut)}; an appended entry is the last one.
+# a new epoch id in case there is none, one character per entry to append ("1": a reset, which cuts
+# the log: the entries before it are never needed again; "0": any other), then the entries.
+# Returns {epoch, base, length, the entries from the caller's position (all when its epoch is not
+# the log's, or it is behind the cut), the position after the appended ones}; base and length are
+# the log's before appending, and the entries returned are those logged before the caller's (the
+# caller holds its own).
 SYNC = """
 local epoch = redis.call('GET', KEYS[1])
 if not epoch then
@@ -50,22 +52,25 @@ if not epoch then
 end
 local base = tonumber(redis.call('GET', KEYS[2]) or '0')
 local length = redis.call('LLEN', KEYS[3])
-if ARGV[4] then
-  if ARGV[5] == '1' then
-    base = base + length
-    redis.call('SET', KEYS[2], base)
-    redis.call('DEL', KEYS[3])
-  end
-  length = redis.call('RPUSH', KEYS[3], ARGV[4])
-end
 local start = tonumber(ARGV[2]) - base
 if epoch ~= ARGV[1] or start < 0 or start > length then
   start = 0
 end
-if start >= length then
-  return {epoch, base, length, {}}
+local earlier = {}
+if start < length then
+  earlier = redis.call('LRANGE', KEYS[3], start, -1)
 end
-return {epoch, base, length, redis.call('LRANGE', KEYS[3], start, -1)}
+local cuts = ARGV[4] or ''
+local now_base, now_length = base, length
+for i = 1, #cuts do
+  if string.sub(cuts, i, i) == '1' then
+    now_base = now_base + now_length
+    redis.call('SET', KEYS[2], now_base)
+    redis.call('DEL', KEYS[3])
+  end
+  now_length = redis.call('RPUSH', KEYS[3], ARGV[4 + i])
+end
+return {epoch, base, length, earlier, now_base + now_length}
 """
 
 # KEYS: journal, journal id. ARGV: the size bound, then the entries (each without its number).
@@ -83,16 +88,18 @@ return first
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """What the log holds beyond a process's position."""
+    """What the log holds beyond a process's position, and where the entries it appended end."""
 
     epoch: str
-    base: int  # the position of the log's first entry
-    length: int  # entries in the log: the position after the last one is base + length
-    entries: list[bytes]  # from the caller's position (or from base, see SYNC)
+    base: int  # the position of the log's first entry (before appending)
+    length: int  # entries in the log before appending: the position after them is base + length
+    entries: list[bytes]  # logged before the caller's: from its position (or from base, see SYNC)
+    end: int  # the position after the caller's appended entries (base + length when none)
 
-    @property
-    def end(self) -> int:
-        return self.base + self.length
+    def follows(self, epoch: str, position: int) -> bool:
+        """Whether ``entries`` continue a copy that applied the log up to ``position`` of ``epoch``
+        (else that copy must start over from the seeded state and apply them from ``base``)."""
+        return epoch == self.epoch and self.base <= position <= self.base + self.length
 
 
 class RedisStore:
@@ -126,16 +133,16 @@ class RedisStore:
         self.client.close()
 
     def sync(
-        self, prefix: str, epoch: str, position: int, entry: bytes | None = None, cut: bool = False
+        self, prefix: str, epoch: str, position: int, appended: Sequence[tuple[bytes, bool]] = ()
     ) -> Batch:
-        """The entries after ``position`` (one round trip); with ``entry``, appended first, atomically."""
-        args: list[Any] = [epoch, position, secrets.token_hex(8)]
-        if entry is not None:
-            args += [entry, "1" if cut else "0"]
+        """The entries after ``position`` (one round trip); ``appended`` entries (each with whether
+        it is a reset, which cuts the log) are logged after them, atomically, in their order."""
+        cuts = "".join("1" if cut else "0" for _, cut in appended)
+        args: list[Any] = [epoch, position, secrets.token_hex(8), cuts, *(entry for entry, _ in appended)]
         keys = [f"{prefix}:epoch", f"{prefix}:base", f"{prefix}:log"]
         found = _call(lambda: self._sync(keys=keys, args=args))
-        epoch_value, base, length, entries = found
-        return Batch(epoch_value.decode(), int(base), int(length), list(entries))
+        epoch_value, base, length, entries, end = found
+        return Batch(epoch_value.decode(), int(base), int(length), list(entries), int(end))
 
     def journal_add(self, prefix: str, entries: list[bytes], size: int) -> None:
         keys = [f"{prefix}:journal", f"{prefix}:journal:id"]

@@ -2,25 +2,28 @@
 
 Every process applies the log's entries in order to its own in-memory store, which is
 deterministic (seeded random sources, the logged clock), so all copies hold the same records after
-the same entries. A write appends itself and applies everything up to it in one round trip; a
-request that only reads catches up first (``sync``), so nothing is answered from an older state
-than the one the log had when the request arrived.
+the same entries. Before a request runs it waits for a round trip that started after it arrived
+(``caught_up``), so nothing is answered from an older state than the one the log had then; a write
+appends itself and applies everything up to it. Requests waiting at the same time share one round
+trip (``rounds.Rounds``).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from specmock.sharing import entries
-from specmock.sharing.redis_client import Batch, RedisStore
+from specmock.sharing.redis_client import RedisStore
+from specmock.sharing.rounds import Round, Rounds
 
 if TYPE_CHECKING:
     from specmock.runtime import Api
     from specmock.sharing.sandbox import SharedSandbox
 
 log = logging.getLogger("specmock")
+T = TypeVar("T")
 
 
 class Replica:
@@ -31,12 +34,23 @@ class Replica:
         self.prefix = prefix
         self.epoch = ""  # none yet: this process holds the seeded state
         self.position = 0  # log entries applied
-        self.lock = threading.RLock()
+        self.rounds = Rounds(store, prefix, self._apply)
+
+    async def caught_up(self) -> None:
+        """Return once this copy holds everything the log held when this was called."""
+        await self.rounds.check()
 
     def sync(self) -> None:
-        """Apply what other processes logged since the last call (one round trip)."""
-        with self.lock:
-            self._apply(self.store.sync(self.prefix, self.epoch, self.position))
+        """Blocking ``caught_up`` (start-up, the admin API)."""
+        self.rounds.wait()
+
+    def may_write(self, key: str) -> bool:
+        """Whether the operation may append to the log (then it is run ``off_loop``)."""
+        return self.sandbox.may_write(key)
+
+    async def off_loop(self, call: Callable[[], T]) -> T:
+        """``call()`` (a request that may write) in a worker thread, the event loop free meanwhile."""
+        return await self.rounds.off_loop(call)
 
     def reset(self) -> None:
         """Every process back to the seeded state: an entry that cuts the log."""
@@ -45,25 +59,29 @@ class Replica:
     def write(self, entry: bytes, cut: bool = False) -> Any:
         """Append ``entry``, apply every entry up to it, and return what applying it gave (its
         exception, for a load that does not fit)."""
-        with self.lock:
-            return self._apply(self.store.sync(self.prefix, self.epoch, self.position, entry, cut), True)
+        return self.rounds.wait(entry, cut)
 
-    def _apply(self, batch: Batch, mine: bool = False) -> Any:
-        if batch.epoch != self.epoch or not batch.base <= self.position <= batch.end:
+    def _apply(self, round_: Round) -> None:
+        batch = round_.batch
+        assert batch is not None
+        if round_.restart:
             # The log was cut by a reset this process has not applied, or Redis lost it (a new
             # epoch): start over from the seeded state, then apply what the log holds.
             if self.epoch:
                 self.api.reset_here()
             self.epoch = batch.epoch
-        self.position = batch.end
-        raws = batch.entries
-        others = raws[:-1] if mine else raws
-        for raw in others:
+        for raw in batch.entries:
             try:
                 self._apply_one(entries.decode(raw), False)
             except Exception:  # the process that logged it answered 500 for the same bug
                 log.exception("specmock: a shared log entry could not be applied")
-        return self._apply_one(entries.decode(raws[-1]), True) if mine else None
+        for ticket in round_.writes:
+            assert ticket.entry is not None
+            try:
+                ticket.outcome = self._apply_one(entries.decode(ticket.entry), True)
+            except Exception as error:  # answered 500, like the same bug in-memory
+                ticket.error = error
+        self.position = batch.end
 
     def _apply_one(self, entry: entries.Entry, mine: bool) -> Any:
         if isinstance(entry, entries.Handle):

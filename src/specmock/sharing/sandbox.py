@@ -60,6 +60,11 @@ class SharedSandbox(Sandbox):
         finally:
             self.now = clock
 
+    def may_write(self, key: str) -> bool:
+        """Whether the operation may change records (and so goes through the log)."""
+        route = self.plan.routes.get(key)
+        return route is not None and not self._only_reads(key, route)
+
     def _only_reads(self, key: str, route: Route) -> bool:
         """Whether the operation never changes records: a read or list where no unknown id
         materialises (lazy seeding gives the same records whenever it happens)."""

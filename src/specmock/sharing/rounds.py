@@ -1,0 +1,203 @@
+"""``Rounds``: one process's round trips to the write log, each shared by every request waiting then.
+
+A request may not be answered from a state older than the one the log had when it arrived, so it
+waits for a round trip that *starts* after its arrival. Requests that arrive while one is in flight
+wait for the next one together: a round carries every write waiting (appended in one atomic call,
+in their order, a group commit) and tells every reader waiting where the log ends. The round trips
+are made by one thread per replica; the entries a round brings are applied in order, on the event
+loop of the requests that waited for it (``loop.call_soon_threadsafe``), so the records only change
+between two requests' steps there; a caller with no event loop (start-up, a blocking admin call)
+applies them itself.
+
+Writes cannot wait on the event loop: the pipeline that makes them is synchronous. ``off_loop`` runs
+such a request in a worker thread of this process, whose write then waits for its round while the
+loop serves others. Linearizable: a write is applied where the log placed it, and a reader sees at
+least everything logged before it arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from specmock.sharing.redis_client import CALL_TIMEOUT, Batch, RedisStore
+from specmock.sharing.unavailable import StoreUnavailable
+
+log = logging.getLogger("specmock")
+T = TypeVar("T")
+WRITERS = 64  # worker threads for requests that may write: the most writes one round can carry
+WAIT_LIMIT = 4 * CALL_TIMEOUT  # seconds a blocked caller waits for its round before answering 503
+
+
+@dataclass(eq=False, slots=True)
+class Ticket:
+    """One caller waiting for a round: a write (``entry``) or a check (none)."""
+
+    entry: bytes | None = None
+    cut: bool = False  # a reset: the log is cut before it
+    loop: asyncio.AbstractEventLoop | None = None  # where its round is applied (None: by its caller)
+    future: asyncio.Future[None] | None = None  # an async caller's; else ``ready``
+    ready: threading.Event = field(default_factory=threading.Event)
+    outcome: Any = None  # what applying its entry gave
+    error: BaseException | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """One round trip made: the tickets it served, and what the log held (or the store's failure)."""
+
+    tickets: list[Ticket]
+    batch: Batch | None
+    error: Exception | None = None
+    restart: bool = False  # the entries do not continue the previous round's: start from seeded
+
+    @property
+    def writes(self) -> list[Ticket]:
+        return [ticket for ticket in self.tickets if ticket.entry is not None]
+
+
+class Rounds:
+    """The round trips of one replica; ``apply`` takes a fetched round's entries into the records
+    (and sets its write tickets' outcomes), always in log order, one round at a time."""
+
+    def __init__(self, store: RedisStore, prefix: str, apply: Callable[[Round], None]) -> None:
+        self.store = store
+        self.prefix = prefix
+        self.apply = apply
+        self.epoch = ""  # of the last round fetched
+        self.position = 0  # the log position after the last round fetched
+        self._pending: list[Ticket] = []
+        self._arrived = threading.Condition(threading.Lock())
+        self._fetched: collections.deque[Round] = collections.deque()
+        self._applying = threading.RLock()
+        self._thread: threading.Thread | None = None
+        self._writers: ThreadPoolExecutor | None = None
+        self._local = threading.local()  # the event loop a worker thread's request came from
+
+    async def check(self) -> None:
+        """Return once the records hold everything the log held when this was called (or raise
+        ``StoreUnavailable``)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        self._submit(Ticket(loop=loop, future=future))
+        await future
+
+    def wait(self, entry: bytes | None = None, cut: bool = False) -> Any:
+        """Blocking: append ``entry`` (if any) after everything logged so far, apply the log up to
+        it, and return what applying it gave."""
+        ticket = Ticket(entry, cut, getattr(self._local, "loop", None))
+        self._submit(ticket)
+        if not ticket.ready.wait(WAIT_LIMIT):
+            raise StoreUnavailable("the shared store (Redis) did not answer in time")
+        if ticket.loop is None:
+            self.drain()
+        if ticket.error is not None:
+            raise ticket.error
+        return ticket.outcome
+
+    async def off_loop(self, call: Callable[[], T]) -> T:
+        """``call()`` in a worker thread whose writes are applied on this event loop."""
+        if self._writers is None:
+            self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="specmock-writer")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writers, self._in_worker, loop, call)
+
+    @property
+    def waiting(self) -> int:
+        """How many callers wait for the next round trip (not the one in flight)."""
+        with self._arrived:
+            return len(self._pending)
+
+    def drain(self) -> None:
+        """Apply every round fetched so far, in order, and let its callers go on."""
+        with self._applying:
+            while self._fetched:
+                round_ = self._fetched.popleft()
+                if round_.error is None:
+                    try:
+                        self.apply(round_)
+                    except Exception as error:  # a bug: every caller of the round is answered 500
+                        log.exception("specmock: a round of the shared log could not be applied")
+                        for ticket in round_.tickets:
+                            ticket.error = ticket.error or error
+                else:
+                    for ticket in round_.tickets:
+                        ticket.error = round_.error
+                for ticket in round_.tickets:
+                    _settle(ticket)
+
+    def _in_worker(self, loop: asyncio.AbstractEventLoop, call: Callable[[], T]) -> T:
+        self._local.loop = loop
+        try:
+            return call()
+        finally:
+            self._local.loop = None
+
+    def _submit(self, ticket: Ticket) -> None:
+        with self._arrived:
+            self._pending.append(ticket)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="specmock-rounds", daemon=True)
+                self._thread.start()
+            self._arrived.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._arrived:
+                self._arrived.wait_for(lambda: bool(self._pending))
+                tickets, self._pending = self._pending, []
+            self._fetched.append(self._round(tickets))
+            loops = {ticket.loop for ticket in tickets if ticket.loop is not None}
+            for loop in loops:
+                with contextlib.suppress(RuntimeError):  # a closed loop: nobody there waits any more
+                    loop.call_soon_threadsafe(self.drain)
+            for ticket in tickets:
+                if ticket.loop is None:
+                    ticket.ready.set()  # its caller applies the round itself
+
+    def _round(self, tickets: list[Ticket]) -> Round:
+        appended = [(ticket.entry, ticket.cut) for ticket in tickets if ticket.entry is not None]
+        try:
+            batch = self.store.sync(self.prefix, self.epoch, self.position, appended)
+        except Exception as error:  # StoreUnavailable, or a bug: the waiting callers are told
+            if not isinstance(error, StoreUnavailable):
+                log.exception("specmock: a round trip to the shared store failed")
+            return Round(tickets, None, error)
+        restart = not batch.follows(self.epoch, self.position)
+        self.epoch, self.position = batch.epoch, batch.end
+        return Round(tickets, batch, restart=restart)
+
+
+def _settle(ticket: Ticket) -> None:
+    """Let the ticket's caller go on (on its own event loop when it awaits)."""
+    if ticket.future is None:
+        ticket.ready.set()
+        return
+    loop = ticket.loop
+    assert loop is not None
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is loop:
+        _resolve(ticket)
+        return
+    with contextlib.suppress(RuntimeError):  # a closed loop: nobody there waits any more
+        loop.call_soon_threadsafe(_resolve, ticket)
+
+
+def _resolve(ticket: Ticket) -> None:
+    future = ticket.future
+    if future is None or future.done():  # cancelled meanwhile (the client went away)
+        return
+    if ticket.error is not None:
+        future.set_exception(ticket.error)
+    else:
+        future.set_result(None)
