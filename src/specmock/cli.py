@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from specmock import collector
+from specmock import collector, project_settings
 from specmock.config import MockConfig, parse_size
 from specmock.errors import SpecmockError
 from specmock.version import __version__
@@ -66,8 +66,26 @@ REF_ROOT = click.option(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="specmock")
-def main() -> None:
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="SPECMOCK_CONFIG",
+    help="A pyproject.toml whose [tool.specmock] table sets option defaults; default: the nearest one "
+    "holding that table, from this folder up. Flags and their environment variables win over it.",
+)
+@click.option("--no-config", is_flag=True, help="Read no [tool.specmock] table.")
+@click.pass_context
+def main(context: click.Context, config: Path | None, no_config: bool) -> None:
     """A stateful, deterministic mock server and contract tester for OpenAPI 3.0 / 3.1 documents."""
+    if no_config:
+        return
+    try:
+        path = config or project_settings.find(Path.cwd())
+        if path is not None:
+            assert isinstance(context.command, click.Group)
+            context.default_map = project_settings.default_map(path, context.command)
+    except SpecmockError as error:
+        _fail(error)
 
 
 def _latency_option(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
