@@ -12,7 +12,7 @@ import contextlib
 import functools
 import logging
 import warnings
-from collections.abc import Awaitable, Callable, Coroutine, MutableMapping, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, NamedTuple
 
 with warnings.catch_warnings():
@@ -26,6 +26,8 @@ with warnings.catch_warnings():
     from connexion.spec import Specification
     from starlette.exceptions import HTTPException
     from starlette.routing import Mount, Router
+    from starlette.types import Message, Receive, Send
+    from starlette.types import Scope as AsgiScope
 
 from specmock import admin
 from specmock.browser import CorsPolicy, admin_refusal, host_name, preflight
@@ -54,10 +56,6 @@ from specmock.request_body import BodyError, RequestBody, content_length, declar
 from specmock.runtime import Api
 from specmock.sharing import StoreUnavailable
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 log = logging.getLogger("specmock")
 ADMIN_PREFIX = admin.PREFIX
 ROUTE_MEMO_SIZE = 8192
@@ -124,7 +122,7 @@ class Mounted:
         or the 404 or 405 answer."""
         # Starlette raises HTTPException(405) with "app" in the scope instead of answering in plain
         # text; the routing extension lands in the shared "extensions" dict of Connexion's copy.
-        scope: Scope = {
+        scope: AsgiScope = {
             "type": "http",
             "method": method,
             "path": path,
@@ -215,7 +213,7 @@ class SpecmockApp:
     async def shutdown(self) -> None:
         """Nothing pooled to release (the proxy's app has upstream connections)."""
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
         """ASGI: in-process clients (httpx's ASGITransport, the pytest plugin) and ASGI servers."""
         if scope["type"] == "lifespan":
             await _lifespan(self, receive, send)
@@ -495,7 +493,7 @@ def _inside(base_path: str, path: str) -> str:
     return path[len(base_path) :] if base_path and path.startswith(base_path) else path
 
 
-async def _routed(scope: Scope, receive: Receive, send: Send) -> None:
+async def _routed(scope: AsgiScope, receive: Receive, send: Send) -> None:
     """Connexion's next app: the decision is already in the scope's routing extension."""
 
 
@@ -577,7 +575,7 @@ async def _drop_rsgi(scope: Any, protocol: Any, wait: float) -> None:
     protocol.response_bytes(refused.status, refused.text_headers(), refused.body)
 
 
-async def _drop_asgi(scope: Scope, receive: Receive, wait: float) -> None:
+async def _drop_asgi(scope: AsgiScope, receive: Receive, wait: float) -> None:
     """As ``_drop_rsgi``; an in-process client (no socket) gets ``ConnectionResetError`` instead."""
     if wait > 0:
         with contextlib.suppress(TimeoutError):

@@ -13,7 +13,7 @@ from specmock.openapi.loader import Repair, load_spec, validation_findings
 from specmock.openapi.model import NO_EXAMPLE, Operation
 from specmock.openapi.refs import deref
 from specmock.openapi.routing import variants
-from specmock.pipeline.negotiate import choose_media, error_plan, success_plan
+from specmock.pipeline.negotiate import choose_media, error_choice, success_choice
 from specmock.runtime import Api, base_path_of
 from specmock.spec_files import api_name, resolve_spec
 
@@ -93,7 +93,7 @@ def accept_contradictions(api: Api) -> list[str]:
     grouped: dict[tuple[tuple[str, ...], str], list[str]] = {}
     for op in api.operations.values():
         admitted = _admitted_accept(api, op)
-        success = success_plan(op)
+        success = success_choice(op)
         response = op.responses.get(success.key) if success.key else None
         if not admitted or response is None or not response.media:
             continue
@@ -144,7 +144,7 @@ def invalid_examples(api: Api) -> list[str]:
 
 
 def describe_operation(op: Operation) -> str:
-    success = success_plan(op)
+    success = success_choice(op)
     response = op.responses.get(success.key) if success.key else None
     media = response.media if response else ()
     answer = f"{success.status} {media[0].name}" if media else f"{success.status} (no body)"
@@ -152,8 +152,8 @@ def describe_operation(op: Operation) -> str:
     for kind in SHOWN_KINDS:
         if (kind is Kind.SECURITY and not op.security) or (kind is Kind.NOT_FOUND and "{" not in op.path):
             continue
-        plan = error_plan(op, kind, [])
-        shape = "spec shape" if plan.key else "problem+json"
-        errors.append(f"{kind.value}→{plan.status} ({shape})")
+        choice = error_choice(op, kind, [])
+        shape = "spec shape" if choice.key else "problem+json"
+        errors.append(f"{kind.value}→{choice.status} ({shape})")
     auth = " | ".join(" + ".join(req) or "(none)" for req in op.security) or "none"
     return f"{op.method} {op.path} [{op.key}] → {answer}; auth: {auth}; errors: {', '.join(errors)}"

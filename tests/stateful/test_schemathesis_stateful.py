@@ -22,7 +22,7 @@ from specmock import serve
 from specmock.verify.command import locate_spec
 from specmock.verify.console import render
 from specmock.verify.options import VerifyOptions
-from specmock.verify.results import Outcome, VerifyReport
+from specmock.verify.results import Verdict, VerifyReport
 from specmock.verify.runner import run_verify
 from tests.stateful.specs import LIBRARY, write_spec
 
@@ -87,8 +87,8 @@ def _verify(
     return report, out.getvalue()
 
 
-def _stateful_results(report: VerifyReport) -> dict[str, Outcome]:
-    return {r.operation: r.outcome for r in report.results if r.phase == "stateful"}
+def _stateful_results(report: VerifyReport) -> dict[str, Verdict]:
+    return {r.operation: r.verdict for r in report.results if r.phase == "stateful"}
 
 
 @pytest.mark.parametrize("target", BUNDLED, ids=lambda t: t.spec)
@@ -98,9 +98,9 @@ def test_bundled_spec_passes_the_stateful_phase(target: Target) -> None:
     assert not report.findings, text
     assert not report.all_errors, text
     assert report.ok, text
-    outcomes = _stateful_results(report)
+    verdicts = _stateful_results(report)
     for operation in target.must_test:
-        assert outcomes.get(operation) is Outcome.PASSED, f"{operation} was not tested\n{text}"
+        assert verdicts.get(operation) is Verdict.PASSED, f"{operation} was not tested\n{text}"
     assert set(report.untested) <= set(target.unreachable), text
 
 
@@ -127,9 +127,9 @@ def library_url(library: Path) -> Iterator[str]:
 def test_nested_resource_and_singleton_pass_the_stateful_phase(library: Path, library_url: str) -> None:
     report, text = _verify(library, library_url, ("X-Library-Key", "k"), 20)
     assert report.ok, text
-    outcomes = _stateful_results(report)
-    assert len(outcomes) == 12, text  # every operation, the nested books and the settings included
-    assert set(outcomes.values()) == {Outcome.PASSED}, text
+    verdicts = _stateful_results(report)
+    assert len(verdicts) == 12, text  # every operation, the nested books and the settings included
+    assert set(verdicts.values()) == {Verdict.PASSED}, text
     assert not report.untested, text
 
 

@@ -3,7 +3,7 @@ from hypothesis import strategies as st
 
 from specmock.diagnostics import Diagnostic, Kind
 from specmock.openapi.model import MediaType, Operation, Response
-from specmock.pipeline.negotiate import choose, choose_media, documented_key, success_plan
+from specmock.pipeline.negotiate import choose, choose_media, documented_key, success_choice
 
 KEYS = st.sets(
     st.sampled_from(["200", "201", "204", "2XX", "400", "401", "403", "404", "415", "422", "4XX", "default"]),
@@ -19,16 +19,16 @@ def operation(keys: set[str], method: str = "GET") -> Operation:
 
 @given(keys=KEYS, kinds=KINDS, code=st.none() | st.integers(100, 599))
 def test_chosen_key_is_always_documented_or_a_problem(keys, kinds, code):
-    plan = choose(operation(keys), [Diagnostic(k, "x") for k in kinds], code)
-    assert plan.key is None or plan.key in keys
-    if plan.key is None:
-        assert plan.kind is not None  # only findings fall back to problem+json
+    choice = choose(operation(keys), [Diagnostic(k, "x") for k in kinds], code)
+    assert choice.key is None or choice.key in keys
+    if choice.key is None:
+        assert choice.kind is not None  # only findings fall back to problem+json
 
 
 @given(keys=KEYS, code=st.none() | st.integers(100, 399))
 def test_security_findings_never_get_a_success(keys, code):
-    plan = choose(operation(keys), [Diagnostic(Kind.SECURITY, "no key")], code)
-    assert plan.status >= 400
+    choice = choose(operation(keys), [Diagnostic(Kind.SECURITY, "no key")], code)
+    assert choice.status >= 400
 
 
 def test_invalid_input_prefers_422_then_400_then_range_then_default():
@@ -37,17 +37,17 @@ def test_invalid_input_prefers_422_then_400_then_range_then_default():
     assert choose(operation({"200", "400"}), invalid, None).status == 400
     assert choose(operation({"200", "4XX"}), invalid, None).key == "4XX"
     assert choose(operation({"200", "default"}), invalid, None).key == "default"
-    plan = choose(operation({"200"}), invalid, None)
-    assert (plan.status, plan.key) == (422, None)
+    choice = choose(operation({"200"}), invalid, None)
+    assert (choice.status, choice.key) == (422, None)
 
 
 def test_security_wins_over_invalid_input():
-    plan = choose(
+    choice = choose(
         operation({"200", "401", "422"}),
         [Diagnostic(Kind.INVALID, "a"), Diagnostic(Kind.SECURITY, "b")],
         None,
     )
-    assert plan.status == 401
+    assert choice.status == 401
 
 
 def test_prefer_code_forces_documented_error_state():
@@ -56,8 +56,8 @@ def test_prefer_code_forces_documented_error_state():
 
 
 def test_success_status_follows_the_method():
-    assert success_plan(operation({"200", "201"}, "POST")).status == 201
-    assert success_plan(operation({"200", "204"}, "DELETE")).status == 204
+    assert success_choice(operation({"200", "201"}, "POST")).status == 201
+    assert success_choice(operation({"200", "204"}, "DELETE")).status == 204
     assert documented_key({"2XX"}, (200,)) == (200, "2XX")
 
 

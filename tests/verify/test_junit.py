@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree import ElementTree
 
-from specmock.verify import Finding, OperationResult, Outcome, RunError, VerifyReport, write_junit
+from specmock.verify import Finding, OperationResult, RunError, Verdict, VerifyReport, write_junit
 
 
 def report() -> VerifyReport:
@@ -28,9 +28,9 @@ def report() -> VerifyReport:
         phases=("coverage", "fuzzing"),
         checks=("response_schema_conformance",),
         results=[
-            OperationResult("GET /items", "coverage", Outcome.PASSED, requests=4),
-            OperationResult("GET /items", "fuzzing", Outcome.FAILED, requests=5, findings=[finding]),
-            OperationResult("DELETE /items", "coverage", Outcome.SKIPPED, skip_reason="No cases"),
+            OperationResult("GET /items", "coverage", Verdict.PASSED, requests=4),
+            OperationResult("GET /items", "fuzzing", Verdict.FAILED, requests=5, findings=[finding]),
+            OperationResult("DELETE /items", "coverage", Verdict.SKIPPED, skip_reason="No cases"),
         ],
         errors=[RunError(None, None, "Schema error", "bad $ref")],
     )

@@ -7,7 +7,7 @@ from random import Random
 from typing import TYPE_CHECKING, Any
 
 from specmock.generation.core import Frame, Unsatisfiable, ValueFn
-from specmock.generation.fakes import singular
+from specmock.generation.fakes import item_name_of
 from specmock.types import Schema
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def compile_array(compiler: Compiler, schema: Schema, frame: Frame, name: str | 
     prefix = schema.get("prefixItems")
     if isinstance(items, list):  # draft 4 tuple form
         prefix, items = items, schema.get("additionalItems", True)
-    item_name = singular(name) if name else None
+    item_name = item_name_of(name) if name else None
     prefix_fns = [compiler.node(p, frame, item_name) for p in prefix] if isinstance(prefix, list) else []
     try:
         item_fn: ValueFn | None = compiler.node(items, frame, item_name)

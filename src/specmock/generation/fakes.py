@@ -201,8 +201,10 @@ def number_hint(name: str | None) -> tuple[int, int] | None:
     return next((rng for kind, frag, rng in NUMBER_AFFIX_HINTS if _affix_match(kind, frag, key)), None)
 
 
-def singular(name: str) -> str:
-    """``addresses`` → ``address``, ``categories`` → ``category``, ``emails`` → ``email``."""
+def item_name_of(name: str) -> str:
+    """An array property's name → the name its items get, for the name hints: ``addresses`` →
+    ``address``, ``categories`` → ``category``, ``emails`` → ``email``. Case as written (``IDS`` stays)
+    and two-letter names kept (``os``); `state.naming.singular`, for resource names, has neither rule."""
     if name.endswith("ies") and len(name) > 4:
         return f"{name[:-3]}y"
     if name.endswith(("sses", "xes", "ches", "shes")):

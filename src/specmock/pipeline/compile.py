@@ -2,7 +2,7 @@
 
 ``CompiledOperation`` holds what each stage reads of one operation: the path pattern and how its
 values are spelled, the request checks, the security check, the headers the answer can depend on
-(the response cache's key), the plan of a plain success, and the memos of negotiation.
+(the response cache's key), the choice of a plain success, and the memos of negotiation.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from specmock.memo import Memo
 from specmock.openapi.model import Operation, SecurityScheme, template_names
 from specmock.pipeline.casting import shape_of
-from specmock.pipeline.negotiate import Plan, success_plan
+from specmock.pipeline.negotiate import ResponseChoice, success_choice
 from specmock.pipeline.security import SecurityChecker
 from specmock.pipeline.styles import Spelling, path_text
 from specmock.pipeline.validate_request import Check, CheckFactory, RequestValidator
@@ -34,7 +34,7 @@ class CompiledOperation:
     request: RequestValidator
     security: SecurityChecker
     fingerprint_headers: tuple[str, ...]  # every header the answer can depend on
-    success: Plan  # the plan of a valid request that asks for no particular status
+    success: ResponseChoice  # the choice of a valid request that asks for no particular status
     stateful: bool  # the store answers it (when the client does not ask for a status or an example)
     # Whether an Accept no documented media type fits is refused with 406 (RFC 9110 lets a server
     # disregard Accept): only where the operation documents 406, or with --strict-accept.
@@ -84,7 +84,7 @@ def compile_operation(
         request=RequestValidator(operation, document, request_check),
         security=SecurityChecker(operation.security, schemes, accepts),
         fingerprint_headers=_headers_read_by(operation, schemes),
-        success=success_plan(operation),
+        success=success_choice(operation),
         stateful=stateful,
         refuses_unacceptable=strict_accept or "406" in operation.responses,
         declared_accept=_declared_accept(operation, request_check),

@@ -18,10 +18,10 @@ from specmock.messages.responses import NO_CONTENT_STATUSES, Headers, MockRespon
 from specmock.openapi.model import MediaType, Operation, Response
 from specmock.pipeline.compile import CompiledOperation
 from specmock.pipeline.negotiate import (
-    Plan,
+    ResponseChoice,
     choose,
     choose_media,
-    error_plan,
+    error_choice,
     unknown_example,
     unmatched_code,
 )
@@ -68,7 +68,9 @@ def refuse(api: ServedApi, key: str, request: MockRequest, diagnostic: Diagnosti
     """The operation's documented answer to a request refused before the pipeline ran (a body over
     the size limit): its error shape for that status, or problem+json."""
     compiled = api.compiled(key)
-    return _error(api, compiled, error_plan(compiled.operation, diagnostic.kind, [diagnostic]), None, request)
+    return _error(
+        api, compiled, error_choice(compiled.operation, diagnostic.kind, [diagnostic]), None, request
+    )
 
 
 def _run(api: ServedApi, compiled: CompiledOperation, request: MockRequest) -> MockResponse:
@@ -82,13 +84,13 @@ def _run(api: ServedApi, compiled: CompiledOperation, request: MockRequest) -> M
         unmatched = unmatched_code(compiled.operation, prefs.code)
         if unmatched is not None:
             return _preference_problem(api, compiled, unmatched, request)
-    no_choice = not diagnostics and prefs.code is None
-    plan = compiled.success if no_choice else choose(compiled.operation, diagnostics, prefs.code)
-    media, acceptable = _media(compiled, plan, request)
+    nothing_asked = not diagnostics and prefs.code is None
+    choice = compiled.success if nothing_asked else choose(compiled.operation, diagnostics, prefs.code)
+    media, acceptable = _media(compiled, choice, request)
     if not acceptable and not compiled.refuses(request.headers.get("accept", "")):
-        media, _ = _media(compiled, plan, request, ignore_accept=True)  # the documented media type
+        media, _ = _media(compiled, choice, request, ignore_accept=True)  # the documented media type
     elif not acceptable:
-        plan = error_plan(
+        choice = error_choice(
             compiled.operation,
             Kind.NOT_ACCEPTABLE,
             [
@@ -100,14 +102,14 @@ def _run(api: ServedApi, compiled: CompiledOperation, request: MockRequest) -> M
                 )
             ],
         )
-        media, _ = _media(compiled, plan, request, ignore_accept=True)
-    elif prefs.example is not None and (plan.kind is None or prefs.code is not None):
-        unknown = unknown_example(compiled.operation, plan, media, prefs.example)
+        media, _ = _media(compiled, choice, request, ignore_accept=True)
+    elif prefs.example is not None and (choice.kind is None or prefs.code is not None):
+        unknown = unknown_example(compiled.operation, choice, media, prefs.example)
         if unknown is not None:
             return _preference_problem(api, compiled, unknown, request)
-    if plan.kind is None and plan.status < 400:
-        return _success(api, compiled, plan, media, prefs, request, path_values, body)
-    return _error(api, compiled, plan, media, request, prefs)
+    if choice.kind is None and choice.status < 400:
+        return _success(api, compiled, choice, media, prefs, request, path_values, body)
+    return _error(api, compiled, choice, media, request, prefs)
 
 
 def _preference_problem(
@@ -116,15 +118,17 @@ def _preference_problem(
     """A ``Prefer`` the operation cannot honour: 404 saying what it documents (Prism's convention),
     in the operation's documented not-found shape or as problem+json, never a silently different
     answer."""
-    return _error(api, compiled, error_plan(compiled.operation, Kind.NOT_FOUND, [diagnostic]), None, request)
+    return _error(
+        api, compiled, error_choice(compiled.operation, Kind.NOT_FOUND, [diagnostic]), None, request
+    )
 
 
 def _media(
-    compiled: CompiledOperation, plan: Plan, request: MockRequest, ignore_accept: bool = False
+    compiled: CompiledOperation, choice: ResponseChoice, request: MockRequest, ignore_accept: bool = False
 ) -> tuple[MediaType | None, bool]:
-    response = compiled.operation.responses.get(plan.key) if plan.key else None
-    accept = "" if ignore_accept or plan.kind is not None else request.headers.get("accept", "")
-    memo_key = (plan.key, accept)
+    response = compiled.operation.responses.get(choice.key) if choice.key else None
+    accept = "" if ignore_accept or choice.kind is not None else request.headers.get("accept", "")
+    memo_key = (choice.key, accept)
     chosen = compiled.media_choices.get(memo_key)
     if chosen is None:
         chosen = compiled.media_choices.put(memo_key, choose_media(response, accept))
@@ -135,7 +139,7 @@ def _media(
 def _success(
     api: ServedApi,
     compiled: CompiledOperation,
-    plan: Plan,
+    choice: ResponseChoice,
     media: MediaType | None,
     prefs: Preferences,
     request: MockRequest,
@@ -146,7 +150,7 @@ def _success(
     a documented success code only sets the status), else the example or generated body."""
     op = compiled.operation
     parts = (op.key, request.path)
-    status, value = plan.status, None
+    status, value = choice.status, None
     if compiled.stateful:
         host = request.headers.get("host", "")
         origin = origin_of(host if len(host) <= MAX_HOST else "", api.base_path)
@@ -157,24 +161,24 @@ def _success(
             # The store names the body field a CONFLICT is about, the path parameter of a NOT_FOUND.
             location = ("path" if outcome.error is Kind.NOT_FOUND else "body") if outcome.field else ""
             diagnostic = Diagnostic(outcome.error, outcome.message, location, outcome.field)
-            plan_error = error_plan(op, outcome.error, [diagnostic])
-            if plan_error.key is not None or outcome.error is Kind.STORAGE_FULL:
+            store_error = error_choice(op, outcome.error, [diagnostic])
+            if store_error.key is not None or outcome.error is Kind.STORAGE_FULL:
                 # A full store answers its own problem even undocumented: the record was not kept.
-                return _error(api, compiled, plan_error, None, request)
+                return _error(api, compiled, store_error, None, request)
             # The spec documents no status for this (say, no 404): answer as a stateless mock would
             # rather than invent an undocumented one.
             outcome = None
         if outcome is not None:
-            return _stored(api, compiled, plan, media, prefs, outcome, origin, parts)
+            return _stored(api, compiled, choice, media, prefs, outcome, origin, parts)
     if media is not None and status not in NO_CONTENT_STATUSES:
         value = success_body(api, op, media, prefs, parts)
-    return _finish(api, op, op.responses.get(plan.key or str(status)), status, media, value, [], parts)
+    return _finish(api, op, op.responses.get(choice.key or str(status)), status, media, value, [], parts)
 
 
 def _stored(
     api: ServedApi,
     compiled: CompiledOperation,
-    plan: Plan,
+    choice: ResponseChoice,
     media: MediaType | None,
     prefs: Preferences,
     outcome: Outcome,
@@ -189,7 +193,7 @@ def _stored(
         api.issue_credentials(value)
     if prefs.code is not None and prefs.code != status:
         status = prefs.code
-        response = op.responses.get(plan.key or str(status))
+        response = op.responses.get(choice.key or str(status))
         media = _media_of(response, media)
         if media is None or status in NO_CONTENT_STATUSES:
             value = NO_CONTENT
@@ -269,25 +273,25 @@ def _wire_media(name: str) -> str:
 def _error(
     api: ServedApi,
     compiled: CompiledOperation,
-    plan: Plan,
+    choice: ResponseChoice,
     media: MediaType | None,
     request: MockRequest,
     prefs: Preferences = NO_PREFERENCES,
 ) -> MockResponse:
     op = compiled.operation
-    response = op.responses.get(plan.key) if plan.key else None
+    response = op.responses.get(choice.key) if choice.key else None
     if media is None and response is not None and response.media:
         media = _media_of(response, None)
-    findings = tuple(d.describe() for d in plan.diagnostics)
+    findings = tuple(d.describe() for d in choice.diagnostics)
     if response is not None and not response.media:
         # The spec documents this error without a body: answer exactly that.
-        headers = response_headers(api, response, [], (op.key, "error", str(plan.status)))
-        return MockResponse(plan.status, b"", None, headers, findings)
-    value, media_type = error_body(api, op, plan, media, request.full_path or request.path, prefs)
-    headers = response_headers(api, response, [], (op.key, "error", str(plan.status)))
-    if plan.kind is Kind.SECURITY and all(name != "www-authenticate" for name, _ in headers):
+        headers = response_headers(api, response, [], (op.key, "error", str(choice.status)))
+        return MockResponse(choice.status, b"", None, headers, findings)
+    value, media_type = error_body(api, op, choice, media, request.full_path or request.path, prefs)
+    headers = response_headers(api, response, [], (op.key, "error", str(choice.status)))
+    if choice.kind is Kind.SECURITY and all(name != "www-authenticate" for name, _ in headers):
         headers.append(("www-authenticate", 'Bearer realm="specmock"'))
-    if plan.status in NO_CONTENT_STATUSES:
-        return MockResponse(plan.status, b"", None, headers)
+    if choice.status in NO_CONTENT_STATUSES:
+        return MockResponse(choice.status, b"", None, headers)
     wire = _wire_media(media_type)
-    return MockResponse(plan.status, encode(value, wire), wire, headers, findings)
+    return MockResponse(choice.status, encode(value, wire), wire, headers, findings)

@@ -44,7 +44,9 @@ SUCCESS_ORDER = {"POST": (201, 200, 202), "DELETE": (204, 200, 202)}
 
 
 @dataclass(frozen=True, slots=True)
-class Plan:
+class ResponseChoice:
+    """The documented response that answers: its status, and for an error the findings it reports."""
+
     status: int
     key: str | None  # the documented response key, None → problem+json
     kind: Kind | None = None  # None for a success
@@ -63,50 +65,50 @@ def documented_key(documented: Collection[str], codes: Iterable[int]) -> tuple[i
     return None
 
 
-def error_plan(operation: Operation, kind: Kind, diagnostics: Iterable[Diagnostic]) -> Plan:
+def error_choice(operation: Operation, kind: Kind, diagnostics: Iterable[Diagnostic]) -> ResponseChoice:
     statuses = ERROR_STATUSES[kind]
     found = documented_key(operation.responses, statuses)
     if found is None:
-        return Plan(statuses[0], None, kind, tuple(diagnostics))
-    return Plan(found[0], found[1], kind, tuple(diagnostics))
+        return ResponseChoice(statuses[0], None, kind, tuple(diagnostics))
+    return ResponseChoice(found[0], found[1], kind, tuple(diagnostics))
 
 
-def success_plan(operation: Operation, preferred: int | None = None) -> Plan:
+def success_choice(operation: Operation, preferred: int | None = None) -> ResponseChoice:
     responses = operation.responses
     if preferred is not None:
         found = documented_key(responses, (preferred,))
         if found is not None:
-            return Plan(preferred, found[1])
+            return ResponseChoice(preferred, found[1])
     order = SUCCESS_ORDER.get(operation.method, (200, 201, 202, 204))
     for code in order:
         if str(code) in responses:
-            return Plan(code, str(code))
+            return ResponseChoice(code, str(code))
     for key in sorted(responses):
         if key[0] in "23" and key[1:].isdigit():
-            return Plan(int(key), key)
+            return ResponseChoice(int(key), key)
     if "2XX" in responses:
-        return Plan(order[0], "2XX")
+        return ResponseChoice(order[0], "2XX")
     if "default" in responses:
-        return Plan(200, "default")
+        return ResponseChoice(200, "default")
     first = next(iter(responses), None)
-    return Plan(_status_of(first) if first else 200, first)
+    return ResponseChoice(_status_of(first) if first else 200, first)
 
 
 def _status_of(key: str) -> int:
     return int(key) if key.isdigit() else int(key[0]) * 100 if key[0].isdigit() else 200
 
 
-def choose(operation: Operation, diagnostics: list[Diagnostic], preferred: int | None) -> Plan:
+def choose(operation: Operation, diagnostics: list[Diagnostic], preferred: int | None) -> ResponseChoice:
     if preferred is not None and preferred >= 400:
         found = documented_key(operation.responses, (preferred,))
         if found is not None:
-            return Plan(preferred, found[1], None, tuple(diagnostics))
+            return ResponseChoice(preferred, found[1], None, tuple(diagnostics))
     if diagnostics:
         kinds = {d.kind for d in diagnostics}
         for kind in PRECEDENCE:
             if kind in kinds:
-                return error_plan(operation, kind, [d for d in diagnostics if d.kind is kind])
-    return success_plan(operation, preferred)
+                return error_choice(operation, kind, [d for d in diagnostics if d.kind is kind])
+    return success_choice(operation, preferred)
 
 
 def unmatched_code(operation: Operation, code: int) -> Diagnostic | None:
@@ -123,7 +125,7 @@ def unmatched_code(operation: Operation, code: int) -> Diagnostic | None:
 
 
 def unknown_example(
-    operation: Operation, plan: Plan, media: MediaType | None, name: str
+    operation: Operation, choice: ResponseChoice, media: MediaType | None, name: str
 ) -> Diagnostic | None:
     """NOT_FOUND when ``Prefer: example`` names no example of the response that answers."""
     if media is not None and name in media.examples:
@@ -131,7 +133,7 @@ def unknown_example(
     names = ", ".join(media.examples) if media is not None and media.examples else "none"
     return Diagnostic(
         Kind.NOT_FOUND,
-        f"example={name} is not an example of the {plan.key or plan.status} response of "
+        f"example={name} is not an example of the {choice.key or choice.status} response of "
         f"{operation.method} {operation.path}; its examples: {names}",
         "header",
         "prefer",

@@ -9,7 +9,7 @@ from specmock.generation import rng_for
 from specmock.messages.problems import PROBLEM_JSON, problem_body
 from specmock.messages.responses import Headers, wire_headers
 from specmock.openapi.model import NO_EXAMPLE, MediaType, Operation, Response
-from specmock.pipeline.negotiate import Plan
+from specmock.pipeline.negotiate import ResponseChoice
 from specmock.pipeline.preferences import Preferences
 from specmock.pipeline.serialize import header_value, is_json
 from specmock.pipeline.served import ServedApi
@@ -55,7 +55,12 @@ def success_body(
 
 
 def error_body(
-    api: ServedApi, op: Operation, plan: Plan, media: MediaType | None, instance: str, prefs: Preferences
+    api: ServedApi,
+    op: Operation,
+    choice: ResponseChoice,
+    media: MediaType | None,
+    instance: str,
+    prefs: Preferences,
 ) -> tuple[Any, str]:
     """The named example when ``Prefer: example`` asks for one of this response's; else the documented
     error schema filled with the violations; RFC 9457 problem+json otherwise."""
@@ -64,9 +69,9 @@ def error_body(
         if media.schema is None or not api.check(media.schema, "response")(example):
             return example, media.name
     ctx = ErrorContext(
-        plan.status,
-        plan.kind,
-        plan.diagnostics,
+        choice.status,
+        choice.kind,
+        choice.diagnostics,
         instance,
         lambda schema, name: generated(api, schema, (op.key, "error", name), name),
     )
@@ -80,10 +85,10 @@ def error_body(
         "%s %s: could not fit the violations into the %s schema (%s)",
         op.method,
         op.path,
-        plan.status,
+        choice.status,
         problems[0][1],
     )
-    return generated(api, media.schema, (op.key, "error", plan.status)), media.name
+    return generated(api, media.schema, (op.key, "error", choice.status)), media.name
 
 
 def problem(ctx: ErrorContext) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from specmock.verify.options import (
     parse_header,
     resolve_checks,
 )
-from specmock.verify.results import Finding, OperationResult, Outcome, RunError, VerifyReport
+from specmock.verify.results import Finding, OperationResult, RunError, Verdict, VerifyReport
 from specmock.verify.runner import run_verify
 
 __all__ = [
@@ -32,8 +32,8 @@ __all__ = [
     "PHASES",
     "Finding",
     "OperationResult",
-    "Outcome",
     "RunError",
+    "Verdict",
     "VerifyOptions",
     "VerifyReport",
     "headers_from_env",

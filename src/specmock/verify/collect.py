@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from specmock.verify.renames import renamed_before, scenario_history
-from specmock.verify.results import Finding, OperationResult, Outcome, RunError, VerifyReport
+from specmock.verify.results import Finding, OperationResult, RunError, Verdict, VerifyReport
 
 FindingKey = tuple[str, str, str, str, str]  # phase, operation, check, title, identity
 
@@ -42,7 +42,7 @@ class Collector:
             self._results.values(),
             key=lambda r: (order.get(r.operation, len(order)), r.operation, phases.get(r.phase, 9)),
         )
-        reached = {r.operation for r in self._report.results if r.outcome is not Outcome.SKIPPED}
+        reached = {r.operation for r in self._report.results if r.verdict is not Verdict.SKIPPED}
         self._report.untested = [label for label in self._operations if label not in reached]
 
     def _result(self, phase: str, operation: str) -> OperationResult:
@@ -66,8 +66,8 @@ class Collector:
             if interaction is not None and interaction.response is not None:
                 result.requests += 1
                 result.elapsed += float(interaction.response.elapsed)
-                if result.outcome is Outcome.SKIPPED:
-                    result.outcome = Outcome.PASSED
+                if result.verdict is Verdict.SKIPPED:
+                    result.verdict = Verdict.PASSED
         for case_id, checks in recorder.checks.items():
             for check in checks:
                 if check.failure_info is not None:
@@ -94,7 +94,7 @@ class Collector:
             sends_credentials=all(flag in curl.lower() for flag in self._headers),
         )
         result = self._result(phase, finding.operation)
-        result.outcome = Outcome.ERRORED if result.outcome is Outcome.ERRORED else Outcome.FAILED
+        result.verdict = Verdict.ERRORED if result.verdict is Verdict.ERRORED else Verdict.FAILED
         key = (phase, finding.operation, finding.check, finding.title, finding.identity)
         if key not in self._findings:
             self._findings[key] = (result, len(result.findings))
@@ -122,7 +122,7 @@ class Collector:
             _add_error(self._report.errors, error)
             return
         result = self._result(phase, error.operation)
-        result.outcome = Outcome.ERRORED
+        result.verdict = Verdict.ERRORED
         _add_error(result.errors, error)
 
 

@@ -10,14 +10,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from specmock.verify.results import Finding, OperationResult, Outcome, RunError, VerifyReport
+from specmock.verify.results import Finding, OperationResult, RunError, Verdict, VerifyReport
 
 MAX_MESSAGE_LINES = 12
 STYLES = {
-    Outcome.PASSED: "green",
-    Outcome.FAILED: "bold red",
-    Outcome.ERRORED: "bold red",
-    Outcome.SKIPPED: "dim",
+    Verdict.PASSED: "green",
+    Verdict.FAILED: "bold red",
+    Verdict.ERRORED: "bold red",
+    Verdict.SKIPPED: "dim",
 }
 
 
@@ -94,10 +94,10 @@ def _table(report: VerifyReport) -> Table:
 def _cell(result: OperationResult | None) -> str:
     if result is None:
         return "[dim]-[/]"
-    label = result.outcome.value
-    if result.outcome is Outcome.FAILED:
+    label = result.verdict.value
+    if result.verdict is Verdict.FAILED:
         label = f"failed ({len(result.findings)})"
-    return f"[{STYLES[result.outcome]}]{label}[/]"
+    return f"[{STYLES[result.verdict]}]{label}[/]"
 
 
 def _failure(index: int, group: Group, console: Console) -> None:

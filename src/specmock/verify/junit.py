@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
-from specmock.verify.results import Finding, OperationResult, Outcome, RunError, VerifyReport
+from specmock.verify.results import Finding, OperationResult, RunError, Verdict, VerifyReport
 
 # Characters XML 1.0 cannot carry even as references (fuzzed requests do contain them).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -84,7 +84,7 @@ def _testcase(result: OperationResult) -> ElementTree.Element:
     for error in result.errors:
         element = ElementTree.SubElement(case, "error", {"type": "error", "message": _text(error.title)})
         element.text = _text(f"{error.message}\n\n{error.curl}".strip() + "\n")
-    if result.outcome is Outcome.SKIPPED:
+    if result.verdict is Verdict.SKIPPED:
         ElementTree.SubElement(case, "skipped", {"message": _text(result.skip_reason or "not tested")})
     return case
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
-class Outcome(StrEnum):
+class Verdict(StrEnum):
+    """How one operation fared in one phase (not the store's `state.Outcome`, an answer)."""
+
     PASSED = "passed"
     FAILED = "failed"
     ERRORED = "errored"
@@ -60,7 +62,7 @@ class OperationResult:
 
     operation: str
     phase: str
-    outcome: Outcome = Outcome.SKIPPED
+    verdict: Verdict = Verdict.SKIPPED
     elapsed: float = 0.0
     requests: int = 0
     skip_reason: str | None = None
