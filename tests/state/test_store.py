@@ -14,7 +14,9 @@ from specmock.config import MockConfig
 from specmock.openapi.loader import load_spec
 from specmock.runtime import Api, base_path_of
 from specmock.spec_files import api_name, resolve_spec
-from specmock.state.store import Entry, Projection, field_pattern
+from specmock.state.storage.memory import field_pattern
+from specmock.state.storage.protocol import StoredRecord
+from specmock.state.store import Projection
 
 # Records are JSON documents (request bodies, generated data): no NaN or infinities.
 json_values = st.recursive(
@@ -26,12 +28,12 @@ records = st.dictionaries(st.text(max_size=12), json_values, max_size=8)
 
 
 @given(records)
-def test_an_entry_gives_back_what_was_stored(record: dict[str, Any]) -> None:
-    entry = Entry(record)
-    assert entry.stored == record  # integers beyond 64 bits too (kept as a dict then)
-    first = entry.stored
+def test_a_stored_record_gives_back_what_was_stored(record: dict[str, Any]) -> None:
+    stored = StoredRecord(record)
+    assert stored.record == record  # integers beyond 64 bits too (kept as a dict then)
+    first = stored.record
     first["changed"] = True
-    assert entry.stored == record  # every read is a fresh copy: a reader cannot edit the store
+    assert stored.record == record  # every read is a fresh copy: a reader cannot edit the store
 
 
 @given(
@@ -42,20 +44,21 @@ def test_an_entry_gives_back_what_was_stored(record: dict[str, Any]) -> None:
 def test_the_public_view_hides_exactly_the_hidden_and_undeclared_fields_in_order(
     record: dict[str, Any], hidden: frozenset[str], allowed: frozenset[str] | None
 ) -> None:
-    entry = Entry(record, Projection(hidden, allowed))
+    stored = StoredRecord(record)
     shown = [(k, v) for k, v in record.items() if k not in hidden and (allowed is None or k in allowed)]
-    assert list(entry.public.items()) == shown  # the order of the stored record: bytes stay the same
-    assert entry.stored == record
+    public = Projection(hidden, allowed).public(stored.record)
+    assert list(public.items()) == shown  # the order of the stored record: bytes stay the same
+    assert stored.record == record
 
 
 @given(records, st.text(max_size=12), st.text())
 def test_the_unique_scan_never_skips_a_record_holding_the_value(
     record: dict[str, Any], name: str, value: str
 ) -> None:
-    entry = Entry(record)
+    stored = StoredRecord(record)
     if record.get(name) == value:
-        assert entry.may_hold(field_pattern(name, value))
-    assert Entry({**record, name: value}).may_hold(field_pattern(name, value))
+        assert stored.may_hold(field_pattern(name, value))
+    assert StoredRecord({**record, name: value}).may_hold(field_pattern(name, value))
 
 
 def test_stored_records_are_compact() -> None:

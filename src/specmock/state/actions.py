@@ -18,17 +18,19 @@ from specmock.state.shapes import success_schema
 
 
 def run(call: Call, spec: ActionSpec, key: str, body: Any) -> Outcome | None:
-    entry = call.find(key)
-    if entry is None:
+    stored = call.find(key)
+    if stored is None:
         return call.missing(key)
-    engine, collection = call.engine, call.collection
+    engine, collection, path = call.engine, call.collection, call.path
     changes = {item: body[sent] for item, sent in spec.update if isinstance(body, dict) and sent in body}
+    record = stored.record
     if changes:
-        entry = collection.entry({**entry.stored, **changes}, seeded=entry.seeded)
-        bucket = engine.bucket(collection, call.scope)
-        if key in bucket.entries or not engine.full(collection, call.scope, bucket):
-            bucket.entries[key] = entry  # an item made up past the record limit is answered, not kept
-            collection.touch()
+        record.update(changes)
+        records = engine.bucket(collection, path)
+        kept = key in records and engine.kept(collection, path)
+        if kept or not engine.full(collection, path, records):  # an item made up past the limit: not kept
+            fresh = collection.stored(record, seeded=stored.seeded)
+            engine.storage.put(collection.name, path, key, fresh, replaces=key if kept else None)
     operation = call.operation
     status, documented = engine.status(operation, (200, 201, 204))
     if status == 204 or not documented:
@@ -37,8 +39,8 @@ def run(call: Call, spec: ActionSpec, key: str, body: Any) -> Outcome | None:
         return None
     schema = success_schema(engine.seeder.document, operation, (str(status),)) or {}
     draw = engine.seeder.generator.compile(schema, direction="response", name=f"{operation.key}.answer")
-    base = draw(rng_for(engine.seeder.seed, call.name, "action", operation.key, *call.scope, key))
+    base = draw(rng_for(engine.seeder.seed, call.name, "action", operation.key, *path, key))
     answer = dict(base) if isinstance(base, dict) else {}
-    answer.update({out: entry.stored[field] for out, field in spec.answer if field in entry.stored})
-    cache = ("action", operation.key, call.name, collection.version, call.scope, key)
+    answer.update({out: record[field] for out, field in spec.answer if field in record})
+    cache = ("action", operation.key, call.name, collection.version, path, key)
     return Outcome(status, answer, cache_key=cache)

@@ -16,7 +16,7 @@ from specmock.generation import rng_for
 from specmock.openapi.views import merged_object
 from specmock.state.repair import conform_to
 from specmock.state.seeding import Seeder
-from specmock.state.store import Record
+from specmock.state.storage.protocol import Record
 
 
 class Adapter:

@@ -17,7 +17,8 @@ from specmock.state.identity import key_of
 from specmock.state.outcome import NO_CONTENT, Outcome, conflict, not_found, storage_full
 from specmock.state.repair import conform
 from specmock.state.resources import Route
-from specmock.state.store import Bucket, Collection, Entry, Record, Scope, field_pattern
+from specmock.state.storage.protocol import ParentPath, Record, StoredRecord, Taken
+from specmock.state.store import Collection
 
 REVIVING = frozenset({"PUT", "POST", "DELETE"})
 
@@ -30,7 +31,7 @@ class Call:
     operation: Operation
     route: Route
     collection: Collection
-    scope: Scope
+    path: ParentPath
 
     @property
     def name(self) -> str:
@@ -40,12 +41,12 @@ class Call:
         messages = self.collection.resource.messages
         return not_found(self.name, key, messages.get("not-found"), self.route.item_param or "")
 
-    def find(self, key: str) -> Entry | None:
+    def find(self, key: str) -> StoredRecord | None:
         """The item; with an operation that cannot say "not found" an unknown id materialises, and
         a deleted one too for PUT, POST and DELETE (they may re-create; GET and PATCH may not)."""
         lenient = self.route.lenient
         revive = lenient and self.operation.method in REVIVING
-        return self.engine.find(self.collection, self.scope, key, lenient, revive)
+        return self.engine.find(self.collection, self.path, key, lenient, revive)
 
 
 def writable(collection: Collection, body: Any) -> Record:
@@ -87,47 +88,34 @@ def respond(
     return Outcome(status, body, headers or {}, cache_key=cache_key)
 
 
-def taken(
-    collection: Collection, bucket: Bucket, record: Record, own_key: str | None, old: Record | None = None
-) -> Outcome | None:
-    """CONFLICT when another record already holds this id or one of the declared unique values.
-
-    Unique values are looked up by a scan of the bucket, and only when they change.
-    """
+def refused(collection: Collection, taken: Taken, record: Record) -> Outcome:
+    """CONFLICT for a write the store refused: ``record``'s id, or one of its unique values, is
+    another record's."""
     resource = collection.resource
-    field = resource.id_field
-    if field is not None and record.get(field) is not None:
-        key = key_of(record[field])
-        if key != own_key and key in bucket.entries:
-            return conflict(resource.name, field, record[field], resource.messages.get("conflict"))
-    return unique_taken(collection, bucket, record, own_key, old)
+    field = taken.field if taken.field is not None else resource.id_field or ""
+    return conflict(resource.name, field, record.get(field), resource.messages.get("conflict"))
 
 
-def unique_taken(
-    collection: Collection, bucket: Bucket, record: Record, own_key: str | None, old: Record | None = None
-) -> Outcome | None:
-    """CONFLICT when another record holds one of the declared unique values (a scan of the bucket)."""
-    resource = collection.resource
-    for name in resource.unique:
+def unique_values(collection: Collection, record: Record, old: Record | None = None) -> list[tuple[str, Any]]:
+    """The declared unique values ``record`` sets (those that changed from ``old``): no other record of
+    its bucket may hold them."""
+    out = []
+    for name in collection.resource.unique:
         value = record.get(name)
-        if value is None or (old is not None and old.get(name) == value):
-            continue
-        pattern = field_pattern(name, value)
-        for key, entry in bucket.entries.items():
-            if key != own_key and entry.may_hold(pattern) and entry.stored.get(name) == value:
-                return conflict(resource.name, name, value, resource.messages.get("conflict"))
-    return None
+        if value is not None and (old is None or old.get(name) != value):
+            out.append((name, value))
+    return out
 
 
 def create(call: Call, body: Any, location: str) -> Outcome | None:
-    engine, collection, scope = call.engine, call.collection, call.scope
+    engine, collection, path = call.engine, call.collection, call.path
     resource = collection.resource
-    bucket = engine.bucket(collection, scope)
-    if len(bucket.entries) >= engine.max_records or (scope and engine.full(collection, scope, bucket)):
+    records = engine.bucket(collection, path)
+    if len(records) >= engine.max_records or (path and engine.full(collection, path, records)):
         return storage_full(resource.name, engine.max_records)  # (the top-level bucket is always kept)
     incoming = writable(collection, body)
-    counter = engine.counter_value()
-    rng = engine.create_stream(collection, bucket, scope)
+    counter = engine.storage.count_create()
+    rng = engine.create_stream(collection, path)
     generated = engine.seeder.entity_from(resource, rng)
     lifelike = resource.lifelike
     if lifelike is None:
@@ -137,59 +125,70 @@ def create(call: Call, body: Any, location: str) -> Outcome | None:
         fresh.update(incoming)
         if lifelike.stamps:
             lifelike.stamp(fresh, incoming, engine.now(), creating=True)
-    merged = engine.finish(resource, fresh, (*scope, "create", counter), created=incoming)
+    merged = engine.finish(resource, fresh, (*path, "create", counter), created=incoming)
     record = conform(engine.seeder, collection, merged, generated)
     given = incoming.get(resource.id_field) if resource.id_field else None
-    if given is not None and key_of(given) in bucket.entries:
+    if given is not None and key_of(given) in records:
         return conflict(resource.name, str(resource.id_field), given, resource.messages.get("conflict"))
-    if resource.unique:  # the id is checked above, or drawn free below
-        without_id = {k: v for k, v in record.items() if k != resource.id_field}
-        problem = unique_taken(collection, bucket, without_id, None)
-        if problem is not None:
-            return problem
-    key = engine.assign_id(collection, bucket, scope, record, given, "create", counter, rng=rng)
-    bucket.entries[key] = collection.entry(record)
-    bucket.deleted.pop(key, None)
-    collection.touch()
+    unique: list[tuple[str, Any]] = []
+    if resource.unique:  # checked before an id is drawn (the id is checked above, or drawn free below)
+        unique = unique_values(collection, {k: v for k, v in record.items() if k != resource.id_field})
+        field = engine.storage.holder(collection.name, path, unique, None)
+        if field is not None:
+            return refused(collection, Taken(field), record)
+    number = engine.storage.next_number(collection.name, path)
+    key, number = engine.assign_id(
+        collection, records, number, path, record, given, "create", counter, rng=rng
+    )
+    taken = engine.storage.put(
+        collection.name, path, key, collection.stored(record), unique=unique, next_number=number
+    )
+    if taken is not None:  # another process stored this id or value in the meantime
+        return refused(collection, taken, record)
     headers = {"Location": f"{location.rstrip('/')}/{key}"} if engine.sends_location(call.operation) else None
     return respond(call, (201, 200), collection.public(record), headers)
 
 
 def read(call: Call, key: str) -> Outcome | None:
-    entry = call.find(key)
-    if entry is None:
+    stored = call.find(key)
+    if stored is None:
         return call.missing(key)
-    cache = ("read", call.operation.key, call.name, call.collection.version, call.scope, key)
-    return respond(call, (200,), entry.public, cache_key=cache)
+    collection = call.collection
+    cache = ("read", call.operation.key, call.name, collection.version, call.path, key)
+    return respond(call, (200,), collection.public(stored.record), cache_key=cache)
 
 
 def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
     """PUT (``merge=False``: writable fields replaced, read-only kept) or PATCH (merged)."""
-    engine, collection, scope = call.engine, call.collection, call.scope
+    engine, collection, path = call.engine, call.collection, call.path
     resource = collection.resource
-    entry = call.find(key)
-    if entry is None:
+    stored = call.find(key)
+    if stored is None:
         return call.missing(key)
-    bucket = engine.bucket(collection, scope)
-    if bucket.entries.get(key) is not entry and engine.full(collection, scope, bucket):
+    records = engine.bucket(collection, path)
+    kept = key in records and engine.kept(collection, path)
+    if not kept and engine.full(collection, path, records):
         return storage_full(resource.name, engine.max_records)  # a PUT that would add a record
-    old = entry.stored
+    old = stored.record
     incoming = writable(collection, body)
     record = replaced(engine, collection, old, incoming, merge)
     if resource.lifelike is not None and resource.lifelike.stamps:
         resource.lifelike.stamp(record, incoming, engine.now(), creating=False)
-    record = engine.finish(resource, record, (*scope, key))
+    record = engine.finish(resource, record, (*path, key))
     record = conform(engine.seeder, collection, record, old)
-    problem = taken(collection, bucket, record, key, old)
-    if problem is not None:
-        return problem
     new_key = key_of(record[resource.id_field]) if resource.id_field and resource.id_field in record else key
-    fresh = collection.entry(record, seeded=entry.seeded)
+    taken = engine.storage.put(
+        collection.name,
+        path,
+        new_key,
+        collection.stored(record, seeded=stored.seeded),
+        replaces=key if kept else None,
+        unique=unique_values(collection, record, old),
+    )
+    if taken is not None:
+        return refused(collection, taken, record)
     if new_key != key:
-        del bucket.entries[key]
-        engine.rekeyed(collection, scope, key, new_key)
-    bucket.entries[new_key] = fresh
-    collection.touch()
+        engine.rekeyed(collection, path, key, new_key)
     return respond(call, (200,), collection.public(record))
 
 
@@ -210,29 +209,30 @@ def replaced(engine: Engine, collection: Collection, old: Record, incoming: Reco
 def delete(call: Call, key: str) -> Outcome | None:
     if call.find(key) is None:
         return call.missing(key)
-    entry = call.engine.remove(call.collection, call.scope, key)
-    return respond(call, (204, 200, 202), entry.public if entry is not None else None)
+    stored = call.engine.remove(call.collection, call.path, key)
+    return respond(
+        call, (204, 200, 202), call.collection.public(stored.record) if stored is not None else None
+    )
 
 
 def singleton(call: Call, body: Any) -> Outcome | None:
-    engine, collection, scope = call.engine, call.collection, call.scope
-    bucket = engine.bucket(collection, scope)
-    entry = bucket.entries.get(SINGLETON_KEY)
-    if entry is None:
-        return call.missing("/".join(scope) or collection.resource.path)
+    engine, collection, path = call.engine, call.collection, call.path
+    stored = engine.bucket(collection, path).get(SINGLETON_KEY)
+    if stored is None:
+        return call.missing("/".join(path) or collection.resource.path)
     if call.route.role == "singleton-read":
-        cache = ("read", call.operation.key, call.name, collection.version, scope)
-        return respond(call, (200,), entry.public, cache_key=cache)
+        cache = ("read", call.operation.key, call.name, collection.version, path)
+        return respond(call, (200,), collection.public(stored.record), cache_key=cache)
     merge = call.operation.method == "PATCH"
-    old = entry.stored
+    old = stored.record
     incoming = writable(collection, body)
     record = replaced(engine, collection, old, incoming, merge)
     if collection.resource.lifelike is not None and collection.resource.lifelike.stamps:
         collection.resource.lifelike.stamp(record, incoming, engine.now(), creating=False)
-    record = engine.finish(collection.resource, record, scope)
+    record = engine.finish(collection.resource, record, path)
     record = conform(engine.seeder, collection, record, old)
-    bucket.entries[SINGLETON_KEY] = collection.entry(record, seeded=entry.seeded)
-    collection.touch()
+    fresh = collection.stored(record, seeded=stored.seeded)
+    engine.storage.put(collection.name, path, SINGLETON_KEY, fresh, replaces=SINGLETON_KEY)
     return respond(call, (200, 201), collection.public(record))
 
 

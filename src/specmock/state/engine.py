@@ -1,4 +1,5 @@
-"""The record store behind the sandbox: lazy seeding, lookups, parent checks, cascades, dump and load.
+"""The record store behind the sandbox: lazy seeding, lookups, parent checks, cascades, dump and load,
+over a ``Storage`` backend (``storage.protocol``; in memory by default).
 
 Callers hold ``engine.lock`` around every call (an ``RLock``: cheap when uncontended).
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from specmock.generation import rng_for
@@ -21,30 +22,39 @@ from specmock.state.planning import Plan
 from specmock.state.resources import Resource
 from specmock.state.rules import finish
 from specmock.state.seeding import Seeder
-from specmock.state.store import Bucket, Clock, Collection, Entry, Record, Scope, drop_scope
+from specmock.state.storage.memory import MemoryStorage
+from specmock.state.storage.protocol import ParentPath, Record, Seeding, Storage, StoredRecord
+from specmock.state.store import Collection
 
 CHILDREN_PER_PARENT = 3
 DEFAULT_MAX_RECORDS = 10_000
 SINGLETON_KEY = ""
+UNKNOWN: Any = object()  # not cached yet (None is a cached value)
 
 
 class Engine:
     def __init__(
-        self, plan: Plan, seeder: Seeder, records: int, max_records: int = DEFAULT_MAX_RECORDS
+        self,
+        plan: Plan,
+        seeder: Seeder,
+        records: int,
+        max_records: int = DEFAULT_MAX_RECORDS,
+        storage: Storage | None = None,
     ) -> None:
         self.plan = plan
         self.seeder = seeder
         self.records = records
         self.max_records = max_records  # per collection: stored records, parent scopes, tombstones
         self.lock = threading.RLock()
-        self.clock = Clock()
+        self.storage: Storage = storage if storage is not None else MemoryStorage()
         self.now: Callable[[], float] = time.time  # read only to decide expiry (x-specmock-resource.expires)
-        self.creates = 0
+        # The random source each bucket's creates draw from, one after another (this process's).
+        self.streams: dict[tuple[str, ParentPath], random.Random] = {}
         self.envelopes: dict[str, dict[str, Any]] = {}
         self.statuses: dict[tuple[str, tuple[int, ...]], tuple[int, bool]] = {}
         self.locations: dict[str, bool] = {}
         self.adapters: dict[str, Adapter] = {}
-        self.collections = {n: Collection(r, self.clock) for n, r in plan.resources.items()}
+        self.collections = {n: Collection(r, self.storage) for n, r in plan.resources.items()}
         self.children: dict[str, list[str]] = {n: [] for n in plan.resources}
         for name, resource in plan.resources.items():
             if resource.parent is not None:
@@ -85,86 +95,76 @@ class Engine:
             self.locations[operation.key] = found
         return found
 
-    def create_stream(self, collection: Collection, bucket: Bucket, scope: Scope) -> random.Random:
+    def create_stream(self, collection: Collection, path: ParentPath) -> random.Random:
         """The random source a bucket's creates draw from, one after another: seeded once from the
-        seed, the resource and the scope, so the same requests after a start or reset give the
+        seed, the resource and the path, so the same requests after a start or reset give the
         same records (seeding a source per record cost more than drawing the record)."""
-        if bucket.creates is None:
-            bucket.creates = rng_for(self.seeder.seed, collection.resource.name, *scope, "create")
-        return bucket.creates
+        found = self.streams.get((collection.name, path))
+        if found is None:
+            found = rng_for(self.seeder.seed, collection.name, *path, "create")
+            self.streams[collection.name, path] = found
+        return found
 
-    def counter_value(self) -> int:
-        """How many records were created since the last reset: part of the seed of a created record's
-        hidden fields (its other fields come from the bucket's create stream)."""
-        self.creates += 1
-        return self.creates
-
-    def rekeyed(self, collection: Collection, scope: Scope, old: str, new: str) -> None:
+    def rekeyed(self, collection: Collection, path: ParentPath, old: str, new: str) -> None:
         """An item's id changed (PUT/PATCH of a writable id): its children move along."""
-        prefix, target = (*scope, old), (*scope, new)
-        for child in self._descendants(collection.resource.name):
-            moved = {
-                (target + s[len(prefix) :] if s[: len(prefix)] == prefix else s): b
-                for s, b in child.buckets.items()
-            }
-            if moved.keys() != child.buckets.keys():
-                child.buckets = moved
-                child.touch()
+        prefix, target = (*path, old), (*path, new)
+        for child in self._descendants(collection.name):
+            self.storage.move_paths(child, prefix, target)
 
-    def _descendants(self, name: str) -> list[Collection]:
+    def _descendants(self, name: str) -> list[str]:
         out = []
         for child in self.children.get(name, ()):
-            out.append(self.collections[child])
+            out.append(child)
             out += self._descendants(child)
         return out
 
     def adopt(self, earlier: Engine, names: Iterable[str]) -> None:
         """``earlier``'s records of ``names`` become this engine's (see ``Sandbox.adopt``)."""
-        self.creates = max(self.creates, earlier.creates)
-        for name in names:
-            old, fresh = earlier.collections[name], self.collections[name]
-            fresh.buckets = old.buckets
-            fresh.loaded = old.loaded
-            instants = {
-                entry.expires_at
-                for bucket in fresh.buckets.values()
-                for entry in bucket.entries.values()
-                if entry.expires_at is not None
-            }
-            for at in sorted(instants):
-                self.clock.schedule(at, fresh)
-            fresh.touch()
+        names = list(names)
+        self.storage.adopt(earlier.storage, names)
+        taken = set(names)
+        self.streams.update({k: v for k, v in earlier.streams.items() if k[0] in taken})
 
     def reset(self) -> None:
-        self.creates = 0
-        self.collections = {n: Collection(r, self.clock) for n, r in self.plan.resources.items()}
+        self.storage.reset()
+        self.streams.clear()
 
-    def bucket(self, collection: Collection, scope: Scope) -> Bucket:
-        found = collection.buckets.get(scope)
+    def bucket(self, collection: Collection, path: ParentPath) -> Mapping[str, StoredRecord]:
+        """The bucket's records in order (read only), seeded on first use. Beyond ``max_records``
+        buckets the records are seeded afresh on every call and never kept (see ``full``)."""
+        found = self.storage.records(collection.name, path)
         if found is None:
-            found = Bucket()
-            if len(collection.buckets) < self.max_records:
-                collection.buckets[scope] = found  # beyond: answered from, never kept (see ``full``)
-            found.next_int = self.seeder.integer_start(collection.resource)
-            if not collection.loaded:
-                self._seed(collection, scope, found, self._seed_count(collection, scope))
+            if not self.storage.open(
+                collection.name, path, lambda loaded: self._start(collection, path, loaded), self.max_records
+            ):
+                return self._start(collection, path, False).records
+            found = self.storage.records(collection.name, path)
+            assert found is not None
         return found
 
-    def full(self, collection: Collection, scope: Scope, bucket: Bucket) -> bool:
-        """Whether the collection holds ``max_records`` already (or the bucket is not kept at all)."""
-        if len(bucket.entries) >= self.max_records or collection.buckets.get(scope) is not bucket:
-            return True
-        if len(collection.buckets) == 1:
-            return False
-        return sum(len(b.entries) for b in collection.buckets.values()) >= self.max_records
+    def _start(self, collection: Collection, path: ParentPath, loaded: bool) -> Seeding:
+        draft = Draft(self.seeder.integer_start(collection.resource))
+        if not loaded:
+            for key, record in self._seeding(collection, path, draft, self._seed_count(collection, path)):
+                draft.records[key] = collection.stored(record, seeded=True)
+        return Seeding(draft.records, draft.next_number)
 
-    def _seed_count(self, collection: Collection, scope: Scope) -> int:
+    def kept(self, collection: Collection, path: ParentPath) -> bool:
+        return self.storage.records(collection.name, path) is not None
+
+    def full(self, collection: Collection, path: ParentPath, records: Mapping[str, StoredRecord]) -> bool:
+        """Whether the collection holds ``max_records`` already (or the bucket is not kept at all)."""
+        if len(records) >= self.max_records or not self.kept(collection, path):
+            return True
+        return self.storage.total(collection.name) >= self.max_records
+
+    def _seed_count(self, collection: Collection, path: ParentPath) -> int:
         resource = collection.resource
         if resource.kind == "singleton":
             return 1
         if resource.materialize and "list" not in resource.roles.values():
             return 0
-        if not scope:
+        if not path:
             count = resource.records if resource.records is not None else self.records
             return min(count, self.max_records)
         per_parent = (
@@ -173,24 +173,23 @@ class Engine:
         if resource.parent is None:
             return per_parent
         parent = self.collections[resource.parent]
-        entry = self.bucket(parent, scope[:-1]).entries.get(scope[-1])
-        return per_parent if entry is not None and entry.seeded else 0
-
-    def _seed(self, collection: Collection, scope: Scope, bucket: Bucket, count: int) -> None:
-        for key, record in self._seeding(collection, scope, bucket, count):
-            bucket.entries[key] = collection.entry(record, seeded=True)
+        stored = self.bucket(parent, path[:-1]).get(path[-1])
+        return per_parent if stored is not None and stored.seeded else 0
 
     def _seeding(
-        self, collection: Collection, scope: Scope, bucket: Bucket, count: int
+        self, collection: Collection, path: ParentPath, draft: Draft, count: int
     ) -> Iterator[tuple[str, Record]]:
-        """Seeded records with their keys, one at a time: file each key in ``bucket`` before the next."""
+        """Seeded records with their keys, one at a time: file each key in ``draft`` before the next."""
         resource = collection.resource
         for index in range(count):
-            record = self.finish(resource, self.seeder.entity(resource, *scope, index), (*scope, index))
+            record = self.finish(resource, self.seeder.entity(resource, *path, index), (*path, index))
             if resource.kind == "singleton":
                 yield SINGLETON_KEY, record
                 continue
-            yield self.assign_id(collection, bucket, scope, record, None, index), record
+            key, draft.next_number = self.assign_id(
+                collection, draft.records, draft.next_number, path, record, None, index
+            )
+            yield key, record
 
     def finish(
         self, resource: Resource, record: Record, parts: tuple[Any, ...], created: Record | None = None
@@ -207,16 +206,19 @@ class Engine:
         if collection is None or collection.resource.kind != "singleton":
             return None
         cache_key = ("field", field)
-        if cache_key not in collection.cache:  # dropped on every write to the singleton
-            entry = self.bucket(collection, ()).entries.get(SINGLETON_KEY)
-            collection.remember(cache_key, entry.stored.get(field) if entry is not None else None)
-        return collection.cache[cache_key]
+        version = collection.version
+        found = collection.cached(cache_key, version, UNKNOWN)
+        if found is UNKNOWN:  # a new version on every write to the singleton
+            stored = self.bucket(collection, ()).get(SINGLETON_KEY)
+            found = stored.record.get(field) if stored is not None else None
+            collection.remember(cache_key, version, found)
+        return found
 
-    def live(self, entry: Entry | None) -> Entry | None:
-        """None for an expired entry: it reads as gone (until deleted, it still holds its id)."""
-        if entry is not None and entry.expires_at is not None and entry.expired(self.now()):
+    def live(self, stored: StoredRecord | None) -> StoredRecord | None:
+        """None for an expired record: it reads as gone (until deleted, it still holds its id)."""
+        if stored is not None and stored.expires_at is not None and stored.expired(self.now()):
             return None
-        return entry
+        return stored
 
     def seeded(self, name: str) -> Iterator[Any]:
         """What seeding gives ``name`` from scratch, shaped as ``dump`` shapes it, one record at a time.
@@ -226,136 +228,132 @@ class Engine:
         """
         collection = self.collections[name]
         if collection.resource.parent is None and not self._scoped(name):
-            scratch = Collection(collection.resource, Clock())
-            bucket = Bucket()
-            bucket.next_int = self.seeder.integer_start(collection.resource)
-            placeholder = Entry({})
-            for key, record in self._seeding(scratch, (), bucket, self._seed_count(collection, ())):
-                bucket.entries[key] = placeholder
+            draft = Draft(self.seeder.integer_start(collection.resource))
+            placeholder = StoredRecord({})
+            for key, record in self._seeding(collection, (), draft, self._seed_count(collection, ())):
+                draft.records[key] = placeholder
                 yield record
             return
-        for scope in self._seeded_scopes(name):
-            for entry in self.bucket(collection, scope).entries.values():
-                if entry.seeded:
-                    yield {"parent": list(scope), "record": entry.stored}
+        for path in self._seeded_paths(name):
+            for stored in self.bucket(collection, path).values():
+                if stored.seeded:
+                    yield {"parent": list(path), "record": stored.record}
 
-    def _seeded_scopes(self, name: str) -> list[Scope]:
+    def _seeded_paths(self, name: str) -> list[ParentPath]:
         """Every parent path (``(token id,)`` for ``used_by``) under which ``name`` has seeded records."""
         parent = self.collections[name].resource.parent
         if parent is None:
             return [] if self._scoped(name) else [()]  # path values no resource lists: nothing to seed
         return [
-            (*scope, key)
-            for scope in self._seeded_scopes(parent)
-            for key, entry in self.bucket(self.collections[parent], scope).entries.items()
-            if entry.seeded
+            (*path, key)
+            for path in self._seeded_paths(parent)
+            for key, stored in self.bucket(self.collections[parent], path).items()
+            if stored.seeded
         ]
 
     def assign_id(
         self,
         collection: Collection,
-        bucket: Bucket,
-        scope: Scope,
+        taken: Mapping[str, Any],
+        number: int,
+        path: ParentPath,
         record: Record,
         given: Any,
         *parts: Any,
         rng: random.Random | None = None,
-    ) -> str:
-        """Give a new record its id (``given`` when the client chose it) and parent reference; its key."""
+    ) -> tuple[str, int]:
+        """Give a new record its id (``given`` when the client chose it) and parent reference: its key,
+        and the bucket's next integer id after it (``number`` is the next one before)."""
         resource = collection.resource
         field = resource.id_field
-        if resource.parent_ref is not None and scope:
+        if resource.parent_ref is not None and path:
             parent_ids = (
                 self.collections[resource.parent].resource.id_types if resource.parent else frozenset()
             )
-            record[resource.parent_ref] = id_from_path(scope[-1], set(parent_ids))
+            record[resource.parent_ref] = id_from_path(path[-1], set(parent_ids))
         if field is None:
-            key = str(bucket.next_int)
-            bucket.next_int += 1
-            return key
+            return str(number), number + 1
         if given is not None:
             record[field] = given
         elif "integer" in resource.id_types and "string" not in resource.id_types:
-            record[field] = bucket.next_int
+            record[field] = number
         else:
             proposed = record.get(field)
-            record[field] = self.seeder.unique_id(resource, bucket.entries, proposed, *scope, *parts, rng=rng)
+            record[field] = self.seeder.unique_id(resource, taken, proposed, *path, *parts, rng=rng)
         value = record[field]
         if type(value) is str:
-            return value
+            return value, number
         if isinstance(value, int) and not isinstance(value, bool):
-            bucket.next_int = max(bucket.next_int, value + 1)
-        return key_of(value)
+            number = max(number, value + 1)
+        return key_of(value), number
 
     def find(
-        self, collection: Collection, scope: Scope, key: str, lenient: bool = False, revive: bool = False
-    ) -> Entry | None:
-        """The entry, or None; an unknown (never deleted) key materialises when the resource or the
+        self, collection: Collection, path: ParentPath, key: str, lenient: bool = False, revive: bool = False
+    ) -> StoredRecord | None:
+        """The record, or None; an unknown (never deleted) key materialises when the resource or the
         operation (``lenient``: it documents no 4xx) cannot answer "not found"; a deleted key only with
         ``revive`` (deleting it again, when the delete cannot answer "not found")."""
-        bucket = self.bucket(collection, scope)
-        entry = bucket.entries.get(key)
+        records = self.bucket(collection, path)
+        stored = records.get(key)
         if (
-            entry is None
+            stored is None
             and (lenient or collection.resource.materialize)
-            and (revive or key not in bucket.deleted)
+            and (revive or not self.storage.deleted(collection.name, path, key))
         ):
             resource = collection.resource
-            made = self.seeder.materialized(resource, scope, key)
-            record = self.finish(resource, made, (*scope, "id", key))
-            entry = collection.entry(record)
-            if not self.full(collection, scope, bucket):  # else answered (the same each time), not kept
-                bucket.entries[key] = entry
-                collection.touch()
-        return self.live(entry)
+            made = self.seeder.materialized(resource, path, key)
+            record = self.finish(resource, made, (*path, "id", key))
+            stored = collection.stored(record)
+            if not self.full(collection, path, records):  # else answered (the same each time), not kept
+                self.storage.put(collection.name, path, key, stored)
+        return self.live(stored)
 
-    def missing_parent(self, collection: Collection, scope: Scope, lenient: bool = False) -> Outcome | None:
+    def missing_parent(
+        self, collection: Collection, path: ParentPath, lenient: bool = False
+    ) -> Outcome | None:
         """NOT_FOUND when an item on the way down (the book of ``/books/{id}/loans``) does not exist."""
         parent_name = collection.resource.parent
-        if parent_name is None or not scope:
+        if parent_name is None or not path:
             return None
         parent = self.collections[parent_name]
-        above = self.missing_parent(parent, scope[:-1], lenient)
+        above = self.missing_parent(parent, path[:-1], lenient)
         if above is not None:
             return above
-        if self.find(parent, scope[:-1], scope[-1]) is not None:
+        if self.find(parent, path[:-1], path[-1]) is not None:
             return None
-        if lenient and scope[-1] not in self.bucket(parent, scope[:-1]).deleted:
+        if lenient and not self.storage.deleted(parent_name, path[:-1], path[-1]):
             return None  # the operation cannot say "not found": answer for a parent never seen
-        return not_found(parent_name, scope[-1], parent.resource.messages.get("not-found"))
+        return not_found(parent_name, path[-1], parent.resource.messages.get("not-found"))
 
-    def remove(self, collection: Collection, scope: Scope, key: str) -> Entry | None:
-        bucket = self.bucket(collection, scope)
-        entry = bucket.entries.pop(key, None)
-        if entry is None:
-            return None
-        if len(bucket.deleted) >= self.max_records:
-            del bucket.deleted[next(iter(bucket.deleted))]
-        bucket.deleted[key] = None
-        collection.touch()
-        self._cascade(collection.resource.name, (*scope, key))
-        return entry
+    def remove(self, collection: Collection, path: ParentPath, key: str) -> StoredRecord | None:
+        records = self.bucket(collection, path)
+        if not self.kept(collection, path):
+            return records.get(key)  # past the record limit: nothing is kept, so nothing to remove
+        stored = self.storage.delete(collection.name, path, key, self.max_records)
+        if stored is not None:
+            self._cascade(collection.name, (*path, key))
+        return stored
 
-    def _cascade(self, name: str, prefix: Scope) -> None:
+    def _cascade(self, name: str, prefix: ParentPath) -> None:
         for child in self.children.get(name, ()):
-            drop_scope(self.collections[child], prefix)
+            self.storage.drop_paths(child, prefix)
             self._cascade(child, prefix)
 
     def count(self, name: str) -> int:
         collection = self.collections[name]
         if collection.resource.parent is None and not self._scoped(name):
-            return len(self.bucket(collection, ()).entries)
-        return sum(len(bucket.entries) for bucket in collection.buckets.values())
+            return len(self.bucket(collection, ()))
+        return self.storage.total(name)
 
     def dump(self, name: str) -> list[Any]:
         collection = self.collections[name]
         if collection.resource.parent is None and not self._scoped(name):
-            return [e.stored for e in self.bucket(collection, ()).entries.values()]
-        return [
-            {"parent": list(scope), "record": e.stored}
-            for scope, bucket in collection.buckets.items()
-            for e in bucket.entries.values()
-        ]
+            return [s.record for s in self.bucket(collection, ()).values()]
+        out: list[Any] = []
+        for path in self.storage.paths(name):
+            records = self.storage.records(name, path) or {}
+            out += [{"parent": list(path), "record": s.record} for s in records.values()]
+        return out
 
     def _scoped(self, name: str) -> bool:
         return any(
@@ -367,40 +365,55 @@ class Engine:
         if len(records) > self.max_records:
             limit = self.max_records
             raise ValueError(f"{len(records)} records, more than the limit of {limit} (--max-records)")
-        fresh = Collection(collection.resource, self.clock)
-        fresh.loaded = True
+        drafts: dict[ParentPath, Draft] = {}
         scoped = collection.resource.parent is not None or self._scoped(name)
         for index, item in enumerate(records):
-            scope: Scope = ()
+            path: ParentPath = ()
             record = item
             if scoped:
                 if not isinstance(item, dict) or not isinstance(item.get("parent"), list):
                     raise ValueError(
                         f"record {index}: expected {{'parent': [path values], 'record': {{...}}}}"
                     )
-                scope, record = tuple(str(v) for v in item["parent"]), item.get("record")
+                path, record = tuple(str(v) for v in item["parent"]), item.get("record")
             if not isinstance(record, dict):
                 raise ValueError(f"record {index}: expected a JSON object")
-            self._load_one(fresh, scope, dict(record), index)
-        self.collections[name] = fresh
+            draft = drafts.get(path)
+            if draft is None:
+                draft = drafts[path] = Draft(self.seeder.integer_start(collection.resource))
+            self._load_one(collection, draft, path, dict(record), index)
+        self.storage.replace(name, {p: Seeding(d.records, d.next_number) for p, d in drafts.items()})
         for child in self.children.get(name, ()):
             self._drop_orphans(child)
 
-    def _load_one(self, collection: Collection, scope: Scope, record: Record, index: int) -> None:
-        bucket = self.bucket(collection, scope)
+    def _load_one(
+        self, collection: Collection, draft: Draft, path: ParentPath, record: Record, index: int
+    ) -> None:
         if collection.resource.kind == "singleton":
-            bucket.entries[SINGLETON_KEY] = collection.entry(record)
+            draft.records[SINGLETON_KEY] = collection.stored(record)
             return
         field = collection.resource.id_field
         given = record.get(field) if field else None
-        if given is not None and key_of(given) in bucket.entries:
+        if given is not None and key_of(given) in draft.records:
             raise ValueError(f"record {index}: duplicate {field} {given!r}")
-        key = self.assign_id(collection, bucket, scope, record, given, "load", index)
-        bucket.entries[key] = collection.entry(record)
+        key, draft.next_number = self.assign_id(
+            collection, draft.records, draft.next_number, path, record, given, "load", index
+        )
+        draft.records[key] = collection.stored(record)
 
     def _drop_orphans(self, name: str) -> None:
         collection = self.collections[name]
-        for scope in list(collection.buckets):
-            if self.missing_parent(collection, scope) is not None:
-                drop_scope(collection, scope)
-                self._cascade(name, scope)
+        for path in self.storage.paths(name):
+            if self.missing_parent(collection, path) is not None:
+                self.storage.drop_paths(name, path)
+                self._cascade(name, path)
+
+
+class Draft:
+    """A bucket being built before it is stored (seeding, a load, a bucket past the limit)."""
+
+    __slots__ = ("next_number", "records")
+
+    def __init__(self, next_number: int) -> None:
+        self.records: dict[str, StoredRecord] = {}
+        self.next_number = next_number

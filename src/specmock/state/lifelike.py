@@ -18,7 +18,8 @@ from typing import Any
 from specmock.openapi.refs import deref
 from specmock.openapi.views import merged_object, schema_types
 from specmock.state.naming import norm
-from specmock.state.store import Record, rfc3339
+from specmock.state.storage.protocol import Record
+from specmock.state.store import rfc3339
 
 CREATED = ("created", "creation", "inserted", "datecreated", "createdate", "createtime", "datejoined")
 UPDATED = (

@@ -27,7 +27,8 @@ from specmock.state.querying import QueryPlan, query_plan
 from specmock.state.resources import Resource
 from specmock.state.seeding import Seeder
 from specmock.state.shapes import ListShape, list_shape, success_schema
-from specmock.state.store import Collection, Entry, Record, Scope
+from specmock.state.storage.protocol import ParentPath, Record, StoredRecord
+from specmock.state.store import Collection
 from specmock.text_numbers import ascii_int
 
 LOCAL_ORIGIN = "http://localhost"  # when the caller does not say where the API is mounted
@@ -86,7 +87,7 @@ def normalized(query: Mapping[str, Sequence[str]], relevant: frozenset[str]) -> 
 def answer(
     plan: ListPlan,
     collection: Collection,
-    entries: Mapping[str, Entry],
+    records: Mapping[str, StoredRecord],
     operation: Operation,
     path_values: Mapping[str, str],
     query: Mapping[str, Sequence[str]],
@@ -96,12 +97,14 @@ def answer(
     plain = not plan.query.default_order and not any(n in query for n in plan.query.names)
     if win.after_key is None and win.before_key is None and plain:
         # Nothing to filter or order: slice the stored order without copying the whole collection.
-        total = len(entries)
+        total = len(records)
         start = min(win.offset, total)
         end = total if win.limit is None else min(start + win.limit, total)
-        page_items = [e.public for e in itertools.islice(entries.values(), start, end)]
+        public = collection.public
+        page_items = [public(s.record) for s in itertools.islice(records.values(), start, end)]
     else:
-        matched = plan.query.apply([e.public for e in entries.values()], query)
+        public = collection.public
+        matched = plan.query.apply([public(s.record) for s in records.values()], query)
         total, start = len(matched), _start(win, matched, collection)
         end = len(matched) if win.limit is None else start + win.limit
         if win.before_key is not None:
@@ -191,6 +194,11 @@ def _linker(
 
 
 def cache_key(
-    operation: Operation, collection: Collection, scope: Scope, normal: tuple[Any, ...], origin: str
+    operation: Operation,
+    collection: Collection,
+    version: int,
+    path: ParentPath,
+    normal: tuple[Any, ...],
+    origin: str,
 ) -> tuple[Any, ...]:
-    return ("list", operation.key, collection.resource.name, collection.version, scope, normal, origin)
+    return ("list", operation.key, collection.name, version, path, normal, origin)

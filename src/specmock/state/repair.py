@@ -15,7 +15,8 @@ from typing import Any
 
 from specmock.openapi.views import merged_object
 from specmock.state.seeding import Seeder
-from specmock.state.store import Collection, Record
+from specmock.state.storage.protocol import Record
+from specmock.state.store import Collection
 
 PASSES = 3
 

@@ -22,7 +22,8 @@ from specmock.generation import rng_for
 from specmock.state.identity import key_of
 from specmock.state.resources import Derive, Resource
 from specmock.state.seeding import Seeder
-from specmock.state.store import Record, rfc3339
+from specmock.state.storage.protocol import Record
+from specmock.state.store import rfc3339
 
 TtlLookup = Callable[[str, str], Any]  # (singleton resource, field) → its value, or None
 

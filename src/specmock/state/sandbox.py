@@ -20,7 +20,8 @@ from specmock.state.outcome import Outcome
 from specmock.state.planning import Plan, make_plan
 from specmock.state.resources import Route
 from specmock.state.seeding import Seeder
-from specmock.state.store import Collection, Scope
+from specmock.state.storage.protocol import ParentPath, Storage
+from specmock.state.store import Collection
 
 PAGE_OVERHEAD = 3  # a decoded record takes about three times its JSON size
 
@@ -35,11 +36,18 @@ def page_weight(body: Any) -> int:
 
 class Sandbox:
     def __init__(
-        self, document: dict[str, Any], plan: Plan, seeder: Seeder, records: int, max_records: int
+        self,
+        document: dict[str, Any],
+        plan: Plan,
+        seeder: Seeder,
+        records: int,
+        max_records: int,
+        storage: Storage | None = None,
     ) -> None:
         self.document = document
         self.plan = plan
-        self.engine = Engine(plan, seeder, records, max_records)
+        self.engine = Engine(plan, seeder, records, max_records, storage)
+        self.storage = self.engine.storage
         self._lists: dict[str, ListPlan] = {}
         self._expiring = any(r.expires is not None for r in plan.resources.values())
 
@@ -53,21 +61,22 @@ class Sandbox:
         seed: int,
         records: int,
         max_records: int = DEFAULT_MAX_RECORDS,
+        storage: Storage | None = None,
     ) -> Sandbox:
+        """``storage``: where the records live (``MemoryStorage`` when None)."""
         seeder = Seeder(generator, seed, document)
-        return cls(document, make_plan(document, operations), seeder, records, max_records)
+        return cls(document, make_plan(document, operations), seeder, records, max_records, storage)
 
     @property
     def version(self) -> int:
         """Changes whenever any stored record may have changed (writes, reset, load, an item's expiry
         instant passing): a cache key part."""
         if self._expiring:
-            # The lock only when an expiry is due; a slice of the heap's head is one atomic read.
-            due = self.engine.clock.deadlines[:1]
-            if due and due[0][0] <= self.engine.now():
+            now = self.engine.now()
+            if self.storage.expiry_due(now):  # without the lock: nothing is due almost always
                 with self.engine.lock:
-                    self.engine.clock.expire_due(self.engine.now())
-        return self.engine.clock.now
+                    self.storage.expire_due(now)
+        return self.storage.version()
 
     @property
     def now(self) -> Callable[[], float]:
@@ -81,9 +90,9 @@ class Sandbox:
     def now(self, clock: Callable[[], float]) -> None:
         with self.engine.lock:
             self.engine.now = clock
-            for collection in self.engine.collections.values():
-                if collection.resource.expires is not None:
-                    collection.touch()  # what is live may have changed: drop cached pages
+            for name, resource in self.plan.resources.items():
+                if resource.expires is not None:
+                    self.storage.touch(name)  # what is live may have changed: drop cached pages
 
     def handles(self, operation_key: str) -> bool:
         return operation_key in self.plan.routes
@@ -101,30 +110,30 @@ class Sandbox:
         route = self.plan.routes.get(operation.key)
         if route is None:
             return None
-        scope = tuple([path_values.get(p, "") for p in route.scope_params]) if route.scope_params else ()
+        path = tuple([path_values.get(p, "") for p in route.scope_params]) if route.scope_params else ()
         with self.engine.lock:
             if self._expiring:
-                self.engine.clock.expire_due(self.engine.now())
+                self.storage.expire_due(self.engine.now())
             collection = self.engine.collections[route.resource]
-            if scope and not (route.role == "action" and route.lenient):
-                missing = self.engine.missing_parent(collection, scope, route.lenient)
+            if path and not (route.role == "action" and route.lenient):
+                missing = self.engine.missing_parent(collection, path, route.lenient)
                 if missing is not None:
                     return missing
             if route.role == "list":
-                return self._list(operation, collection, scope, path_values, query, origin)
-            return self._dispatch(route, operation, collection, scope, path_values, body)
+                return self._list(operation, collection, path, path_values, query, origin)
+            return self._dispatch(route, operation, collection, path, path_values, body)
 
     def _dispatch(
         self,
         route: Route,
         operation: Operation,
         collection: Collection,
-        scope: Scope,
+        path: ParentPath,
         path_values: Mapping[str, str],
         body: Any,
     ) -> Outcome | None:
         role = route.role
-        call = crud.Call(self.engine, operation, route, collection, scope)
+        call = crud.Call(self.engine, operation, route, collection, path)
         key = path_values.get(route.item_param, "") if route.item_param else ""
         if role == "create":
             return crud.create(call, body, crud.path_of(operation, path_values))
@@ -139,7 +148,7 @@ class Sandbox:
         if route.action is not None:
             return actions.run(call, route.action, key, body)
         # An action: only its item's existence is ours, and only when the operation can say "not found".
-        if not route.lenient and self.engine.find(collection, scope, key) is None:
+        if not route.lenient and self.engine.find(collection, path, key) is None:
             return call.missing(key)
         return None
 
@@ -147,7 +156,7 @@ class Sandbox:
         self,
         operation: Operation,
         collection: Collection,
-        scope: Scope,
+        path: ParentPath,
         path_values: Mapping[str, str],
         query: Mapping[str, Sequence[str]],
         origin: str,
@@ -156,20 +165,20 @@ class Sandbox:
         if plan is None:
             plan = listing.compile_list(self.document, operation, collection.resource, self.engine.seeder)
             self._lists[operation.key] = plan
-        bucket = self.engine.bucket(collection, scope)
+        records = self.engine.bucket(collection, path)
         normal = listing.normalized(query, plan.relevant)
-        key = listing.cache_key(operation, collection, scope, normal, origin)
-        found = collection.cache.get(key)
+        version = collection.version
+        key = listing.cache_key(operation, collection, version, path, normal, origin)
+        found: Outcome | None = collection.cached(key, version)
         if found is None:
-            entries = bucket.entries
             if collection.resource.expires is not None:
                 now = self.engine.now()
-                entries = {k: e for k, e in entries.items() if not e.expired(now)}
-            outcome = listing.answer(plan, collection, entries, operation, path_values, query, origin)
+                records = {k: s for k, s in records.items() if not s.expired(now)}
+            outcome = listing.answer(plan, collection, records, operation, path_values, query, origin)
             if outcome.error is not None:
                 return outcome
             found = Outcome(outcome.status, outcome.body, outcome.headers, cache_key=key)
-            collection.remember(key, found, page_weight(outcome.body))
+            collection.remember(key, version, found, page_weight(outcome.body))
         return found
 
     def reset(self) -> None:

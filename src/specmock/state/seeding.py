@@ -7,7 +7,7 @@ only, so resources can be seeded lazily, in any order, and still come out identi
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from specmock.generation import Generator, rng_for
@@ -64,7 +64,7 @@ class Seeder:
     def unique_id(
         self,
         resource: Resource,
-        taken: dict[str, Any],
+        taken: Mapping[str, Any],
         proposed: Any,
         *parts: Any,
         rng: random.Random | None = None,

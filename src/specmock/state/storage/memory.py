@@ -1,0 +1,293 @@
+"""``MemoryStorage``: the default backend, one process's dicts (the contract: ``protocol``).
+
+A collection is a dict of buckets by parent path; a bucket a dict of ``StoredRecord`` by key (Python
+dicts keep insertion order, which is the listing order), its tombstones and its number counter.
+Versions come from one store-wide counter; expiry instants wait in a heap.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import orjson
+
+from specmock.state.storage.protocol import ParentPath, Seeding, SeedingFor, Storage, StoredRecord, Taken
+
+KEY_TAKEN = Taken(None)
+
+
+class Bucket:
+    __slots__ = ("deleted", "next_number", "records")
+
+    def __init__(self, seeding: Seeding) -> None:
+        self.records: dict[str, StoredRecord] = seeding.records
+        # Tombstones, oldest first (the oldest are forgotten beyond the caller's bound).
+        self.deleted: dict[str, None] = {}
+        self.next_number = seeding.next_number
+
+
+class Shelf:
+    """One collection's buckets and version."""
+
+    __slots__ = ("buckets", "loaded", "scheduled", "version")
+
+    def __init__(self, version: int, loaded: bool = False) -> None:
+        self.buckets: dict[ParentPath, Bucket] = {}
+        self.version = version
+        self.loaded = loaded  # True after replace(): no seeding any more
+        self.scheduled: float | None = None  # the expiry instant last put in the heap
+
+
+class MemoryStorage:
+    def __init__(self) -> None:
+        self._version = 0
+        self._shelves: dict[str, Shelf] = {}
+        self._deadlines: list[tuple[float, int, str]] = []
+        self._order = itertools.count()
+        self._creates = 0
+        self._issued: dict[str, None] = {}  # oldest first
+
+    def _shelf(self, collection: str) -> Shelf:
+        shelf = self._shelves.get(collection)
+        if shelf is None:
+            self._version += 1
+            shelf = self._shelves[collection] = Shelf(self._version)
+        return shelf
+
+    def _touch(self, shelf: Shelf) -> None:
+        self._version += 1
+        shelf.version = self._version
+
+    def _schedule(self, collection: str, shelf: Shelf, stored: StoredRecord) -> None:
+        at = stored.expires_at
+        if at is not None and at != shelf.scheduled:  # creates in one second share their expiry
+            heapq.heappush(self._deadlines, (at, next(self._order), collection))
+            shelf.scheduled = at
+
+    # Buckets and records
+
+    def open(self, collection: str, path: ParentPath, seeding: SeedingFor, max_paths: int) -> bool:
+        shelf = self._shelf(collection)
+        if path in shelf.buckets:
+            return True
+        if len(shelf.buckets) >= max_paths:
+            return False
+        start = seeding(shelf.loaded)
+        shelf.buckets[path] = Bucket(start)
+        for stored in start.records.values():
+            self._schedule(collection, shelf, stored)
+        return True
+
+    def records(self, collection: str, path: ParentPath) -> Mapping[str, StoredRecord] | None:
+        shelf = self._shelves.get(collection)
+        bucket = shelf.buckets.get(path) if shelf is not None else None
+        return bucket.records if bucket is not None else None
+
+    def get(self, collection: str, path: ParentPath, key: str) -> StoredRecord | None:
+        records = self.records(collection, path)
+        return records.get(key) if records is not None else None
+
+    def size(self, collection: str, path: ParentPath) -> int:
+        records = self.records(collection, path)
+        return len(records) if records is not None else 0
+
+    def total(self, collection: str) -> int:
+        shelf = self._shelves.get(collection)
+        return sum(len(b.records) for b in shelf.buckets.values()) if shelf is not None else 0
+
+    def paths(self, collection: str) -> list[ParentPath]:
+        shelf = self._shelves.get(collection)
+        return list(shelf.buckets) if shelf is not None else []
+
+    def put(
+        self,
+        collection: str,
+        path: ParentPath,
+        key: str,
+        stored: StoredRecord,
+        *,
+        replaces: str | None = None,
+        unique: Sequence[tuple[str, Any]] = (),
+        next_number: int | None = None,
+    ) -> Taken | None:
+        shelf = self._shelf(collection)
+        bucket = shelf.buckets.get(path)
+        if bucket is None:
+            bucket = shelf.buckets[path] = Bucket(Seeding({}))
+        records = bucket.records
+        if key != replaces and key in records:
+            return KEY_TAKEN
+        if unique:
+            field = _holder(records, unique, replaces)
+            if field is not None:
+                return Taken(field)
+        if replaces is not None and replaces != key:
+            records.pop(replaces, None)
+        records[key] = stored
+        if bucket.deleted:
+            bucket.deleted.pop(key, None)
+        if next_number is not None and next_number > bucket.next_number:
+            bucket.next_number = next_number
+        if stored.expires_at is not None:
+            self._schedule(collection, shelf, stored)
+        self._version += 1  # _touch, without the call: every write touches
+        shelf.version = self._version
+        return None
+
+    def holder(
+        self, collection: str, path: ParentPath, unique: Sequence[tuple[str, Any]], own: str | None
+    ) -> str | None:
+        records = self.records(collection, path)
+        return _holder(records, unique, own) if records else None
+
+    def delete(self, collection: str, path: ParentPath, key: str, tombstones: int) -> StoredRecord | None:
+        shelf = self._shelves.get(collection)
+        bucket = shelf.buckets.get(path) if shelf is not None else None
+        if shelf is None or bucket is None:
+            return None
+        stored = bucket.records.pop(key, None)
+        if stored is None:
+            return None
+        if len(bucket.deleted) >= tombstones:
+            del bucket.deleted[next(iter(bucket.deleted))]
+        bucket.deleted[key] = None
+        self._touch(shelf)
+        return stored
+
+    def deleted(self, collection: str, path: ParentPath, key: str) -> bool:
+        shelf = self._shelves.get(collection)
+        bucket = shelf.buckets.get(path) if shelf is not None else None
+        return bucket is not None and key in bucket.deleted
+
+    def drop_paths(self, collection: str, prefix: ParentPath) -> bool:
+        shelf = self._shelves.get(collection)
+        if shelf is None:
+            return False
+        doomed = [path for path in shelf.buckets if path[: len(prefix)] == prefix]
+        for path in doomed:
+            del shelf.buckets[path]
+        if doomed:
+            self._touch(shelf)
+        return bool(doomed)
+
+    def move_paths(self, collection: str, prefix: ParentPath, target: ParentPath) -> bool:
+        shelf = self._shelves.get(collection)
+        if shelf is None:
+            return False
+        cut = len(prefix)
+        moved = {(target + p[cut:] if p[:cut] == prefix else p): b for p, b in shelf.buckets.items()}
+        if moved.keys() == shelf.buckets.keys():
+            return False
+        shelf.buckets = moved
+        self._touch(shelf)
+        return True
+
+    def next_number(self, collection: str, path: ParentPath) -> int:
+        shelf = self._shelves.get(collection)
+        bucket = shelf.buckets.get(path) if shelf is not None else None
+        return bucket.next_number if bucket is not None else 1
+
+    # Versions and expiry
+
+    def version(self) -> int:
+        return self._version
+
+    def version_of(self, collection: str) -> int:
+        return self._shelf(collection).version
+
+    def touch(self, collection: str) -> None:
+        self._touch(self._shelf(collection))
+
+    def expire_due(self, now: float) -> None:
+        deadlines = self._deadlines
+        while deadlines and deadlines[0][0] <= now:
+            _, _, collection = heapq.heappop(deadlines)
+            self._touch(self._shelf(collection))
+
+    def expiry_due(self, now: float) -> bool:
+        due = self._deadlines[:1]  # a slice of the heap's head: one atomic read, no lock needed
+        return bool(due) and due[0][0] <= now
+
+    # Counters and credentials
+
+    def count_create(self) -> int:
+        self._creates += 1
+        return self._creates
+
+    def issue(self, token: str, limit: int) -> None:
+        issued = self._issued
+        if token not in issued and len(issued) >= limit:
+            del issued[next(iter(issued))]
+        issued[token] = None
+        self._version += 1
+
+    def issued(self, token: str) -> bool:
+        return token in self._issued
+
+    # The whole store
+
+    def reset(self) -> None:
+        self._creates = 0
+        self._issued.clear()
+        self._deadlines.clear()
+        for shelf in self._shelves.values():
+            shelf.buckets = {}
+            shelf.loaded = False
+            shelf.scheduled = None
+            self._touch(shelf)
+
+    def replace(self, collection: str, buckets: Mapping[ParentPath, Seeding]) -> None:
+        self._version += 1
+        shelf = self._shelves[collection] = Shelf(self._version, loaded=True)
+        for path, seeding in buckets.items():
+            shelf.buckets[path] = Bucket(seeding)
+            for stored in seeding.records.values():
+                self._schedule(collection, shelf, stored)
+
+    def adopt(self, earlier: Storage, collections: Iterable[str]) -> None:
+        if earlier is self:
+            for name in collections:
+                self.touch(name)
+            return
+        if not isinstance(earlier, MemoryStorage):
+            raise TypeError("an in-memory store adopts records from another in-memory store only")
+        self._creates = max(self._creates, earlier._creates)
+        for name in collections:
+            old = earlier._shelves.get(name)
+            if old is None:
+                continue
+            shelf = self._shelf(name)
+            shelf.buckets = old.buckets
+            shelf.loaded = old.loaded
+            instants = {
+                s.expires_at
+                for bucket in shelf.buckets.values()
+                for s in bucket.records.values()
+                if s.expires_at is not None
+            }
+            for at in sorted(instants):
+                heapq.heappush(self._deadlines, (at, next(self._order), name))
+            self._touch(shelf)
+
+
+def _holder(
+    records: Mapping[str, StoredRecord], unique: Sequence[tuple[str, Any]], own: str | None
+) -> str | None:
+    """The first field of ``unique`` whose value a record other than ``own`` holds (a scan)."""
+    for name, value in unique:
+        pattern = field_pattern(name, value)
+        for key, stored in records.items():
+            if key != own and stored.may_hold(pattern) and stored.record.get(name) == value:
+                return name
+    return None
+
+
+def field_pattern(name: str, value: Any) -> bytes | None:
+    """The exact bytes ``"name":value`` has inside a packed record, for a cheap scan; None when a
+    value may be spelled several ways (numbers: ``1`` equals ``1.0``)."""
+    if not isinstance(value, str):
+        return None
+    return orjson.dumps({name: value})[1:-1]

@@ -1,0 +1,195 @@
+"""The storage protocol: what the running store needs from the place its records live.
+
+A backend keeps, per collection (a resource's name), *buckets* of records: one bucket per parent
+path (``()`` for a top-level resource, ``("7",)`` for the loans of book 7), each an ordered map from
+a key (the record's id as text) to a ``StoredRecord``. Everything that is inferred from the spec
+(ids, unique fields, seeding, cascades, expiry fields) is decided above this line; a backend only
+stores, refuses conflicting writes atomically and counts versions. ``MemoryStorage`` is the default;
+a second backend is a new module implementing ``Storage`` and passing
+``tests/state/test_storage_contract.py``.
+
+The contract, for every backend:
+
+- **Buckets.** ``open`` makes a bucket exist: the first ``open`` of (collection, path) since the
+  store was made, reset, or the collection replaced calls ``seeding`` exactly once (with ``True``
+  when the collection was replaced by ``replace``: the bucket then starts as the seeding says, but
+  callers give it no records) and stores what it returns in one step; concurrent openers (other
+  threads, processes or machines) wait for it and never seed twice. ``open`` refuses (returns
+  False, stores nothing, calls nothing) when the collection already holds ``max_paths`` buckets.
+  ``records`` is None for a bucket never opened.
+- **Order.** ``records`` iterates in insertion order; replacing a record under its own key keeps its
+  place, a new key (or a record moved to a new key) goes last. Lists are paged over this order, so
+  it must be the same for every reader.
+- **Conditional writes.** ``put`` stores a record under ``key`` unless (checked in this order, in
+  the same atomic step as the write): ``key`` is held by a record other than ``replaces`` (→
+  ``Taken(None)``), or one of ``unique``'s ``(field, value)`` pairs is held, under that top-level
+  field, by a record other than ``replaces`` (→ ``Taken(field)``, the first such pair). With
+  ``replaces`` the record under that key is removed in the same step (a changed id moves the item).
+  A stored record's key stops being a tombstone. ``next_number`` raises the bucket's number counter
+  to at least that value in the same step. Values compare as JSON values (``1 == 1.0``).
+- **Versions.** ``version()`` is store-wide and ``version_of(collection)`` per collection; both only
+  grow, and every change a reader could see (``put``, ``delete``, ``drop_paths``, ``move_paths``,
+  ``replace``, ``reset``, ``touch``, ``issue``, an expiry instant passing in ``expire_due``) gives
+  the store, and the collection concerned, a version never returned before. A process answers from
+  its response cache only while the version it cached under is the current one, so a backend shared
+  by processes must show each one the others' writes through ``version()``.
+- **Expiry.** A ``StoredRecord``'s ``expires_at`` (POSIX seconds) is the instant it starts reading
+  as gone; the record stays stored (it still holds its key) until deleted. ``expire_due(now)`` gives
+  a new version to every collection holding a record whose instant is ``<= now`` and passed since
+  the last call. ``expiry_due(now)`` says whether ``expire_due(now)`` has anything to do: cheap,
+  and safe to call without the caller's lock (it may answer True when unsure).
+- **Tombstones.** ``delete`` remembers the key as deleted (``deleted``) until it is stored again;
+  a bucket keeps at most ``tombstones`` of them, forgetting the oldest.
+- **Counters.** ``next_number``: the bucket's next integer id (1 for a bucket never numbered);
+  ``count_create``: creates since the last reset, this one included.
+- **Credentials.** ``issue`` makes a token accepted by ``issued`` (at most ``limit`` tokens are
+  kept, the oldest forgotten first).
+- **Whole store.** ``reset`` forgets everything (records, buckets, tombstones, counters, loaded
+  collections, credentials). ``replace`` sets a collection's buckets wholesale (``load``): no
+  bucket of it is seeded afterwards, until reset. ``adopt`` takes over collections from the store
+  of an earlier build of the same document (hot reload); a shared backend, where the earlier store
+  *is* this one, keeps its data and only changes versions.
+
+Every method is one request to a networked backend (``records`` one round trip for the whole
+bucket); none is called per field. Callers serialise calls within a process (the sandbox's lock);
+atomicity across processes is the backend's.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
+
+import orjson
+
+Record = dict[str, Any]
+ParentPath = tuple[str, ...]  # the path values of the items above a nested record (book 7's loans: ("7",))
+
+
+class StoredRecord:
+    """One stored record, kept as compact JSON bytes and decoded afresh on every read (a reader can
+    never change the store by accident). Never changed after it is made: a write stores a new one."""
+
+    __slots__ = ("data", "expires_at", "seeded")
+
+    def __init__(self, record: Record, seeded: bool = False, expires_at: float | None = None) -> None:
+        # orjson bytes (a third of the dict's size), copied out of orjson's growth buffer (16 KiB for
+        # a 1 KiB record); a deep copy of the dict when orjson refuses it (integers beyond 64 bits).
+        try:
+            self.data: bytes | Record = bytes(memoryview(orjson.dumps(record)))
+        except TypeError:
+            self.data = copy.deepcopy(record)
+        self.seeded = seeded  # made by seeding (a fixture export takes only these)
+        self.expires_at = expires_at  # POSIX seconds; None: never
+
+    @property
+    def record(self) -> Record:
+        """The whole stored record (writeOnly and hidden fields included), a fresh dict every time."""
+        data = self.data
+        return orjson.loads(data) if isinstance(data, bytes) else copy.deepcopy(data)
+
+    def may_hold(self, pattern: bytes | None) -> bool:
+        """False only when the record certainly lacks the ``"field":value`` bytes of ``pattern``."""
+        data = self.data
+        return pattern is None or not isinstance(data, bytes) or pattern in data
+
+    def expired(self, now: float) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StoredRecord):
+            return NotImplemented
+        return (self.record, self.seeded, self.expires_at) == (other.record, other.seeded, other.expires_at)
+
+    __hash__ = None  # type: ignore[assignment]  # compared by value, never a dict key
+
+    def __repr__(self) -> str:
+        return f"StoredRecord({self.record!r}, seeded={self.seeded}, expires_at={self.expires_at})"
+
+
+class Seeding(NamedTuple):
+    """What a bucket starts with: its records in order, and its next integer id."""
+
+    records: dict[str, StoredRecord]
+    next_number: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """A refused ``put``: ``field`` is the unique field whose value another record holds; None when
+    the key itself is held."""
+
+    field: str | None = None
+
+
+SeedingFor = Callable[[bool], Seeding]  # (collection replaced: start empty) → the bucket's start
+
+
+class Storage(Protocol):
+    """Where the running store keeps its records (the contract is the module's docstring)."""
+
+    # Buckets and records
+    def open(self, collection: str, path: ParentPath, seeding: SeedingFor, max_paths: int) -> bool: ...
+
+    def records(self, collection: str, path: ParentPath) -> Mapping[str, StoredRecord] | None: ...
+
+    def get(self, collection: str, path: ParentPath, key: str) -> StoredRecord | None: ...
+
+    def size(self, collection: str, path: ParentPath) -> int: ...
+
+    def total(self, collection: str) -> int: ...
+
+    def paths(self, collection: str) -> list[ParentPath]: ...
+
+    def put(
+        self,
+        collection: str,
+        path: ParentPath,
+        key: str,
+        stored: StoredRecord,
+        *,
+        replaces: str | None = None,
+        unique: Sequence[tuple[str, Any]] = (),
+        next_number: int | None = None,
+    ) -> Taken | None: ...
+
+    def holder(
+        self, collection: str, path: ParentPath, unique: Sequence[tuple[str, Any]], own: str | None
+    ) -> str | None: ...
+
+    def delete(self, collection: str, path: ParentPath, key: str, tombstones: int) -> StoredRecord | None: ...
+
+    def deleted(self, collection: str, path: ParentPath, key: str) -> bool: ...
+
+    def drop_paths(self, collection: str, prefix: ParentPath) -> bool: ...
+
+    def move_paths(self, collection: str, prefix: ParentPath, target: ParentPath) -> bool: ...
+
+    def next_number(self, collection: str, path: ParentPath) -> int: ...
+
+    # Versions and expiry
+    def version(self) -> int: ...
+
+    def version_of(self, collection: str) -> int: ...
+
+    def touch(self, collection: str) -> None: ...
+
+    def expire_due(self, now: float) -> None: ...
+
+    def expiry_due(self, now: float) -> bool: ...
+
+    # Counters and credentials
+    def count_create(self) -> int: ...
+
+    def issue(self, token: str, limit: int) -> None: ...
+
+    def issued(self, token: str) -> bool: ...
+
+    # The whole store
+    def reset(self) -> None: ...
+
+    def replace(self, collection: str, buckets: Mapping[ParentPath, Seeding]) -> None: ...
+
+    def adopt(self, earlier: Storage, collections: Iterable[str]) -> None: ...

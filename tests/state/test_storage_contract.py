@@ -1,0 +1,420 @@
+"""The storage protocol's contract (``specmock.state.storage.protocol``), for every backend.
+
+A backend joins by adding a factory to ``BACKENDS``: each call gives a new, empty store that shares
+nothing with the stores made before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from specmock.state.storage import MemoryStorage, ParentPath, Seeding, Storage, StoredRecord, Taken
+
+MakeStorage = Callable[[], Storage]
+
+BACKENDS: dict[str, MakeStorage] = {"memory": MemoryStorage}
+
+TOMBSTONES = 3
+PATHS: list[ParentPath] = [(), ("a",), ("a", "b"), ("b",)]
+KEYS = ["1", "2", "3", "x", "é"]
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def make(request: pytest.FixtureRequest) -> MakeStorage:
+    return BACKENDS[request.param]
+
+
+def stored(key: str, unique: str | None = None, **more: Any) -> StoredRecord:
+    return StoredRecord({"id": key, "u": unique, **more})
+
+
+def seeding_of(*keys: str, next_number: int = 1) -> Seeding:
+    return Seeding({k: stored(k, seed=True) for k in keys}, next_number)
+
+
+class Calls:
+    """A seeding function that counts its calls."""
+
+    def __init__(self, start: Seeding) -> None:
+        self.start = start
+        self.calls: list[bool] = []
+
+    def __call__(self, loaded: bool) -> Seeding:
+        self.calls.append(loaded)
+        return self.start if not loaded else Seeding({}, self.start.next_number)
+
+
+def keys_of(storage: Storage, collection: str, path: ParentPath) -> list[str]:
+    return list(storage.records(collection, path) or {})
+
+
+# Buckets and seeding
+
+
+def test_a_bucket_is_seeded_once_in_the_seedings_order(make: MakeStorage) -> None:
+    storage = make()
+    assert storage.records("books", ()) is None
+    seeding = Calls(seeding_of("3", "1", "2", next_number=4))
+    assert storage.open("books", (), seeding, max_paths=10)
+    assert storage.open("books", (), seeding, max_paths=10)
+    assert seeding.calls == [False]
+    assert keys_of(storage, "books", ()) == ["3", "1", "2"]
+    assert storage.get("books", (), "1") == stored("1", seed=True)
+    assert storage.next_number("books", ()) == 4
+    assert storage.size("books", ()) == 3
+
+
+def test_open_refuses_past_max_paths_and_stores_nothing(make: MakeStorage) -> None:
+    storage = make()
+    assert storage.open("loans", ("1",), Calls(seeding_of("a")), max_paths=1)
+    refused = Calls(seeding_of("b"))
+    assert not storage.open("loans", ("2",), refused, max_paths=1)
+    assert refused.calls == []
+    assert storage.records("loans", ("2",)) is None
+    assert storage.paths("loans") == [("1",)]
+
+
+def test_a_replaced_collection_is_never_seeded_again_until_reset(make: MakeStorage) -> None:
+    storage = make()
+    storage.replace("books", {(): seeding_of("9", next_number=10)})
+    assert keys_of(storage, "books", ()) == ["9"]
+    seeding = Calls(seeding_of("1", "2", next_number=3))
+    storage.open("books", ("x",), seeding, max_paths=10)
+    assert seeding.calls == [True]
+    assert storage.records("books", ("x",)) == {}
+    storage.reset()
+    storage.open("books", ("x",), seeding, max_paths=10)
+    assert seeding.calls == [True, False]
+    assert keys_of(storage, "books", ("x",)) == ["1", "2"]
+
+
+# Conditional writes
+
+
+def test_a_taken_key_is_refused_and_nothing_changes(make: MakeStorage) -> None:
+    storage = make()
+    assert storage.put("books", (), "1", stored("1")) is None
+    version = storage.version()
+    assert storage.put("books", (), "1", stored("1", "other")) == Taken(None)
+    assert storage.get("books", (), "1") == stored("1")
+    assert storage.version() == version
+
+
+def test_a_unique_value_is_refused_when_another_record_holds_it_the_first_pair_named(
+    make: MakeStorage,
+) -> None:
+    storage = make()
+    storage.put("users", (), "1", StoredRecord({"email": "a@b.c", "name": "ann", "n": 1}))
+    assert storage.put("users", (), "2", stored("2"), unique=[("name", "bob"), ("email", "a@b.c")]) == Taken(
+        "email"
+    )
+    assert storage.put("users", (), "2", stored("2"), unique=[("n", 1.0)]) == Taken("n")  # JSON values
+    assert storage.put("users", (), "1", stored("1"), unique=[("email", "a@b.c")]) == Taken(None)  # key first
+    # The record being replaced does not count against itself.
+    assert storage.put("users", (), "1", stored("1"), replaces="1", unique=[("email", "a@b.c")]) is None
+    assert storage.holder("users", (), [("id", "1")], own=None) == "id"
+    assert storage.holder("users", (), [("id", "1")], own="1") is None
+    assert storage.holder("users", ("elsewhere",), [("id", "1")], own=None) is None
+
+
+def test_a_moved_record_leaves_its_old_key_and_goes_last(make: MakeStorage) -> None:
+    storage = make()
+    for key in ("1", "2", "3"):
+        storage.put("books", (), key, stored(key))
+    assert storage.put("books", (), "2", stored("2", "changed"), replaces="2") is None
+    assert keys_of(storage, "books", ()) == ["1", "2", "3"]  # in place
+    assert storage.put("books", (), "3", stored("3"), replaces="1") == Taken(None)
+    assert storage.put("books", (), "9", stored("9"), replaces="1") is None
+    assert keys_of(storage, "books", ()) == ["2", "3", "9"]
+    assert not storage.deleted("books", (), "1")  # moved, not deleted
+
+
+def test_the_number_counter_only_grows(make: MakeStorage) -> None:
+    storage = make()
+    assert storage.next_number("books", ()) == 1
+    storage.put("books", (), "5", stored("5"), next_number=6)
+    storage.put("books", (), "2", stored("2"), next_number=3)
+    assert storage.next_number("books", ()) == 6
+    assert storage.next_number("books", ("other",)) == 1
+
+
+# Deletes, tombstones, cascades
+
+
+def test_a_deleted_key_is_a_tombstone_until_stored_again_oldest_forgotten_first(make: MakeStorage) -> None:
+    storage = make()
+    for key in KEYS:
+        storage.put("books", (), key, stored(key))
+    assert storage.delete("books", (), "1", TOMBSTONES) == stored("1")
+    assert storage.delete("books", (), "1", TOMBSTONES) is None
+    assert storage.get("books", (), "1") is None
+    assert storage.deleted("books", (), "1")
+    storage.put("books", (), "1", stored("1"))
+    assert not storage.deleted("books", (), "1")
+    for key in KEYS:
+        storage.delete("books", (), key, TOMBSTONES)
+    assert [k for k in KEYS if storage.deleted("books", (), k)] == KEYS[-TOMBSTONES:]
+
+
+def test_dropping_and_moving_paths_by_prefix(make: MakeStorage) -> None:
+    storage = make()
+    for path in PATHS:
+        storage.put("loans", path, "1", stored("1"))
+    assert storage.move_paths("loans", ("a",), ("z",))
+    assert sorted(storage.paths("loans")) == sorted([(), ("z",), ("z", "b"), ("b",)])
+    assert not storage.move_paths("loans", ("a",), ("y",))
+    assert storage.drop_paths("loans", ("z",))
+    assert sorted(storage.paths("loans")) == [(), ("b",)]
+    assert not storage.drop_paths("loans", ("z",))
+    assert storage.total("loans") == 2
+    assert storage.drop_paths("loans", ())  # everything
+    assert storage.paths("loans") == []
+
+
+# Versions and expiry
+
+
+def test_every_change_gives_a_new_version_and_reads_none(make: MakeStorage) -> None:
+    storage = make()
+    seen = [storage.version()]
+
+    def changed(collection: str | None = None) -> None:
+        now = storage.version()
+        assert now > seen[-1]
+        if collection is not None:
+            assert storage.version_of(collection) == now
+        seen.append(now)
+
+    storage.open("books", (), Calls(seeding_of("1")), max_paths=5)
+    storage.put("books", (), "2", stored("2"))
+    changed("books")
+    books = storage.version_of("books")
+    storage.put("loans", ("2",), "1", stored("1"))
+    changed("loans")
+    assert storage.version_of("books") == books  # another collection's write
+    storage.records("books", ())
+    storage.get("books", (), "2")
+    storage.deleted("books", (), "2")
+    storage.holder("books", (), [("u", "x")], None)
+    assert storage.version() == seen[-1]
+    storage.delete("books", (), "2", TOMBSTONES)
+    changed("books")
+    storage.touch("books")
+    changed("books")
+    storage.drop_paths("loans", ("2",))
+    changed("loans")
+    storage.issue("token", limit=10)
+    changed()
+    storage.replace("books", {(): seeding_of("7")})
+    changed("books")
+    storage.reset()
+    changed()
+    assert storage.version_of("books") > books
+
+
+def test_expiry_gives_a_new_version_once_the_instant_passes(make: MakeStorage) -> None:
+    storage = make()
+    storage.put("tokens", (), "1", StoredRecord({"id": "1"}, expires_at=100.0))
+    storage.put("tokens", (), "2", StoredRecord({"id": "2"}))
+    before = storage.version_of("tokens")
+    assert not storage.expiry_due(99.5)
+    storage.expire_due(99.5)
+    assert storage.version_of("tokens") == before
+    assert storage.expiry_due(100.0)
+    storage.expire_due(100.0)
+    after = storage.version_of("tokens")
+    assert after > before
+    assert not storage.expiry_due(200.0)
+    storage.expire_due(200.0)
+    assert storage.version_of("tokens") == after  # once per instant
+    assert storage.get("tokens", (), "1") == StoredRecord(
+        {"id": "1"}, expires_at=100.0
+    )  # still holds its key
+
+
+def test_expiry_of_seeded_records_counts_too(make: MakeStorage) -> None:
+    storage = make()
+    start = Seeding({"1": StoredRecord({"id": "1"}, seeded=True, expires_at=50.0)})
+    storage.open("tokens", (), lambda loaded: start, max_paths=5)
+    before = storage.version_of("tokens")
+    storage.expire_due(60.0)
+    assert storage.version_of("tokens") > before
+
+
+# Counters, credentials, reset
+
+
+def test_creates_are_counted_from_the_last_reset(make: MakeStorage) -> None:
+    storage = make()
+    assert [storage.count_create() for _ in range(3)] == [1, 2, 3]
+    storage.reset()
+    assert storage.count_create() == 1
+
+
+def test_issued_tokens_are_accepted_oldest_forgotten_past_the_limit(make: MakeStorage) -> None:
+    storage = make()
+    for token in ("a", "b", "c"):
+        storage.issue(token, limit=2)
+    assert [storage.issued(t) for t in ("a", "b", "c", "d")] == [False, True, True, False]
+    storage.reset()
+    assert not storage.issued("c")
+
+
+def test_reset_forgets_records_tombstones_numbers_and_loads(make: MakeStorage) -> None:
+    storage = make()
+    storage.replace("books", {(): seeding_of("1", "2", next_number=3)})
+    storage.delete("books", (), "1", TOMBSTONES)
+    storage.reset()
+    assert storage.records("books", ()) is None
+    assert storage.paths("books") == []
+    assert not storage.deleted("books", (), "1")
+    assert storage.next_number("books", ()) == 1
+    assert storage.total("books") == 0
+
+
+@settings(max_examples=50, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(KEYS), st.dictionaries(st.text(max_size=5), json_values, max_size=4)))
+def test_records_come_back_exactly_as_stored(make: MakeStorage, records: dict[str, dict[str, Any]]) -> None:
+    storage = make()
+    for key, record in records.items():
+        assert storage.put("things", ("p",), key, StoredRecord(record, seeded=True, expires_at=1.5)) is None
+    back = storage.records("things", ("p",)) or {}
+    assert list(back) == list(records)
+    assert {k: s.record for k, s in back.items()} == records
+    assert all(s.seeded and s.expires_at == 1.5 for s in back.values())
+
+
+class Model:
+    """What a store must hold after a sequence of writes: ordered records, tombstones, unique ``u``."""
+
+    def __init__(self) -> None:
+        self.buckets: dict[ParentPath, dict[str, StoredRecord]] = {}
+        self.deleted: dict[ParentPath, list[str]] = {}
+
+    def put(self, path: ParentPath, key: str, record: StoredRecord, replaces: str | None) -> Taken | None:
+        bucket = self.buckets.get(path, {})
+        if key != replaces and key in bucket:
+            return Taken(None)
+        unique = record.record.get("u")
+        if unique is not None and any(
+            k != replaces and s.record.get("u") == unique for k, s in bucket.items()
+        ):
+            return Taken("u")
+        if replaces is not None and replaces != key:
+            bucket.pop(replaces, None)
+        bucket[key] = record
+        self.buckets[path] = bucket
+        if key in self.deleted.get(path, []):
+            self.deleted[path].remove(key)
+        return None
+
+    def delete(self, path: ParentPath, key: str) -> StoredRecord | None:
+        found = self.buckets.get(path, {}).pop(key, None)
+        if found is not None:
+            tombs = self.deleted.setdefault(path, [])
+            if len(tombs) >= TOMBSTONES:
+                tombs.pop(0)
+            tombs.append(key)
+        return found
+
+
+def machine_for(make: MakeStorage) -> type[RuleBasedStateMachine]:
+    class StorageMachine(RuleBasedStateMachine):
+        """Random writes against a backend and the model: the same answers, the same contents."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.storage = make()
+            self.model = Model()
+            self.version = self.storage.version()
+
+        def _moved(self, changed: bool) -> None:
+            now = self.storage.version()
+            assert now > self.version if changed else now == self.version
+            self.version = now
+
+        @rule(
+            path=st.sampled_from(PATHS),
+            key=st.sampled_from(KEYS),
+            unique=st.none() | st.sampled_from("uvw"),
+            payload=json_values,
+        )
+        def insert(self, path: ParentPath, key: str, unique: str | None, payload: Any) -> None:
+            record = stored(key, unique, payload=payload)
+            pairs = [("u", unique)] if unique is not None else []
+            expected = self.model.put(path, key, record, None)
+            assert self.storage.put("c", path, key, record, unique=pairs) == expected
+            self._moved(expected is None)
+
+        @precondition(lambda self: any(self.model.buckets.values()))
+        @rule(data=st.data(), key=st.sampled_from(KEYS), unique=st.none() | st.sampled_from("uvw"))
+        def replace(self, data: st.DataObject, key: str, unique: str | None) -> None:
+            path = data.draw(st.sampled_from([p for p, b in self.model.buckets.items() if b]))
+            old = data.draw(st.sampled_from(list(self.model.buckets[path])))
+            record = stored(key, unique)
+            pairs = [("u", unique)] if unique is not None else []
+            expected = self.model.put(path, key, record, old)
+            assert self.storage.put("c", path, key, record, replaces=old, unique=pairs) == expected
+            self._moved(expected is None)
+
+        @rule(path=st.sampled_from(PATHS), key=st.sampled_from(KEYS))
+        def delete(self, path: ParentPath, key: str) -> None:
+            expected = self.model.delete(path, key)
+            assert self.storage.delete("c", path, key, TOMBSTONES) == expected
+            self._moved(expected is not None)
+
+        @invariant()
+        def same_contents(self) -> None:
+            storage, model = self.storage, self.model
+            for path in PATHS:
+                records = storage.records("c", path)
+                expected = model.buckets.get(path)
+                if expected is None:
+                    assert records is None or records == {}
+                    continue
+                assert records is not None
+                assert list(records.items()) == list(expected.items())
+                assert storage.size("c", path) == len(expected)
+                for key in KEYS:
+                    assert storage.get("c", path, key) == expected.get(key)
+                    assert storage.deleted("c", path, key) == (key in model.deleted.get(path, []))
+            assert storage.total("c") == sum(len(b) for b in model.buckets.values())
+
+    return StorageMachine
+
+
+def test_any_sequence_of_writes_leaves_what_the_model_says(make: MakeStorage) -> None:
+    run_state_machine_as_test(
+        machine_for(make), settings=settings(max_examples=60, stateful_step_count=25, deadline=None)
+    )
+
+
+def test_an_in_memory_store_adopts_another_ones_collections() -> None:
+    earlier, later = MemoryStorage(), MemoryStorage()
+    earlier.put("books", (), "1", StoredRecord({"id": "1"}, expires_at=10.0))
+    earlier.put("authors", (), "a", stored("a"))
+    before = later.version()
+    later.adopt(earlier, ["books"])
+    assert keys_of(later, "books", ()) == ["1"]
+    assert later.records("authors", ()) is None
+    assert later.version_of("books") > before
+    mark = later.version_of("books")
+    later.expire_due(11.0)  # the adopted record's expiry is scheduled here too
+    assert later.version_of("books") > mark
