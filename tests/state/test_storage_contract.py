@@ -111,10 +111,10 @@ def test_a_replaced_collection_is_never_seeded_again_until_reset(make: MakeStora
 def test_a_taken_key_is_refused_and_nothing_changes(make: MakeStorage) -> None:
     storage = make()
     assert storage.put("books", (), "1", stored("1")) is None
-    version = storage.version()
+    version = storage.version
     assert storage.put("books", (), "1", stored("1", "other")) == Taken(None)
     assert storage.get("books", (), "1") == stored("1")
-    assert storage.version() == version
+    assert storage.version == version
 
 
 def test_a_unique_value_is_refused_when_another_record_holds_it_the_first_pair_named(
@@ -193,10 +193,10 @@ def test_dropping_and_moving_paths_by_prefix(make: MakeStorage) -> None:
 
 def test_every_change_gives_a_new_version_and_reads_none(make: MakeStorage) -> None:
     storage = make()
-    seen = [storage.version()]
+    seen = [storage.version]
 
     def changed(collection: str | None = None) -> None:
-        now = storage.version()
+        now = storage.version
         assert now > seen[-1]
         if collection is not None:
             assert storage.version_of(collection) == now
@@ -213,15 +213,13 @@ def test_every_change_gives_a_new_version_and_reads_none(make: MakeStorage) -> N
     storage.get("books", (), "2")
     storage.deleted("books", (), "2")
     storage.holder("books", (), [("u", "x")], None)
-    assert storage.version() == seen[-1]
+    assert storage.version == seen[-1]
     storage.delete("books", (), "2", TOMBSTONES)
     changed("books")
     storage.touch("books")
     changed("books")
     storage.drop_paths("loans", ("2",))
     changed("loans")
-    storage.issue("token", limit=10)
-    changed()
     storage.replace("books", {(): seeding_of("7")})
     changed("books")
     storage.reset()
@@ -234,14 +232,12 @@ def test_expiry_gives_a_new_version_once_the_instant_passes(make: MakeStorage) -
     storage.put("tokens", (), "1", StoredRecord({"id": "1"}, expires_at=100.0))
     storage.put("tokens", (), "2", StoredRecord({"id": "2"}))
     before = storage.version_of("tokens")
-    assert not storage.expiry_due(99.5)
+    assert storage.next_expiry <= 100.0  # never later than the instant: a reader would miss it
     storage.expire_due(99.5)
     assert storage.version_of("tokens") == before
-    assert storage.expiry_due(100.0)
     storage.expire_due(100.0)
     after = storage.version_of("tokens")
     assert after > before
-    assert not storage.expiry_due(200.0)
     storage.expire_due(200.0)
     assert storage.version_of("tokens") == after  # once per instant
     assert storage.get("tokens", (), "1") == StoredRecord(
@@ -254,6 +250,7 @@ def test_expiry_of_seeded_records_counts_too(make: MakeStorage) -> None:
     start = Seeding({"1": StoredRecord({"id": "1"}, seeded=True, expires_at=50.0)})
     storage.open("tokens", (), lambda loaded: start, max_paths=5)
     before = storage.version_of("tokens")
+    assert storage.next_expiry <= 50.0
     storage.expire_due(60.0)
     assert storage.version_of("tokens") > before
 
@@ -266,15 +263,6 @@ def test_creates_are_counted_from_the_last_reset(make: MakeStorage) -> None:
     assert [storage.count_create() for _ in range(3)] == [1, 2, 3]
     storage.reset()
     assert storage.count_create() == 1
-
-
-def test_issued_tokens_are_accepted_oldest_forgotten_past_the_limit(make: MakeStorage) -> None:
-    storage = make()
-    for token in ("a", "b", "c"):
-        storage.issue(token, limit=2)
-    assert [storage.issued(t) for t in ("a", "b", "c", "d")] == [False, True, True, False]
-    storage.reset()
-    assert not storage.issued("c")
 
 
 def test_reset_forgets_records_tombstones_numbers_and_loads(make: MakeStorage) -> None:
@@ -343,10 +331,10 @@ def machine_for(make: MakeStorage) -> type[RuleBasedStateMachine]:
             super().__init__()
             self.storage = make()
             self.model = Model()
-            self.version = self.storage.version()
+            self.version = self.storage.version
 
         def _moved(self, changed: bool) -> None:
-            now = self.storage.version()
+            now = self.storage.version
             assert now > self.version if changed else now == self.version
             self.version = now
 
@@ -410,7 +398,7 @@ def test_an_in_memory_store_adopts_another_ones_collections() -> None:
     earlier, later = MemoryStorage(), MemoryStorage()
     earlier.put("books", (), "1", StoredRecord({"id": "1"}, expires_at=10.0))
     earlier.put("authors", (), "a", stored("a"))
-    before = later.version()
+    before = later.version
     later.adopt(earlier, ["books"])
     assert keys_of(later, "books", ()) == ["1"]
     assert later.records("authors", ()) is None

@@ -206,8 +206,9 @@ class Engine:
         if collection is None or collection.resource.kind != "singleton":
             return None
         cache_key = ("field", field)
-        version = collection.version
-        found = collection.cached(cache_key, version, UNKNOWN)
+        version = self.storage.version_of(name)
+        # collection.cached(cache_key, version, UNKNOWN), without the call: read on every create
+        found = collection.cache.get(cache_key, UNKNOWN) if version == collection.cache_version else UNKNOWN
         if found is UNKNOWN:  # a new version on every write to the singleton
             stored = self.bucket(collection, ()).get(SINGLETON_KEY)
             found = stored.record.get(field) if stored is not None else None

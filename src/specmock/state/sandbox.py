@@ -71,12 +71,11 @@ class Sandbox:
     def version(self) -> int:
         """Changes whenever any stored record may have changed (writes, reset, load, an item's expiry
         instant passing): a cache key part."""
-        if self._expiring:
-            now = self.engine.now()
-            if self.storage.expiry_due(now):  # without the lock: nothing is due almost always
-                with self.engine.lock:
-                    self.storage.expire_due(now)
-        return self.storage.version()
+        storage = self.storage
+        if self._expiring and storage.next_expiry <= self.engine.now():  # read without the lock
+            with self.engine.lock:
+                storage.expire_due(self.engine.now())
+        return storage.version
 
     @property
     def now(self) -> Callable[[], float]:
@@ -112,7 +111,7 @@ class Sandbox:
             return None
         path = tuple([path_values.get(p, "") for p in route.scope_params]) if route.scope_params else ()
         with self.engine.lock:
-            if self._expiring:
+            if self._expiring and self.storage.next_expiry <= self.engine.now():
                 self.storage.expire_due(self.engine.now())
             collection = self.engine.collections[route.resource]
             if path and not (route.role == "action" and route.lenient):
@@ -167,7 +166,7 @@ class Sandbox:
             self._lists[operation.key] = plan
         records = self.engine.bucket(collection, path)
         normal = listing.normalized(query, plan.relevant)
-        version = collection.version
+        version = self.storage.version_of(collection.name)
         key = listing.cache_key(operation, collection, version, path, normal, origin)
         found: Outcome | None = collection.cached(key, version)
         if found is None:

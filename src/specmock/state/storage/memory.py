@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -43,29 +44,29 @@ class Shelf:
 
 class MemoryStorage:
     def __init__(self) -> None:
-        self._version = 0
+        self.version = 0
+        self.next_expiry = math.inf  # the heap's head, kept as an attribute: read on every request
         self._shelves: dict[str, Shelf] = {}
         self._deadlines: list[tuple[float, int, str]] = []
         self._order = itertools.count()
         self._creates = 0
-        self._issued: dict[str, None] = {}  # oldest first
 
     def _shelf(self, collection: str) -> Shelf:
         shelf = self._shelves.get(collection)
         if shelf is None:
-            self._version += 1
-            shelf = self._shelves[collection] = Shelf(self._version)
+            self.version += 1
+            shelf = self._shelves[collection] = Shelf(self.version)
         return shelf
 
     def _touch(self, shelf: Shelf) -> None:
-        self._version += 1
-        shelf.version = self._version
+        self.version += 1
+        shelf.version = self.version
 
-    def _schedule(self, collection: str, shelf: Shelf, stored: StoredRecord) -> None:
-        at = stored.expires_at
-        if at is not None and at != shelf.scheduled:  # creates in one second share their expiry
-            heapq.heappush(self._deadlines, (at, next(self._order), collection))
-            shelf.scheduled = at
+    def _schedule(self, collection: str, shelf: Shelf, at: float) -> None:
+        heapq.heappush(self._deadlines, (at, next(self._order), collection))
+        shelf.scheduled = at
+        if at < self.next_expiry:
+            self.next_expiry = at
 
     # Buckets and records
 
@@ -77,9 +78,12 @@ class MemoryStorage:
             return False
         start = seeding(shelf.loaded)
         shelf.buckets[path] = Bucket(start)
-        for stored in start.records.values():
-            self._schedule(collection, shelf, stored)
+        self._schedule_all(collection, shelf, start.records.values())
         return True
+
+    def _schedule_all(self, collection: str, shelf: Shelf, stored: Iterable[StoredRecord]) -> None:
+        for at in sorted({s.expires_at for s in stored if s.expires_at is not None}):
+            self._schedule(collection, shelf, at)
 
     def records(self, collection: str, path: ParentPath) -> Mapping[str, StoredRecord] | None:
         shelf = self._shelves.get(collection)
@@ -113,7 +117,7 @@ class MemoryStorage:
         unique: Sequence[tuple[str, Any]] = (),
         next_number: int | None = None,
     ) -> Taken | None:
-        shelf = self._shelf(collection)
+        shelf = self._shelves.get(collection) or self._shelf(collection)
         bucket = shelf.buckets.get(path)
         if bucket is None:
             bucket = shelf.buckets[path] = Bucket(Seeding({}))
@@ -131,10 +135,11 @@ class MemoryStorage:
             bucket.deleted.pop(key, None)
         if next_number is not None and next_number > bucket.next_number:
             bucket.next_number = next_number
-        if stored.expires_at is not None:
-            self._schedule(collection, shelf, stored)
-        self._version += 1  # _touch, without the call: every write touches
-        shelf.version = self._version
+        at = stored.expires_at
+        if at is not None and at != shelf.scheduled:  # creates in one second share their expiry
+            self._schedule(collection, shelf, at)
+        self.version += 1  # _touch, without the call: every write touches
+        shelf.version = self.version
         return None
 
     def holder(
@@ -192,11 +197,9 @@ class MemoryStorage:
 
     # Versions and expiry
 
-    def version(self) -> int:
-        return self._version
-
     def version_of(self, collection: str) -> int:
-        return self._shelf(collection).version
+        shelf = self._shelves.get(collection)
+        return shelf.version if shelf is not None else 0  # a shelf made later gets a newer one
 
     def touch(self, collection: str) -> None:
         self._touch(self._shelf(collection))
@@ -206,33 +209,20 @@ class MemoryStorage:
         while deadlines and deadlines[0][0] <= now:
             _, _, collection = heapq.heappop(deadlines)
             self._touch(self._shelf(collection))
+        self.next_expiry = deadlines[0][0] if deadlines else math.inf
 
-    def expiry_due(self, now: float) -> bool:
-        due = self._deadlines[:1]  # a slice of the heap's head: one atomic read, no lock needed
-        return bool(due) and due[0][0] <= now
-
-    # Counters and credentials
+    # Counters
 
     def count_create(self) -> int:
         self._creates += 1
         return self._creates
 
-    def issue(self, token: str, limit: int) -> None:
-        issued = self._issued
-        if token not in issued and len(issued) >= limit:
-            del issued[next(iter(issued))]
-        issued[token] = None
-        self._version += 1
-
-    def issued(self, token: str) -> bool:
-        return token in self._issued
-
     # The whole store
 
     def reset(self) -> None:
         self._creates = 0
-        self._issued.clear()
         self._deadlines.clear()
+        self.next_expiry = math.inf
         for shelf in self._shelves.values():
             shelf.buckets = {}
             shelf.loaded = False
@@ -240,12 +230,11 @@ class MemoryStorage:
             self._touch(shelf)
 
     def replace(self, collection: str, buckets: Mapping[ParentPath, Seeding]) -> None:
-        self._version += 1
-        shelf = self._shelves[collection] = Shelf(self._version, loaded=True)
+        self.version += 1
+        shelf = self._shelves[collection] = Shelf(self.version, loaded=True)
         for path, seeding in buckets.items():
             shelf.buckets[path] = Bucket(seeding)
-            for stored in seeding.records.values():
-                self._schedule(collection, shelf, stored)
+            self._schedule_all(collection, shelf, seeding.records.values())
 
     def adopt(self, earlier: Storage, collections: Iterable[str]) -> None:
         if earlier is self:
@@ -262,14 +251,7 @@ class MemoryStorage:
             shelf = self._shelf(name)
             shelf.buckets = old.buckets
             shelf.loaded = old.loaded
-            instants = {
-                s.expires_at
-                for bucket in shelf.buckets.values()
-                for s in bucket.records.values()
-                if s.expires_at is not None
-            }
-            for at in sorted(instants):
-                heapq.heappush(self._deadlines, (at, next(self._order), name))
+            self._schedule_all(name, shelf, (s for b in shelf.buckets.values() for s in b.records.values()))
             self._touch(shelf)
 
 

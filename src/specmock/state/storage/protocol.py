@@ -27,32 +27,33 @@ The contract, for every backend:
   ``replaces`` the record under that key is removed in the same step (a changed id moves the item).
   A stored record's key stops being a tombstone. ``next_number`` raises the bucket's number counter
   to at least that value in the same step. Values compare as JSON values (``1 == 1.0``).
-- **Versions.** ``version()`` is store-wide and ``version_of(collection)`` per collection; both only
+- **Versions.** ``version`` is store-wide and ``version_of(collection)`` per collection; both only
   grow, and every change a reader could see (``put``, ``delete``, ``drop_paths``, ``move_paths``,
-  ``replace``, ``reset``, ``touch``, ``issue``, an expiry instant passing in ``expire_due``) gives
+  ``replace``, ``reset``, ``touch``, an expiry instant passing in ``expire_due``) gives
   the store, and the collection concerned, a version never returned before. A process answers from
   its response cache only while the version it cached under is the current one, so a backend shared
-  by processes must show each one the others' writes through ``version()``.
+  by processes must show each one the others' writes through ``version``.
 - **Expiry.** A ``StoredRecord``'s ``expires_at`` (POSIX seconds) is the instant it starts reading
   as gone; the record stays stored (it still holds its key) until deleted. ``expire_due(now)`` gives
   a new version to every collection holding a record whose instant is ``<= now`` and passed since
-  the last call. ``expiry_due(now)`` says whether ``expire_due(now)`` has anything to do: cheap,
-  and safe to call without the caller's lock (it may answer True when unsure).
+  the last call. ``next_expiry`` is the earliest instant ``expire_due`` is waiting for (``inf``:
+  none), so a caller knows whether it has anything to do; read without the caller's lock, it may be
+  earlier than the truth but never later.
 - **Tombstones.** ``delete`` remembers the key as deleted (``deleted``) until it is stored again;
   a bucket keeps at most ``tombstones`` of them, forgetting the oldest.
 - **Counters.** ``next_number``: the bucket's next integer id (1 for a bucket never numbered);
   ``count_create``: creates since the last reset, this one included.
-- **Credentials.** ``issue`` makes a token accepted by ``issued`` (at most ``limit`` tokens are
-  kept, the oldest forgotten first).
 - **Whole store.** ``reset`` forgets everything (records, buckets, tombstones, counters, loaded
-  collections, credentials). ``replace`` sets a collection's buckets wholesale (``load``): no
+  collections). ``replace`` sets a collection's buckets wholesale (``load``): no
   bucket of it is seeded afterwards, until reset. ``adopt`` takes over collections from the store
   of an earlier build of the same document (hot reload); a shared backend, where the earlier store
   *is* this one, keeps its data and only changes versions.
 
 Every method is one request to a networked backend (``records`` one round trip for the whole
-bucket); none is called per field. Callers serialise calls within a process (the sandbox's lock);
-atomicity across processes is the backend's.
+bucket); none is called per field. ``version`` and ``next_expiry`` are read on every request, so
+they are attributes (a property for a backend that must compute them): a method call per request
+costs the in-memory store about 1 % of a create. Callers serialise calls within a process (the
+sandbox's lock); atomicity across processes is the backend's.
 """
 
 from __future__ import annotations
@@ -170,22 +171,20 @@ class Storage(Protocol):
     def next_number(self, collection: str, path: ParentPath) -> int: ...
 
     # Versions and expiry
+    @property
     def version(self) -> int: ...
 
     def version_of(self, collection: str) -> int: ...
 
     def touch(self, collection: str) -> None: ...
 
+    @property
+    def next_expiry(self) -> float: ...
+
     def expire_due(self, now: float) -> None: ...
 
-    def expiry_due(self, now: float) -> bool: ...
-
-    # Counters and credentials
+    # Counters
     def count_create(self) -> int: ...
-
-    def issue(self, token: str, limit: int) -> None: ...
-
-    def issued(self, token: str) -> bool: ...
 
     # The whole store
     def reset(self) -> None: ...
