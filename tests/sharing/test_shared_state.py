@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 
 from specmock.server import create_app
 from tests.bundled.test_extensions import RESOURCE, document
-from tests.state.specs import bookstore
+from tests.state.specs import bookstore, json_body
 
 Replicas = Callable[..., tuple[TestClient, TestClient]]
 
@@ -168,6 +168,47 @@ def test_sandboxes_of_other_seeds_share_one_redis_without_meeting(replicas: Repl
     titles = [book["title"] for book in other.get("/books").json()["data"]]
     assert "seed one only" not in titles
     assert len(titles) == 2
+
+
+def test_an_item_materialised_by_a_read_or_a_nested_list_on_one_replica_is_listed_on_the_other(
+    replicas: Replicas,
+) -> None:
+    a, b = replicas(_devices_document(), records=2)
+    seeded = [device["id"] for device in b.get("/devices").json()]
+    read = a.get("/devices/sensor-a")  # no create: any id read exists until deleted
+    assert read.status_code == 200
+    assert [device["id"] for device in b.get("/devices").json()] == [*seeded, "sensor-a"]
+    assert b.get("/devices/sensor-a").json() == read.json()
+    assert b.get("/devices/sensor-b/logs").status_code == 200  # its device materialises on the way
+    assert [device["id"] for device in a.get("/devices").json()] == [*seeded, "sensor-a", "sensor-b"]
+    assert a.delete("/devices/sensor-a").status_code == 204
+    assert b.get("/devices/sensor-a").status_code == 404
+
+
+def _devices_document() -> dict[str, Any]:
+    device = {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}
+    entry = {"type": "object", "properties": {"id": {"type": "string"}, "line": {"type": "string"}}}
+    item = [{"name": "deviceId", "in": "path", "required": True, "schema": {"type": "string"}}]
+
+    def listing(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"200": json_body({"type": "array", "items": schema})}
+
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "devices", "version": "1"},
+        "paths": {
+            "/devices": {"get": {"responses": listing(device)}},
+            "/devices/{deviceId}": {
+                "parameters": item,
+                "get": {"responses": {"200": json_body(device), "404": {"description": "none"}}},
+                "delete": {"responses": {"204": {"description": "gone"}, "404": {"description": "none"}}},
+            },
+            "/devices/{deviceId}/logs": {
+                "parameters": item,
+                "get": {"responses": {**listing(entry), "404": {"description": "none"}}},
+            },
+        },
+    }
 
 
 def _login_document() -> dict[str, Any]:

@@ -67,10 +67,14 @@ class SharedSandbox(Sandbox):
 
     def _only_reads(self, key: str, route: Route) -> bool:
         """Whether the operation never changes records: a read or list where no unknown id
-        materialises (lazy seeding gives the same records whenever it happens)."""
+        materialises (lazy seeding gives the same records whenever it happens). A list looks up
+        only the items above it (the book of ``/books/{id}/loans``), a read its own item too."""
         found = self._reads.get(key)
         if found is None:
-            found = route.role in READ_ROLES and not route.lenient and not self._materializes(route.resource)
+            looked_up: str | None = route.resource
+            if route.role == "list" and looked_up is not None:
+                looked_up = self.plan.resources[looked_up].parent
+            found = route.role in READ_ROLES and not route.lenient and not self._materializes(looked_up)
             self._reads[key] = found
         return found
 
