@@ -429,15 +429,18 @@ async def _shared_answer(
     api: Api, key: str, request: MockRequest, refusal: Diagnostic | None = None
 ) -> MockResponse:
     """``_pipeline_answer`` on a shared store: once this process holds what the store held when the
-    request arrived (another process may have changed the records); a request that may write runs
-    off the event loop, which serves others while its write waits for the store."""
+    request arrived (another process may have changed the records), or, for a write that reads
+    nothing shared before it, once its write applied everything logged before it. A request that
+    may write runs off the event loop, which serves others while its write waits for the store."""
     shared = api.shared
     assert shared is not None
-    try:
-        await shared.caught_up()
-    except StoreUnavailable as lost:
-        return _unavailable_answer(api, key, request, lost)
-    if refusal is None and shared.may_write(key):
+    writes = refusal is None and shared.may_write(key)
+    if not writes or shared.reads_before_writing(request.method):
+        try:
+            await shared.caught_up()
+        except StoreUnavailable as lost:
+            return _unavailable_answer(api, key, request, lost)
+    if writes:
         return await shared.off_loop(lambda: _pipeline_answer(api, key, request))
     return _pipeline_answer(api, key, request, refusal)
 

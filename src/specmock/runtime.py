@@ -47,6 +47,9 @@ class SharedState(Protocol):
     def may_write(self, key: str) -> bool:
         """Whether the operation may change shared records (then it runs ``off_loop``)."""
 
+    def reads_before_writing(self, method: str) -> bool:
+        """Whether such a request must catch up before it runs (else its write does)."""
+
     async def off_loop(self, call: Callable[[], T]) -> T:
         """``call()`` away from the event loop: its writes wait for the shared store."""
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("specmock")
 T = TypeVar("T")
+SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
 class Replica:
@@ -47,6 +48,14 @@ class Replica:
     def may_write(self, key: str) -> bool:
         """Whether the operation may append to the log (then it is run ``off_loop``)."""
         return self.sandbox.may_write(key)
+
+    def reads_before_writing(self, method: str) -> bool:
+        """Whether a request that may write depends on shared state before its write, so it must
+        catch up first: a GET or HEAD (its answer may be the cached one), or any request when only
+        configured keys and the tokens the sandbox issued (on any replica) are accepted. Else what
+        runs before the write (request checks, preferences) reads nothing shared, and the write
+        itself applies every entry logged before it."""
+        return method in SAFE_METHODS or bool(self.api.config.api_keys)
 
     async def off_loop(self, call: Callable[[], T]) -> T:
         """``call()`` (a request that may write) in a worker thread, the event loop free meanwhile."""

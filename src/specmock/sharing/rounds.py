@@ -38,13 +38,14 @@ WAIT_LIMIT = 4 * CALL_TIMEOUT  # seconds a blocked caller waits for its round be
 
 @dataclass(eq=False, slots=True)
 class Ticket:
-    """One caller waiting for a round: a write (``entry``) or a check (none)."""
+    """Callers waiting for a round: one write (``entry``) or blocking check (none) with ``ready``,
+    or every check of one event loop with a future each."""
 
     entry: bytes | None = None
     cut: bool = False  # a reset: the log is cut before it
     loop: asyncio.AbstractEventLoop | None = None  # where its round is applied (None: by its caller)
-    future: asyncio.Future[None] | None = None  # an async caller's; else ``ready``
-    ready: threading.Event = field(default_factory=threading.Event)
+    futures: list[asyncio.Future[None]] = field(default_factory=list)  # the event loop's checks
+    ready: threading.Event | None = None  # a blocked caller's
     outcome: Any = None  # what applying its entry gave
     error: BaseException | None = None
 
@@ -74,6 +75,7 @@ class Rounds:
         self.epoch = ""  # of the last round fetched
         self.position = 0  # the log position after the last round fetched
         self._pending: list[Ticket] = []
+        self._checks: dict[asyncio.AbstractEventLoop, Ticket] = {}  # each loop's in ``_pending``
         self._arrived = threading.Condition(threading.Lock())
         self._fetched: collections.deque[Round] = collections.deque()
         self._applying = threading.RLock()
@@ -86,14 +88,21 @@ class Rounds:
         ``StoreUnavailable``)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
-        self._submit(Ticket(loop=loop, future=future))
+        with self._arrived:
+            ticket = self._checks.get(loop)
+            if ticket is None:
+                ticket = self._checks[loop] = Ticket(loop=loop)
+                self._add(ticket)
+            ticket.futures.append(future)
         await future
 
     def wait(self, entry: bytes | None = None, cut: bool = False) -> Any:
         """Blocking: append ``entry`` (if any) after everything logged so far, apply the log up to
         it, and return what applying it gave."""
-        ticket = Ticket(entry, cut, getattr(self._local, "loop", None))
-        self._submit(ticket)
+        ticket = Ticket(entry, cut, getattr(self._local, "loop", None), ready=threading.Event())
+        with self._arrived:
+            self._add(ticket)
+        assert ticket.ready is not None
         if not ticket.ready.wait(WAIT_LIMIT):
             raise StoreUnavailable("the shared store (Redis) did not answer in time")
         if ticket.loop is None:
@@ -140,26 +149,27 @@ class Rounds:
         finally:
             self._local.loop = None
 
-    def _submit(self, ticket: Ticket) -> None:
-        with self._arrived:
-            self._pending.append(ticket)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="specmock-rounds", daemon=True)
-                self._thread.start()
-            self._arrived.notify()
+    def _add(self, ticket: Ticket) -> None:
+        """``ticket`` into the next round (the caller holds ``_arrived``)."""
+        self._pending.append(ticket)
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="specmock-rounds", daemon=True)
+            self._thread.start()
+        self._arrived.notify()
 
     def _run(self) -> None:
         while True:
             with self._arrived:
                 self._arrived.wait_for(lambda: bool(self._pending))
                 tickets, self._pending = self._pending, []
+                self._checks.clear()
             self._fetched.append(self._round(tickets))
             loops = {ticket.loop for ticket in tickets if ticket.loop is not None}
             for loop in loops:
                 with contextlib.suppress(RuntimeError):  # a closed loop: nobody there waits any more
                     loop.call_soon_threadsafe(self.drain)
             for ticket in tickets:
-                if ticket.loop is None:
+                if ticket.loop is None and ticket.ready is not None:
                     ticket.ready.set()  # its caller applies the round itself
 
     def _round(self, tickets: list[Ticket]) -> Round:
@@ -176,9 +186,10 @@ class Rounds:
 
 
 def _settle(ticket: Ticket) -> None:
-    """Let the ticket's caller go on (on its own event loop when it awaits)."""
-    if ticket.future is None:
+    """Let the ticket's callers go on (on their own event loop when they await)."""
+    if ticket.ready is not None:
         ticket.ready.set()
+    if not ticket.futures:
         return
     loop = ticket.loop
     assert loop is not None
@@ -194,10 +205,11 @@ def _settle(ticket: Ticket) -> None:
 
 
 def _resolve(ticket: Ticket) -> None:
-    future = ticket.future
-    if future is None or future.done():  # cancelled meanwhile (the client went away)
-        return
-    if ticket.error is not None:
-        future.set_exception(ticket.error)
-    else:
-        future.set_result(None)
+    error = ticket.error
+    for future in ticket.futures:
+        if future.done():  # cancelled meanwhile (the client went away)
+            continue
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(None)
