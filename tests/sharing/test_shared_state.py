@@ -147,8 +147,9 @@ def test_a_credential_issued_by_one_replica_is_accepted_by_the_other(
 ) -> None:
     a, b = replicas(_login_document(), api_keys=("admin",))
     token = a.post("/sessions", json={"user": "ann"}, headers={"X-Key": "admin"}).json()["token"]
-    assert b.post("/sessions", json={"user": "bob"}, headers={"X-Key": token}).status_code == 201
-    token = a.post("/sessions", json={"user": "cid"}, headers={"X-Key": "admin"}).json()["token"]
+    made = b.post("/sessions", json={"user": "bob"}, headers={"X-Key": token})  # a write, at once
+    assert made.status_code == 201
+    assert a.get("/sessions", headers={"X-Key": made.json()["token"]}).status_code == 200
     assert b.get("/sessions", headers={"X-Key": token}).status_code == 200
     assert b.get("/sessions", headers={"X-Key": "never-issued"}).status_code == 401
 
