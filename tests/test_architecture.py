@@ -40,6 +40,7 @@ THIRD_PARTY: dict[str, frozenset[str]] = {
     "faker": frozenset({"generation/"}),
     "granian": frozenset({"listener.py"}),
     "httpx": frozenset({"pytest_plugin.py"}),
+    "jsonpointer": frozenset({"openapi/", "generation/discriminators.py"}),
     "jsonschema_rs": frozenset({"openapi/jsonschema.py"}),
     "openapi_core": frozenset(),
     "openapi_spec_validator": frozenset({"openapi/loader.py"}),

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from jsonpointer import unescape
+
 from specmock.generation.merge import Merger
 from specmock.types import Schema
 
@@ -29,7 +31,7 @@ def _target(value: Any) -> str | None:
 
 
 def schema_name(ref: str) -> str:
-    return ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+    return str(unescape(ref.rsplit("/", 1)[-1]))
 
 
 def names_for(discriminator: dict[str, Any], ref: str) -> list[str]:

@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from jsonpointer import escape
+
 from specmock.errors import SpecError
 from specmock.openapi.dialect import SINGLE
 from specmock.openapi.parse import parse_document, read_document
 from specmock.openapi.refs import UnresolvableRef, resolve_pointer
-from specmock.openapi.scan import BUNDLED, DocumentIndex, escape, split_pointer
+from specmock.openapi.scan import BUNDLED, DocumentIndex, split_pointer
 
 # Where a schema sits: the JSON Schema keywords holding one subschema, plus OpenAPI's `schema` slot.
 SCHEMA_SLOTS = SINGLE | {"schema", "contentSchema"}

@@ -12,6 +12,8 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from jsonpointer import escape
+
 JSON_TYPES: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: isinstance(v, str),
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
@@ -47,7 +49,7 @@ def _walk(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
         yield pointer or "/", found
     for key, value in node.items():
         if isinstance(key, str) and key not in DATA_KEYS and not key.startswith("x-"):
-            yield from _walk(value, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}")
+            yield from _walk(value, f"{pointer}/{escape(key)}")
 
 
 def _contradiction(node: dict[str, Any]) -> str | None:

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from jsonpointer import escape
+
 from specmock.openapi.refs import UnresolvableRef, deref
-from specmock.openapi.scan import escape
 
 __all__ = ["DiscriminatorGap", "discriminator_gaps"]
 

@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Any, Literal, cast
 from urllib.parse import unquote
 
+from jsonpointer import escape
+
 from specmock.errors import SpecError
 from specmock.openapi.bundle import bundle
 from specmock.openapi.normalize import normalize
 from specmock.openapi.parse import parse_document, read_document
 from specmock.openapi.refs import UnresolvableRef, resolve_pointer
 from specmock.openapi.repairs import Repair
-from specmock.openapi.scan import DocumentIndex, escape, scan_document
+from specmock.openapi.scan import DocumentIndex, scan_document
 from specmock.openapi.structure import check_structure, check_top, document_version
 from specmock.openapi.swagger2 import SWAGGER_PLACES, check_swagger_top, convert, is_swagger
 

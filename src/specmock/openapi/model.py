@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from jsonpointer import escape
+
 from specmock.openapi.refs import deref
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -141,10 +143,6 @@ def template_names(template: str) -> list[str]:
     return re.findall(r"\{([^}/]+)\}", template)
 
 
-def escape_pointer(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 def operation_key(operation: Mapping[str, Any], method: str, path: str) -> str:
     op_id = operation.get("operationId")
     return op_id if isinstance(op_id, str) and op_id else f"{method.upper()} {path}"
@@ -174,7 +172,7 @@ def build_operations(document: dict[str, Any]) -> dict[str, Operation]:
             key=key,
             method=method.upper(),
             path=path,
-            pointer=f"/paths/{escape_pointer(path)}/{method}",
+            pointer=f"/paths/{escape(path)}/{method}",
             parameters=_parameters(document, item.get("parameters"), raw.get("parameters")),
             body=_request_body(document, raw.get("requestBody")),
             responses=_responses(document, raw.get("responses") or {}),

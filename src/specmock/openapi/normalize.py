@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 
+from jsonpointer import escape
+
 from specmock.openapi import normalize_params, normalize_schemas
 from specmock.openapi.refs import deref
 from specmock.openapi.repairs import Doc, Pass, Repair, operations
-from specmock.openapi.scan import DocumentIndex, escape
+from specmock.openapi.scan import DocumentIndex
 
 __all__ = ["PASSES", "Repair", "normalize"]
 

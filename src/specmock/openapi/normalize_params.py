@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any, TypeGuard
 
+from jsonpointer import escape
+
 from specmock.openapi.refs import deref
 from specmock.openapi.repairs import Doc, Op, Repair, final_target, operations
-from specmock.openapi.scan import DocumentIndex, escape
+from specmock.openapi.scan import DocumentIndex
 
 REFERENCE_KEYS = frozenset({"$ref", "description", "summary"})
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from jsonpointer import escape
+
 from specmock.openapi.refs import UnresolvableRef, deref, resolve_pointer
 from specmock.openapi.repairs import Doc, Repair
-from specmock.openapi.scan import DocumentIndex, escape
+from specmock.openapi.scan import DocumentIndex
 
 MAX_DEPTH = 16
 

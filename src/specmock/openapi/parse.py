@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 import yaml
+from jsonpointer import JsonPointer
 from yaml import events, nodes
 
 from specmock.errors import SpecError
@@ -269,4 +270,4 @@ def _implicit_tag(value: str) -> str:
 
 
 def _pointer(path: list[str]) -> str:
-    return "".join("/" + token.replace("~", "~0").replace("/", "~1") for token in path)
+    return str(JsonPointer.from_parts(path).path)

@@ -6,8 +6,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from jsonpointer import escape
+
 from specmock.openapi.refs import deref, resolve_pointer
-from specmock.openapi.scan import DocumentIndex, escape
+from specmock.openapi.scan import DocumentIndex
 from specmock.openapi.structure import HTTP_METHODS
 
 Doc = dict[str, Any]

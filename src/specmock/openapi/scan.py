@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from jsonpointer import escape, unescape
+
 Node = dict[str, Any]
 NAME_MAPS = frozenset(
     {
@@ -105,14 +107,6 @@ def scan_document(document: Any) -> DocumentIndex:
     index = DocumentIndex()
     index.scan(document)
     return index
-
-
-def escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1") if "~" in token or "/" in token else token
-
-
-def unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~") if "~" in token else token
 
 
 def split_pointer(pointer: str) -> list[str]:

@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from jsonpointer import escape
+
 from specmock.errors import SpecError
 from specmock.openapi.refs import deref
-from specmock.openapi.scan import escape
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _VERSION = re.compile(r"^3\.([01])(\.\d+)?(-[0-9A-Za-z.-]+)?$")

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from jsonpointer import escape
+
 from specmock.errors import SpecError
 from specmock.openapi.repairs import Repair
-from specmock.openapi.scan import BUNDLED, NAME_MAPS, escape
+from specmock.openapi.scan import BUNDLED, NAME_MAPS
 from specmock.openapi.swagger2_operations import operation, parameter, response, split_parameters
 from specmock.openapi.swagger2_values import Conversion, Doc, is_extension, schema, security_scheme
 

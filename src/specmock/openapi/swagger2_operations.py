@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from specmock.openapi.scan import escape
+from jsonpointer import escape
+
 from specmock.openapi.swagger2_values import (
     DEFAULT_MEDIA,
     Conversion,
