@@ -68,6 +68,8 @@ NEVER_IMPORTS: dict[str, frozenset[str]] = {
     "state": frozenset({"pipeline", "runtime"}) | SHELL,
 }
 ONLY_IMPORTED_BY: dict[str, frozenset[str]] = {"proxy": frozenset({"cli"})}
+# Inside a part: a subpackage (`part.sub`) → the subpackages of the same part it never imports.
+NEVER_IMPORTS_WITHIN: dict[str, frozenset[str]] = {"state.inferred": frozenset({"state.store"})}
 
 
 def violations(modules: Sequence[Module]) -> list[str]:
@@ -105,7 +107,22 @@ def layer_violations(imports: Iterable[Import]) -> list[str]:
             found.append(f"{where}: {source} never imports {target}")
         if target in ONLY_IMPORTED_BY and source not in ONLY_IMPORTED_BY[target]:
             found.append(f"{where}: only {', '.join(sorted(ONLY_IMPORTED_BY[target]))} imports {target}")
+    return found + within_part_violations(imports)
+
+
+def within_part_violations(imports: Iterable[Import]) -> list[str]:
+    found = []
+    for each in imports:
+        source, target = _subpackage(each.importer), _subpackage(each.target)
+        if source is not None and target is not None and target in NEVER_IMPORTS_WITHIN.get(source, ()):
+            found.append(f"{each.file}:{each.line} imports {each.target}: {source} never imports {target}")
     return found
+
+
+def _subpackage(name: str) -> str | None:
+    """`part.sub` for a module of `specmock.part.sub`, else None."""
+    parts = name.split(".")
+    return ".".join(parts[1:3]) if len(parts) >= 3 and parts[0] == PACKAGE else None
 
 
 def cycle_violations(imports: Sequence[Import]) -> list[str]:
@@ -209,7 +226,9 @@ CLEAN = {
     "pipeline/flow.py": "from . import respond\nfrom ..state import store\n",
     "pipeline/respond.py": "from specmock.generation.core import generate\n",
     "state/__init__.py": "",
-    "state/store.py": "import orjson\nfrom specmock.openapi import model\n",
+    "state/store.py": "import orjson\nfrom specmock.openapi import model\nfrom .inferred import naming\n",
+    "state/inferred/__init__.py": "",
+    "state/inferred/naming.py": "from specmock.openapi import model\n",
     "generation/__init__.py": "",
     "generation/core.py": "import importlib\nrstr = importlib.import_module('rstr')\n",
     "openapi/__init__.py": "",
@@ -282,6 +301,11 @@ VIOLATIONS = {
         "from specmock.runtime import Api\n\ndef load():\n    from specmock.server import resolve\n",
         "import cycle: export → server → export (export → server at export/load.py:4; "
         "server → export at server.py:2)",
+    ),
+    "state's inference imports the store that runs": (
+        "state/inferred/naming.py",
+        "from ..store import crud\n",
+        "state/inferred/naming.py:1 imports specmock.state.store: state.inferred never imports state.store",
     ),
     "a relative import of a sibling through the package's __init__": (
         "state/store.py",

@@ -664,7 +664,7 @@ if __name__ == "__main__":
 
 def _instant_option(value: str) -> float:
     """``--clock``: POSIX seconds or an RFC 3339 date-time (naive ones read as UTC)."""
-    from specmock.state.store import instant
+    from specmock.state.inferred.instants import instant
 
     try:
         return float(value)

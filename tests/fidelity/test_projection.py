@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from specmock.state.projection import strip_for
+from specmock.state.inferred.projection import strip_for
 from tests.conftest import MakeClient
 from tests.fidelity.todos import todos
 

@@ -113,7 +113,7 @@ def test_the_response_cache_is_bounded_by_bytes(tmp_path: Path) -> None:
 def test_cached_list_pages_are_bounded_by_bytes(tmp_path: Path) -> None:
     """Every distinct page size is a new list page: pages of large records must not be kept once
     per query."""
-    from specmock.state.store import CACHE_BYTES
+    from specmock.state.store.collection import CACHE_BYTES
 
     spec = write_spec(tmp_path, items_spec())
     with serve(spec, records=0, max_cache=1024 * 1024) as server, httpx.Client(base_url=server.url) as client:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from specmock.state.naming import shape_of
+from specmock.state.inferred.naming import shape_of
 from tests.corpus import corpus_file
 from tests.state.specs import Client, bookstore, tokens
 

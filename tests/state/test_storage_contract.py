@@ -1,4 +1,4 @@
-"""The storage protocol's contract (``specmock.state.storage.protocol``), for every backend.
+"""The storage protocol's contract (``specmock.state.store.storage.protocol``), for every backend.
 
 A backend joins by adding a factory to ``BACKENDS``: each call gives a new, empty store that shares
 nothing with the stores made before it.
@@ -20,7 +20,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from specmock.state.storage import MemoryStorage, ParentPath, Seeding, Storage, StoredRecord, Taken
+from specmock.state.store.storage import MemoryStorage, ParentPath, Seeding, Storage, StoredRecord, Taken
 
 MakeStorage = Callable[[], Storage]
 

@@ -14,9 +14,9 @@ from specmock.config import MockConfig
 from specmock.openapi.loader import load_spec
 from specmock.runtime import Api, base_path_of
 from specmock.spec_files import api_name, resolve_spec
-from specmock.state.storage.memory import field_pattern
-from specmock.state.storage.protocol import StoredRecord
-from specmock.state.store import Projection
+from specmock.state.store.collection import Projection
+from specmock.state.store.storage.memory import field_pattern
+from specmock.state.store.storage.protocol import StoredRecord
 
 # Records are JSON documents (request bodies, generated data): no NaN or infinities.
 json_values = st.recursive(

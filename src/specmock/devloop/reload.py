@@ -31,7 +31,7 @@ from specmock.errors import SpecmockError
 
 if TYPE_CHECKING:
     from specmock.runtime import Api
-    from specmock.state.resources import Resource
+    from specmock.state.inferred.resources import Resource
 
 log = logging.getLogger("specmock")
 Digests = dict[Path, str]

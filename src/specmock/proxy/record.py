@@ -28,10 +28,10 @@ from specmock.openapi.model import Operation
 from specmock.openapi.refs import deref
 from specmock.openapi.views import merged_object
 from specmock.runtime import Api
-from specmock.state.identity import key_of
-from specmock.state.naming import shape_of
-from specmock.state.resources import Resource, Route
-from specmock.state.shapes import ListShape, list_shape, success_schema
+from specmock.state.inferred.identity import key_of
+from specmock.state.inferred.naming import shape_of
+from specmock.state.inferred.resources import Resource, Route
+from specmock.state.inferred.shapes import ListShape, list_shape, success_schema
 from specmock.version import __version__
 
 log = logging.getLogger("specmock")

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from specmock.openapi.model import Operation
 from specmock.sharing import entries
 from specmock.state import Outcome, Sandbox
-from specmock.state.listing import LOCAL_ORIGIN
-from specmock.state.resources import Route
+from specmock.state.inferred.resources import Route
+from specmock.state.store.listing import LOCAL_ORIGIN
 
 if TYPE_CHECKING:
     from specmock.sharing.replica import Replica

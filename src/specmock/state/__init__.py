@@ -1,6 +1,6 @@
 """The stateful sandbox: resources inferred from paths and methods, seeded deterministically."""
 
-from specmock.state.outcome import NO_CONTENT, Outcome
-from specmock.state.sandbox import Sandbox
+from specmock.state.store.outcome import NO_CONTENT, Outcome
+from specmock.state.store.sandbox import Sandbox
 
 __all__ = ["NO_CONTENT", "Outcome", "Sandbox"]

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 from specmock.openapi.views import merged_object
-from specmock.state.seeding import Seeder
-from specmock.state.storage.protocol import Record
-from specmock.state.store import Collection
+from specmock.state.inferred.resources import Record
+from specmock.state.store.collection import Collection
+from specmock.state.store.seeding import Seeder
 
 PASSES = 3
 

@@ -9,14 +9,14 @@ from typing import Any
 from specmock.openapi.model import Operation
 from specmock.openapi.refs import deref
 from specmock.openapi.views import merged_object, schema_types
-from specmock.state.answers import body_schema, choose_entity, view_for
-from specmock.state.extensions import X_UNIQUE, Declared
-from specmock.state.identity import find_id_field, is_read_only, is_write_only
-from specmock.state.infer import Inference, Key, Placement, action_target, name_keys, route_for
-from specmock.state.lifelike import lifelike_for
-from specmock.state.naming import norm, shape_of, singular
-from specmock.state.projection import below_top, strip_for
-from specmock.state.resources import COLLECTION_ROLES, ITEM_ROLES, SINGLETON_ROLES, Resource, Route
+from specmock.state.inferred.answers import body_schema, choose_entity, view_for
+from specmock.state.inferred.extensions import X_UNIQUE, Declared
+from specmock.state.inferred.identity import find_id_field, is_read_only, is_write_only
+from specmock.state.inferred.infer import Inference, Key, Placement, action_target, name_keys, route_for
+from specmock.state.inferred.lifelike import lifelike_for
+from specmock.state.inferred.naming import norm, shape_of, singular
+from specmock.state.inferred.projection import below_top, strip_for
+from specmock.state.inferred.resources import COLLECTION_ROLES, ITEM_ROLES, SINGLETON_ROLES, Resource, Route
 from specmock.types import Schema
 
 

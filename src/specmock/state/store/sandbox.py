@@ -13,15 +13,15 @@ import orjson
 
 from specmock.generation import Generator
 from specmock.openapi.model import Operation
-from specmock.state import actions, crud, listing
-from specmock.state.engine import DEFAULT_MAX_RECORDS, Engine
-from specmock.state.listing import ListPlan
-from specmock.state.outcome import Outcome
-from specmock.state.planning import Plan, make_plan
-from specmock.state.resources import Route
-from specmock.state.seeding import Seeder
-from specmock.state.storage.protocol import ParentPath, Storage
-from specmock.state.store import Collection
+from specmock.state.inferred.planning import Plan, make_plan
+from specmock.state.inferred.resources import Route
+from specmock.state.store import actions, crud, listing
+from specmock.state.store.collection import Collection
+from specmock.state.store.engine import DEFAULT_MAX_RECORDS, Engine
+from specmock.state.store.listing import ListPlan
+from specmock.state.store.outcome import Outcome
+from specmock.state.store.seeding import Seeder
+from specmock.state.store.storage.protocol import ParentPath, Storage
 
 PAGE_OVERHEAD = 3  # a decoded record takes about three times its JSON size
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from specmock.openapi.refs import deref
 from specmock.openapi.views import items_schema, merged_object
-from specmock.state.identity import has_flag
+from specmock.state.inferred.identity import has_flag
 
 MAX_VARIANT_DEPTH = 8
 

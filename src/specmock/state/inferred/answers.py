@@ -13,8 +13,8 @@ from typing import Any
 from specmock.openapi.model import Operation
 from specmock.openapi.refs import deref
 from specmock.openapi.views import merged_object, schema_types
-from specmock.state.naming import shape_of
-from specmock.state.shapes import list_shape, success_schema
+from specmock.state.inferred.naming import shape_of
+from specmock.state.inferred.shapes import list_shape, success_schema
 from specmock.types import Schema
 
 PREFERRED = {"create": ("201", "200"), "delete": ("204", "200", "202"), "singleton-write": ("200", "201")}

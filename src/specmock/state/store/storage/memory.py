@@ -15,7 +15,14 @@ from typing import Any
 
 import orjson
 
-from specmock.state.storage.protocol import ParentPath, Seeding, SeedingFor, Storage, StoredRecord, Taken
+from specmock.state.store.storage.protocol import (
+    ParentPath,
+    Seeding,
+    SeedingFor,
+    Storage,
+    StoredRecord,
+    Taken,
+)
 
 KEY_TAKEN = Taken(None)
 

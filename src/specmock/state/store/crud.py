@@ -12,13 +12,13 @@ from typing import Any
 
 from specmock.openapi.model import Operation
 from specmock.openapi.views import merged_object
-from specmock.state.engine import SINGLETON_KEY, Engine
-from specmock.state.identity import key_of
-from specmock.state.outcome import NO_CONTENT, Outcome, conflict, not_found, storage_full
-from specmock.state.repair import conform
-from specmock.state.resources import Route
-from specmock.state.storage.protocol import ParentPath, Record, StoredRecord, Taken
-from specmock.state.store import Collection
+from specmock.state.inferred.identity import key_of
+from specmock.state.inferred.resources import Record, Route
+from specmock.state.store.collection import Collection
+from specmock.state.store.engine import SINGLETON_KEY, Engine
+from specmock.state.store.outcome import NO_CONTENT, Outcome, conflict, not_found, storage_full
+from specmock.state.store.repair import conform
+from specmock.state.store.storage.protocol import ParentPath, StoredRecord, Taken
 
 REVIVING = frozenset({"PUT", "POST", "DELETE"})
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from specmock.openapi.model import Operation
 from specmock.openapi.views import schema_types
-from specmock.state.extensions import parameter_extensions
-from specmock.state.naming import norm, singular
+from specmock.state.inferred.extensions import parameter_extensions
+from specmock.state.inferred.naming import norm, singular
 from specmock.text_numbers import ascii_number as query_number
 
 Record = dict[str, Any]

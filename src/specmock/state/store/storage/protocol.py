@@ -65,7 +65,8 @@ from typing import Any, NamedTuple, Protocol
 
 import orjson
 
-Record = dict[str, Any]
+from specmock.state.inferred.resources import Record
+
 ParentPath = tuple[str, ...]  # the path values of the items above a nested record (book 7's loans: ("7",))
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from specmock.openapi.model import Operation, Parameter
 from specmock.openapi.refs import deref
-from specmock.state.naming import norm
+from specmock.state.inferred.naming import norm
 from specmock.text_numbers import ascii_int, ascii_number
 
 DEFAULT_PAGE_SIZE = 100

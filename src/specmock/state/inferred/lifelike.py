@@ -17,9 +17,9 @@ from typing import Any
 
 from specmock.openapi.refs import deref
 from specmock.openapi.views import merged_object, schema_types
-from specmock.state.naming import norm
-from specmock.state.storage.protocol import Record
-from specmock.state.store import rfc3339
+from specmock.state.inferred.instants import rfc3339
+from specmock.state.inferred.naming import norm
+from specmock.state.inferred.resources import Record
 
 CREATED = ("created", "creation", "inserted", "datecreated", "createdate", "createtime", "datejoined")
 UPDATED = (

@@ -19,11 +19,10 @@ from collections.abc import Callable
 from typing import Any
 
 from specmock.generation import rng_for
-from specmock.state.identity import key_of
-from specmock.state.resources import Derive, Resource
-from specmock.state.seeding import Seeder
-from specmock.state.storage.protocol import Record
-from specmock.state.store import rfc3339
+from specmock.state.inferred.identity import key_of
+from specmock.state.inferred.instants import rfc3339
+from specmock.state.inferred.resources import Derive, Record, Resource
+from specmock.state.store.seeding import Seeder
 
 TtlLookup = Callable[[str, str], Any]  # (singleton resource, field) → its value, or None
 

@@ -14,17 +14,17 @@ from typing import Any
 
 from specmock.generation import rng_for
 from specmock.openapi.model import Operation
-from specmock.state.adapt import Adapter
-from specmock.state.answers import View
-from specmock.state.identity import id_from_path, key_of
-from specmock.state.outcome import Outcome, documented_success, has_body, not_found
-from specmock.state.planning import Plan
-from specmock.state.resources import Resource
-from specmock.state.rules import finish
-from specmock.state.seeding import Seeder
-from specmock.state.storage.memory import MemoryStorage
-from specmock.state.storage.protocol import ParentPath, Record, Seeding, Storage, StoredRecord
-from specmock.state.store import Collection
+from specmock.state.inferred.answers import View
+from specmock.state.inferred.identity import id_from_path, key_of
+from specmock.state.inferred.planning import Plan
+from specmock.state.inferred.resources import Record, Resource
+from specmock.state.store.adapt import Adapter
+from specmock.state.store.collection import Collection
+from specmock.state.store.outcome import Outcome, documented_success, has_body, not_found
+from specmock.state.store.rules import finish
+from specmock.state.store.seeding import Seeder
+from specmock.state.store.storage.memory import MemoryStorage
+from specmock.state.store.storage.protocol import ParentPath, Seeding, Storage, StoredRecord
 
 CHILDREN_PER_PARENT = 3
 DEFAULT_MAX_RECORDS = 10_000

@@ -13,8 +13,8 @@ from typing import Any
 from specmock.generation import Generator, rng_for
 from specmock.openapi.jsonschema import SchemaCompiler
 from specmock.openapi.refs import deref
-from specmock.state.identity import id_from_path, key_of
-from specmock.state.resources import Resource
+from specmock.state.inferred.identity import id_from_path, key_of
+from specmock.state.inferred.resources import Resource
 
 Record = dict[str, Any]
 Draw = Callable[[random.Random], Any]

@@ -15,10 +15,10 @@ from typing import Any
 from specmock.openapi.model import Operation
 from specmock.openapi.refs import deref
 from specmock.openapi.views import schema_types
-from specmock.state.extensions import Declared, declared_for
-from specmock.state.naming import PathShape, resource_names, shape_of
-from specmock.state.resources import COLLECTION_ROLES, ITEM_ROLES, SINGLETON_ROLES, Route
-from specmock.state.shapes import list_shape, success_schema
+from specmock.state.inferred.extensions import Declared, declared_for
+from specmock.state.inferred.naming import PathShape, resource_names, shape_of
+from specmock.state.inferred.resources import COLLECTION_ROLES, ITEM_ROLES, SINGLETON_ROLES, Route
+from specmock.state.inferred.shapes import list_shape, success_schema
 
 Key = tuple[str, ...]
 ITEM_METHODS = {"GET": "read", "PUT": "replace", "PATCH": "update", "DELETE": "delete"}

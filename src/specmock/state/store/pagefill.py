@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from specmock.openapi.model import Header
-from specmock.state.naming import norm
-from specmock.state.paging import encode_token
-from specmock.state.shapes import BY_NAME, Slot
+from specmock.state.inferred.naming import norm
+from specmock.state.inferred.paging import encode_token
+from specmock.state.inferred.shapes import BY_NAME, Slot
 
 HEADER_ALIASES = {
     "xtotal": "total",

@@ -6,7 +6,7 @@ from typing import Any
 
 from specmock.openapi.refs import deref
 from specmock.openapi.views import schema_types
-from specmock.state.naming import norm, singular
+from specmock.state.inferred.naming import norm, singular
 from specmock.text_numbers import ascii_number
 from specmock.types import Schema
 

@@ -12,7 +12,7 @@ from typing import Any
 from specmock.openapi.model import Operation
 from specmock.openapi.refs import deref
 from specmock.openapi.views import items_schema, merged_object, schema_types
-from specmock.state.naming import norm, singular
+from specmock.state.inferred.naming import norm, singular
 from specmock.types import Schema
 
 ARRAY_NAMES = (

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from specmock.state.answers import ENTITY, View
-from specmock.state.projection import Strip
+from specmock.state.inferred.answers import ENTITY, View
+from specmock.state.inferred.projection import Strip
 from specmock.types import Schema
 
 if TYPE_CHECKING:
-    from specmock.state.lifelike import Lifelike
+    from specmock.state.inferred.lifelike import Lifelike
 
+Record = dict[str, Any]  # a resource's record as JSON: field → value
 ROLES = (
     "list",
     "create",

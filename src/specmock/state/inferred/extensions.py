@@ -38,7 +38,7 @@ from typing import Any
 
 from specmock.openapi.model import Operation
 from specmock.openapi.refs import deref
-from specmock.state.resources import ROLES, ActionSpec, Derive, Expiry
+from specmock.state.inferred.resources import ROLES, ActionSpec, Derive, Expiry
 
 X_RESOURCE = "x-specmock-resource"
 X_ROLE = "x-specmock-role"

@@ -16,19 +16,19 @@ from urllib.parse import quote, urlencode
 from specmock.diagnostics import Kind
 from specmock.generation import rng_for
 from specmock.openapi.model import Header, Operation
-from specmock.state import pagefill
-from specmock.state.adapt import Adapter
-from specmock.state.answers import same
-from specmock.state.naming import shape_of
-from specmock.state.outcome import Outcome, documented_success
-from specmock.state.pagefill import Page
-from specmock.state.paging import PagePlan, Window, encode_token, page_plan, window
-from specmock.state.querying import QueryPlan, query_plan
-from specmock.state.resources import Resource
-from specmock.state.seeding import Seeder
-from specmock.state.shapes import ListShape, list_shape, success_schema
-from specmock.state.storage.protocol import ParentPath, Record, StoredRecord
-from specmock.state.store import Collection
+from specmock.state.inferred.answers import same
+from specmock.state.inferred.naming import shape_of
+from specmock.state.inferred.paging import PagePlan, Window, encode_token, page_plan, window
+from specmock.state.inferred.querying import QueryPlan, query_plan
+from specmock.state.inferred.resources import Record, Resource
+from specmock.state.inferred.shapes import ListShape, list_shape, success_schema
+from specmock.state.store import pagefill
+from specmock.state.store.adapt import Adapter
+from specmock.state.store.collection import Collection
+from specmock.state.store.outcome import Outcome, documented_success
+from specmock.state.store.pagefill import Page
+from specmock.state.store.seeding import Seeder
+from specmock.state.store.storage.protocol import ParentPath, StoredRecord
 from specmock.text_numbers import ascii_int
 
 LOCAL_ORIGIN = "http://localhost"  # when the caller does not say where the API is mounted

@@ -14,9 +14,9 @@ from typing import Any
 
 from specmock.generation import rng_for
 from specmock.openapi.views import merged_object
-from specmock.state.repair import conform_to
-from specmock.state.seeding import Seeder
-from specmock.state.storage.protocol import Record
+from specmock.state.inferred.resources import Record
+from specmock.state.store.repair import conform_to
+from specmock.state.store.seeding import Seeder
 
 
 class Adapter:

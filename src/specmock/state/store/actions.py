@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from specmock.generation import rng_for
-from specmock.state.crud import Call
-from specmock.state.outcome import NO_CONTENT, Outcome
-from specmock.state.resources import ActionSpec
-from specmock.state.shapes import success_schema
+from specmock.state.inferred.resources import ActionSpec
+from specmock.state.inferred.shapes import success_schema
+from specmock.state.store.crud import Call
+from specmock.state.store.outcome import NO_CONTENT, Outcome
 
 
 def run(call: Call, spec: ActionSpec, key: str, body: Any) -> Outcome | None:

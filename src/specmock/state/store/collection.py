@@ -1,5 +1,5 @@
 """A resource's records as the running store sees them: what responses show of a stored record
-(``Projection``), the page cache, and the expiry instants of records (``instant``, ``rfc3339``).
+(``Projection``) and the page cache.
 
 Stored records are compact JSON bytes (``storage.StoredRecord``), decoded afresh on every read; list
 pages and answers are cached per collection version, so decoding is rare on the hot path.
@@ -7,16 +7,15 @@ pages and answers are cached per collection version, so decoding is rare on the 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from specmock.memo import key_bytes
-from specmock.state.identity import key_of
-from specmock.state.projection import Strip
-from specmock.state.resources import Resource
-from specmock.state.storage.protocol import Record, Storage, StoredRecord
+from specmock.state.inferred.identity import key_of
+from specmock.state.inferred.instants import instant
+from specmock.state.inferred.projection import Strip
+from specmock.state.inferred.resources import Record, Resource
+from specmock.state.store.storage.protocol import Storage, StoredRecord
 
 CACHE_LIMIT = 512
 CACHE_BYTES = 16 * 1024 * 1024  # per collection: list pages are Python objects, ~3× their JSON size
@@ -123,30 +122,3 @@ class Collection:
 
 def _unchanged(stored: Record) -> Record:
     return stored
-
-
-def instant(value: Any) -> float | None:
-    """An RFC 3339 date-time as POSIX seconds (naive ones read as UTC); None for anything else."""
-    if not isinstance(value, str) or not 10 <= len(value) <= 64:  # RFC 3339 stamps are short
-        return None
-    return _instant(value)
-
-
-@functools.lru_cache(maxsize=256)  # expiry stamps of creates in the same second repeat
-def _instant(value: str) -> float | None:
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp()
-
-
-def rfc3339(seconds: float) -> str:
-    return _rfc3339(int(seconds))
-
-
-@functools.lru_cache(maxsize=64)  # creates in the same second share their timestamps
-def _rfc3339(seconds: int) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

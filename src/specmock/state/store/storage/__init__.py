@@ -1,0 +1,7 @@
+"""Where the sandbox's records live: the ``Storage`` protocol and its backends (``memory``)."""
+
+from specmock.state.inferred.resources import Record
+from specmock.state.store.storage.memory import MemoryStorage
+from specmock.state.store.storage.protocol import ParentPath, Seeding, Storage, StoredRecord, Taken
+
+__all__ = ["MemoryStorage", "ParentPath", "Record", "Seeding", "Storage", "StoredRecord", "Taken"]
