@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any, Protocol, TypeVar
@@ -27,15 +26,12 @@ from specmock.openapi.model import (
     build_security_schemes,
 )
 from specmock.pipeline.compile import CompiledOperation, compile_operation
+from specmock.pipeline.security import Credentials
 from specmock.pipeline.validate_request import Check
 from specmock.state import Sandbox
 
 log = logging.getLogger("specmock")
 T = TypeVar("T")
-MAX_ISSUED_TOKENS = 10_000  # the oldest issued token stops being accepted beyond this many
-CREDENTIAL_FIELDS = frozenset(
-    ("token", "access_token", "accessToken", "id_token", "jwt", "key", "apiKey", "api_key")
-)
 
 
 class SharedState(Protocol):
@@ -80,11 +76,7 @@ class Api:
         self.schemes: dict[str, SecurityScheme] = build_security_schemes(self.document)
         self.compiler = SchemaCompiler(self.document, spec.version)
         self.generator = Generator(self.document, version=spec.version)
-        # Tokens its creates issued (a login), oldest first; bounded like every other per-request growth.
-        # An OrderedDict drops its oldest in constant time; a dict's first key, once earlier ones were
-        # deleted, is found by scanning past their empty slots (~18 µs a create at the bound).
-        self.issued_tokens: OrderedDict[str, None] = OrderedDict()
-        self.tokens_issued = 0  # counts every issue: part of the cache key (the dict's size stops growing)
+        self.credentials = Credentials(config.api_keys)  # with --api-key: the keys and the tokens issued
         self._compiled: dict[str, CompiledOperation] = {}
         self._checks: dict[tuple[int, str], Check] = {}
         self.responses: Memo = Memo(max_bytes=config.max_cache, weigh=answer_bytes)
@@ -118,7 +110,7 @@ class Api:
     def reset_here(self) -> None:
         """This process's records and issued tokens back to the seeded state."""
         self.sandbox.reset()
-        self.issued_tokens.clear()
+        self.credentials.forget_issued()
         self.responses.clear()
         self.header_values.clear()
         for hook in self.after_reset:
@@ -136,7 +128,7 @@ class Api:
             self.document,
             self.schemes,
             lambda schema: self.check(schema, "request"),
-            accepts=self._accepts if self.config.api_keys else None,
+            accepts=self.credentials.accepts if self.config.api_keys else None,
             stateful=self.sandbox.handles(operation.key),
             strict_accept=self.config.strict_accept,
         )
@@ -156,33 +148,7 @@ class Api:
 
     def version(self) -> tuple[int, int]:
         """Changes whenever stored data or accepted credentials change: part of every cache key."""
-        return self.sandbox.version, self.tokens_issued
-
-    def issue_credentials(self, created: Mapping[str, Any]) -> None:
-        """A created record carrying a token (a login) makes that token a valid credential."""
-        for name in CREDENTIAL_FIELDS.intersection(created):
-            value = created[name]
-            if isinstance(value, str) and value:
-                if len(self.issued_tokens) >= MAX_ISSUED_TOKENS:
-                    self.issued_tokens.popitem(last=False)
-                self.issued_tokens[value] = None
-                self.tokens_issued += 1
-
-    def adopt_credentials(self, previous: Api) -> None:
-        """Keep the tokens an earlier version of this API issued (a reload), as older than this one's,
-        within the same bound: the newest MAX_ISSUED_TOKENS of both pass."""
-        merged = OrderedDict(previous.issued_tokens)
-        for token in self.issued_tokens:
-            merged.pop(token, None)
-            merged[token] = None
-        while len(merged) > MAX_ISSUED_TOKENS:
-            merged.popitem(last=False)
-        self.issued_tokens.clear()
-        self.issued_tokens.update(merged)
-        self.tokens_issued += 1
-
-    def _accepts(self, secret: str) -> bool:
-        return secret in self.config.api_keys or secret in self.issued_tokens
+        return self.sandbox.version, self.credentials.changes
 
     def check(self, schema: dict[str, Any], direction: Direction) -> Check:
         """A compiled validator for a schema: value → [(json path, message)], empty when valid."""

@@ -3,7 +3,7 @@ issuing past the bound drops the oldest, one for one, however long the run."""
 
 from __future__ import annotations
 
-from specmock.runtime import MAX_ISSUED_TOKENS
+from specmock.pipeline.security import MAX_ISSUED_TOKENS
 from tests.bundled.conftest import REBILLY, client_for
 
 
@@ -12,8 +12,8 @@ def test_only_the_newest_issued_tokens_pass_once_past_the_bound() -> None:
     api = client.app.apis[0]  # type: ignore[attr-defined]
     extra = 3
     for index in range(MAX_ISSUED_TOKENS + extra):
-        api.issue_credentials({"token": f"issued-{index}"})
-    assert len(api.issued_tokens) == MAX_ISSUED_TOKENS
+        api.credentials.issue_from({"token": f"issued-{index}"})
+    assert len(api.credentials.issued) == MAX_ISSUED_TOKENS
 
     def status(token: str) -> int:
         url = f"{REBILLY}/authentication-tokens"
@@ -30,17 +30,17 @@ def test_a_reload_keeps_the_newest_tokens_of_both_versions_within_the_bound() ->
     previous = client_for("rebilly", api_keys=("sk_live_right",)).app.apis[0]  # type: ignore[attr-defined]
     reloaded = client_for("rebilly", api_keys=("sk_live_right",)).app.apis[0]  # type: ignore[attr-defined]
     for index in range(MAX_ISSUED_TOKENS):
-        previous.issue_credentials({"token": f"old-{index}"})
+        previous.credentials.issue_from({"token": f"old-{index}"})
     for index in range(3):
-        reloaded.issue_credentials({"token": f"new-{index}"})
-    reloaded.issue_credentials({"token": f"old-{MAX_ISSUED_TOKENS - 1}"})  # again: now among the newest
+        reloaded.credentials.issue_from({"token": f"new-{index}"})
+    reloaded.credentials.issue_from({"token": f"old-{MAX_ISSUED_TOKENS - 1}"})  # again: now among the newest
     before = reloaded.version()
 
-    reloaded.adopt_credentials(previous)
+    reloaded.credentials.adopt(previous.credentials)
 
-    tokens = list(reloaded.issued_tokens)
+    tokens = list(reloaded.credentials.issued)
     assert len(tokens) == MAX_ISSUED_TOKENS
     assert tokens[-4:] == ["new-0", "new-1", "new-2", f"old-{MAX_ISSUED_TOKENS - 1}"]
-    assert "old-0" not in reloaded.issued_tokens  # the oldest make room
-    assert f"old-{MAX_ISSUED_TOKENS - 2}" in reloaded.issued_tokens
+    assert "old-0" not in reloaded.credentials.issued  # the oldest make room
+    assert f"old-{MAX_ISSUED_TOKENS - 2}" in reloaded.credentials.issued
     assert reloaded.version() != before  # answers cached under the old credentials are not reused

@@ -116,7 +116,7 @@ class Reloader:
             return
         for old, new, kept in prepared.keep.values():
             new.sandbox.adopt(old.sandbox, kept)
-            new.adopt_credentials(old)
+            new.credentials.adopt(old.credentials)
         self.app.mounted = prepared.mounted
         self.digests = prepared.digests
         self.failed = False

@@ -107,9 +107,11 @@ def _run(api: ServedApi, compiled: CompiledOperation, request: MockRequest) -> M
         unknown = unknown_example(compiled.operation, choice, media, prefs.example)
         if unknown is not None:
             return _preference_problem(api, compiled, unknown, request)
-    if choice.kind is None and choice.status < 400:
-        return _success(api, compiled, choice, media, prefs, request, path_values, body)
-    return _error(api, compiled, choice, media, request, prefs)
+    if choice.kind is not None or choice.status >= 400:
+        return _error(api, compiled, choice, media, request, prefs)
+    if compiled.stateful:
+        return _stateful(api, compiled, choice, media, prefs, request, path_values, body)
+    return _generated(api, compiled.operation, choice, media, prefs, request.path)
 
 
 def _preference_problem(
@@ -136,7 +138,7 @@ def _media(
     return (response.media_for(name) if response and name else None), acceptable
 
 
-def _success(
+def _stateful(
     api: ServedApi,
     compiled: CompiledOperation,
     choice: ResponseChoice,
@@ -146,30 +148,48 @@ def _success(
     path_values: dict[str, str],
     body: Any,
 ) -> MockResponse:
-    """A success: the store's answer when it keeps this operation's data (whatever ``Prefer`` says:
-    a documented success code only sets the status), else the example or generated body."""
+    """The store's answer for an operation whose data it keeps, whatever ``Prefer`` says (a documented
+    success code only sets the status); the generated one when the store leaves the request alone."""
     op = compiled.operation
-    parts = (op.key, request.path)
+    host = request.headers.get("host", "")
+    origin = origin_of(host if len(host) <= MAX_HOST else "", api.base_path)
+    outcome = api.sandbox.handle(op, path_values, request.query, None if body is NO_BODY else body, origin)
+    if outcome is None:
+        return _generated(api, op, choice, media, prefs, request.path)
+    if outcome.error is not None:
+        refused = _store_refusal(api, compiled, outcome.error, outcome, request)
+        return refused if refused is not None else _generated(api, op, choice, media, prefs, request.path)
+    if op.method == "POST" and isinstance(outcome.body, dict):
+        api.credentials.issue_from(outcome.body)
+    return _stored(api, compiled, choice, media, prefs, outcome, origin, (op.key, request.path))
+
+
+def _store_refusal(
+    api: ServedApi, compiled: CompiledOperation, error: Kind, outcome: Outcome, request: MockRequest
+) -> MockResponse | None:
+    """The documented error answer to what the store refused (a NOT_FOUND, a CONFLICT); None when the
+    spec documents no status for it (say, no 404): then the answer is the stateless mock's rather
+    than an undocumented one. A full store answers even undocumented: the record was not kept."""
+    # The store names the body field a CONFLICT is about, the path parameter of a NOT_FOUND.
+    location = ("path" if error is Kind.NOT_FOUND else "body") if outcome.field else ""
+    diagnostic = Diagnostic(error, outcome.message, location, outcome.field)
+    refused = error_choice(compiled.operation, error, [diagnostic])
+    if refused.key is None and error is not Kind.STORAGE_FULL:
+        return None
+    return _error(api, compiled, refused, None, request)
+
+
+def _generated(
+    api: ServedApi,
+    op: Operation,
+    choice: ResponseChoice,
+    media: MediaType | None,
+    prefs: Preferences,
+    path: str,
+) -> MockResponse:
+    """A success the store does not keep: the example or generated body of the chosen response."""
+    parts = (op.key, path)
     status, value = choice.status, None
-    if compiled.stateful:
-        host = request.headers.get("host", "")
-        origin = origin_of(host if len(host) <= MAX_HOST else "", api.base_path)
-        outcome = api.sandbox.handle(
-            op, path_values, request.query, None if body is NO_BODY else body, origin
-        )
-        if outcome is not None and outcome.error is not None:
-            # The store names the body field a CONFLICT is about, the path parameter of a NOT_FOUND.
-            location = ("path" if outcome.error is Kind.NOT_FOUND else "body") if outcome.field else ""
-            diagnostic = Diagnostic(outcome.error, outcome.message, location, outcome.field)
-            store_error = error_choice(op, outcome.error, [diagnostic])
-            if store_error.key is not None or outcome.error is Kind.STORAGE_FULL:
-                # A full store answers its own problem even undocumented: the record was not kept.
-                return _error(api, compiled, store_error, None, request)
-            # The spec documents no status for this (say, no 404): answer as a stateless mock would
-            # rather than invent an undocumented one.
-            outcome = None
-        if outcome is not None:
-            return _stored(api, compiled, choice, media, prefs, outcome, origin, parts)
     if media is not None and status not in NO_CONTENT_STATUSES:
         value = success_body(api, op, media, prefs, parts)
     return _finish(api, op, op.responses.get(choice.key or str(status)), status, media, value, [], parts)
@@ -189,8 +209,6 @@ def _stored(
     the documented response and media type, and a note when ``Prefer`` asked for an example."""
     op = compiled.operation
     status, value = outcome.status, outcome.body
-    if op.method == "POST" and isinstance(value, dict):
-        api.issue_credentials(value)
     if prefs.code is not None and prefs.code != status:
         status = prefs.code
         response = op.responses.get(choice.key or str(status))

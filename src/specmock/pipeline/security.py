@@ -1,22 +1,70 @@
 """Security requirements → Diagnostics (SECURITY).
 
 Policy, as Prism's: by default any well-formed credential passes, so a frontend needs no real key.
-When keys are configured (``--api-key``), only those and the tokens the sandbox itself issued pass.
-oauth2 and openIdConnect are checked as "a Bearer token is present".
+When keys are configured (``--api-key``), only those and the tokens the sandbox itself issued pass
+(``Credentials``). oauth2 and openIdConnect are checked as "a Bearer token is present".
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from specmock.diagnostics import Diagnostic, Kind
 from specmock.messages.requests import MockRequest
 from specmock.openapi.model import Requirement, SecurityScheme
 
 Credential = Callable[[MockRequest], str | None]  # the presented secret, or None when absent/malformed
+MAX_ISSUED_TOKENS = 10_000  # the oldest issued token stops being accepted beyond this many
+CREDENTIAL_FIELDS = frozenset(
+    ("token", "access_token", "accessToken", "id_token", "jwt", "key", "apiKey", "api_key")
+)
+
+
+class Credentials:
+    """The secrets that pass when keys are configured: those keys, and the tokens the API's creates
+    answered with (a login), the newest ``MAX_ISSUED_TOKENS`` of them."""
+
+    def __init__(self, keys: Collection[str]) -> None:
+        self.keys = keys
+        # Oldest first. An OrderedDict drops its oldest in constant time; a dict's first key, once earlier
+        # ones were deleted, is found by scanning past their empty slots (~18 µs a create at the bound).
+        self.issued: OrderedDict[str, None] = OrderedDict()
+        self.changes = 0  # counts every issue and adoption: part of the cache key (the size stops growing)
+
+    def accepts(self, secret: str) -> bool:
+        return secret in self.keys or secret in self.issued
+
+    def issue_from(self, created: Mapping[str, Any]) -> None:
+        """A created record carrying a token makes that token a valid credential."""
+        for name in CREDENTIAL_FIELDS.intersection(created):
+            value = created[name]
+            if isinstance(value, str) and value:
+                if len(self.issued) >= MAX_ISSUED_TOKENS:
+                    self.issued.popitem(last=False)
+                self.issued[value] = None
+                self.changes += 1
+
+    def adopt(self, earlier: Credentials) -> None:
+        """Keep the tokens an earlier version of the API issued (a reload), as older than these, within
+        the same bound: the newest ``MAX_ISSUED_TOKENS`` of both pass."""
+        merged = OrderedDict(earlier.issued)
+        for token in self.issued:
+            merged.pop(token, None)
+            merged[token] = None
+        while len(merged) > MAX_ISSUED_TOKENS:
+            merged.popitem(last=False)
+        self.issued.clear()
+        self.issued.update(merged)
+        self.changes += 1
+
+    def forget_issued(self) -> None:
+        """Back to the configured keys alone (a reset)."""
+        self.issued.clear()
 
 
 @dataclass(frozen=True, slots=True)

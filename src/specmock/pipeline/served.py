@@ -13,6 +13,7 @@ from specmock.generation import Generator
 from specmock.memo import Memo
 from specmock.openapi.jsonschema import Direction
 from specmock.pipeline.compile import CompiledOperation
+from specmock.pipeline.security import Credentials
 from specmock.pipeline.validate_request import Check
 from specmock.state import Sandbox
 
@@ -47,4 +48,5 @@ class ServedApi(Protocol):
 
     def check(self, schema: dict[str, Any], direction: Direction) -> Check: ...
 
-    def issue_credentials(self, created: Mapping[str, Any]) -> None: ...
+    @property
+    def credentials(self) -> Credentials: ...  # the tokens the API's creates issued

@@ -98,14 +98,14 @@ class Replica:
             outcome = self.sandbox.handle_here(
                 operation, entry.path_values, entry.query, entry.body, entry.origin, entry.at
             )
-            if (  # what the pipeline does with the answer of its own create (runtime.issue_credentials)
+            if (  # what the pipeline does with the answer of its own create (flow._stateful)
                 not mine
                 and outcome is not None
                 and outcome.error is None
                 and operation.method == "POST"
                 and isinstance(outcome.body, dict)
             ):
-                self.api.issue_credentials(outcome.body)
+                self.api.credentials.issue_from(outcome.body)
             return outcome
         if isinstance(entry, entries.Reset):
             self.api.reset_here()
