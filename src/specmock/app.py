@@ -70,6 +70,16 @@ class Target(NamedTuple):
     path: str
 
 
+class Routed(NamedTuple):
+    """What routing found for (method, path): the API and the operations answering (one, or the
+    variants of one URL, the first documented first), with the journal label of the first. Routing
+    answers this or the 404 / 405 ``MockResponse``."""
+
+    api: Api
+    keys: tuple[str, ...]
+    label: str
+
+
 class _OperationKeys(Resolver):  # type: ignore[misc]  # connexion ships no type hints
     """Operations are already keyed in the routing document; no view function is imported."""
 
@@ -95,30 +105,28 @@ class Mounted:
         )
         # Connexion's routing decision depends only on (method, path): remember it, so a repeated
         # request skips the Starlette router walk.
-        self.routes = Memo(ROUTE_MEMO_SIZE)  # (method, path) → routing key
-        # routing key → (api, the keys of the operations answering it: one, or variants of one URL,
-        # whether there are variants to pick from, the journal label of the first)
-        self.targets: dict[str, tuple[Api, tuple[str, ...], str]] = {}
+        self.routes = Memo(ROUTE_MEMO_SIZE)  # (method, path) → Routed
+        self.targets: dict[str, Routed] = {}  # the routing document's operation id → what it routes to
         self.table = RouteTable([(api.base_path, api.operations) for api in self.apis])
         self.router = RoutingMiddleware(_routed)
         for index, api in enumerate(self.apis):
             for first, keys in variants(api.operations).items():
-                self.targets[routing_key(index, first)] = (api, keys, f"{api.name}:{first}")
+                self.targets[routing_key(index, first)] = Routed(api, keys, f"{api.name}:{first}")
             document = routing_document(index, api.name, api.operations)
             self.router.add_api(
                 Specification.from_dict(document), base_path=api.base_path, resolver=_OperationKeys()
             )
         _no_slash_redirects(self.router.router)
 
-    async def target(self, method: str, path: str) -> str | MockResponse:
-        """The routing key of the operation answering (method, path), or the 404 / 405 answer."""
-        target = self.routes.get((method, path))
-        if target is None:
-            target = await self.route(method, path)
-        return target  # type: ignore[no-any-return]
+    async def target(self, method: str, path: str) -> Routed | MockResponse:
+        """The operations answering (method, path), or the 404 / 405 answer."""
+        routed: Routed | None = self.routes.get((method, path))
+        if routed is None:
+            return await self.route(method, path)
+        return routed
 
-    async def route(self, method: str, path: str) -> str | MockResponse:
-        """Connexion's routing decision for (method, path): the operation's routing key (remembered),
+    async def route(self, method: str, path: str) -> Routed | MockResponse:
+        """Connexion's routing decision for (method, path): the operations answering (remembered),
         or the 404 or 405 answer."""
         # Starlette raises HTTPException(405) with "app" in the scope instead of answering in plain
         # text; the routing extension lands in the shared "extensions" dict of Connexion's copy.
@@ -148,11 +156,10 @@ class Mounted:
         if operation_id is None:
             allowed = self.table.allowed(path)
             return method_not_allowed(path, allowed) if allowed else not_found(path)
-        self.routes.put((method, path), operation_id)
-        return str(operation_id)
+        return self.routes.put((method, path), self.targets[operation_id])
 
-    def _templated(self, target: str) -> bool:
-        api, keys, _ = self.targets[target]
+    def _templated(self, operation_id: str) -> bool:
+        api, keys, _ = self.targets[operation_id]
         return "{" in api.operations[keys[0]].route
 
 
@@ -199,7 +206,7 @@ class SpecmockApp:
         target = await mounted.target(method, path)
         if isinstance(target, MockResponse):
             return target
-        api, keys, label = mounted.targets[target]  # variants of one URL: the first documented
+        api, keys, label = target  # variants of one URL: the first documented
         return Target(api, keys[0], label, _inside(api.base_path, path))
 
     def __rsgi_init__(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -292,13 +299,13 @@ class SpecmockApp:
         if method == "OPTIONS" and self.cors is not None and "access-control-request-method" in headers:
             response = self._preflight(mounted, path, headers)
             return response, self._extra(response, headers)
-        target = mounted.routes.get((method, path))
+        target: Routed | MockResponse | None = mounted.routes.get((method, path))
         if target is None:
             target = await mounted.route(method, path)
         if isinstance(target, MockResponse):
             self.journal.record(MockRequest(method, path, query, headers, b"", full_path), target, "")
             return target, self._extra(target, headers)
-        api, keys, label = mounted.targets[target]
+        api, keys, label = target
         if body is not None and (mounted.disrupting or "prefer" in headers):
             injection = mounted.disruptor.decide(method, full_path, label, headers.get("prefer"))
             if injection is not None:
@@ -328,7 +335,7 @@ class SpecmockApp:
         if isinstance(target, MockResponse):
             self.journal.record(MockRequest(method, path, query, headers, body, full_path), target, "", noted)
             return target, self._extra(target, headers)
-        api, keys, label = mounted.targets[target]
+        api, keys, label = target
         request = MockRequest(method, _inside(api.base_path, path), query, headers, body, full_path)
         key, label = _variant(api, keys, label, request)
         fault = injection.fault
