@@ -437,8 +437,8 @@ async def _shared_answer(
 ) -> MockResponse:
     """``_pipeline_answer`` on a shared store: once this process holds what the store held when the
     request arrived (another process may have changed the records), or, for a write that reads
-    nothing shared before it, once its write applied everything logged before it. A request that
-    may write runs off the event loop, which serves others while its write waits for the store."""
+    nothing shared before it, once its write applied everything logged before it. The event loop
+    serves other requests while a write waits for the store."""
     shared = api.shared
     assert shared is not None
     writes = refusal is None and shared.may_write(key)
@@ -448,7 +448,7 @@ async def _shared_answer(
         except StoreUnavailable as lost:
             return _unavailable_answer(api, key, request, lost)
     if writes:
-        return await shared.off_loop(lambda: _pipeline_answer(api, key, request))
+        return await shared.run_writing(lambda: _pipeline_answer(api, key, request))
     return _pipeline_answer(api, key, request, refusal)
 
 

@@ -41,13 +41,13 @@ class SharedState(Protocol):
         """Catch up with what other processes changed (before a request runs)."""
 
     def may_write(self, key: str) -> bool:
-        """Whether the operation may change shared records (then it runs ``off_loop``)."""
+        """Whether the operation may change shared records (then it is answered by ``run_writing``)."""
 
     def reads_before_writing(self, method: str) -> bool:
         """Whether such a request must catch up before it runs (else its write does)."""
 
-    async def off_loop(self, call: Callable[[], T]) -> T:
-        """``call()`` away from the event loop: its writes wait for the shared store."""
+    async def run_writing(self, answer: Callable[[], T]) -> T:
+        """``answer()``, whose write waits for the shared store without blocking the event loop."""
 
     def reset(self) -> None:
         """Every process back to the seeded state."""

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from specmock.sharing import entries
+from specmock.sharing import deferral, entries
 from specmock.sharing.redis_client import RedisStore
 from specmock.sharing.rounds import Round, Rounds
 
@@ -46,7 +46,7 @@ class Replica:
         self.rounds.wait()
 
     def may_write(self, key: str) -> bool:
-        """Whether the operation may append to the log (then it is run ``off_loop``)."""
+        """Whether the operation may append to the log (then it is answered by ``run_writing``)."""
         return self.sandbox.may_write(key)
 
     def reads_before_writing(self, method: str) -> bool:
@@ -57,9 +57,25 @@ class Replica:
         itself applies every entry logged before it."""
         return method in SAFE_METHODS or bool(self.api.config.api_keys)
 
-    async def off_loop(self, call: Callable[[], T]) -> T:
-        """``call()`` (a request that may write) in a worker thread, the event loop free meanwhile."""
-        return await self.rounds.off_loop(call)
+    async def run_writing(self, answer: Callable[[], T]) -> T:
+        """``answer()`` (a request that may write), its write logged in the next round trip with
+        the others waiting then: a first run stops at the write, a second one takes its outcome
+        (``deferral``). The event loop serves other requests meanwhile."""
+        slot = deferral.Slot()
+        token = deferral.CURRENT.set(slot)
+        try:
+            try:
+                return answer()
+            except deferral.WriteDeferred as deferred:
+                entry = deferred.entry
+            try:
+                slot.outcome = await self.rounds.commit(entry)
+            except Exception as error:  # the store is away (503), or applying it failed (500)
+                slot.error = error
+            slot.filled = True
+            return answer()
+        finally:
+            deferral.CURRENT.reset(token)
 
     def reset(self) -> None:
         """Every process back to the seeded state: an entry that cuts the log."""

@@ -7,12 +7,11 @@ in their order, a group commit) and tells every reader waiting where the log end
 are made by one thread per replica; the entries a round brings are applied in order, on the event
 loop of the requests that waited for it (``loop.call_soon_threadsafe``), so the records only change
 between two requests' steps there; a caller with no event loop (start-up, a blocking admin call)
-applies them itself.
-
-Writes cannot wait on the event loop: the pipeline that makes them is synchronous. ``off_loop`` runs
-such a request in a worker thread of this process, whose write then waits for its round while the
-loop serves others. Linearizable: a write is applied where the log placed it, and a reader sees at
+applies them itself. Linearizable: a write is applied where the log placed it, and a reader sees at
 least everything logged before it arrived.
+
+A write waits on the event loop (``commit``) although the pipeline that makes it is synchronous:
+see ``deferral``.
 """
 
 from __future__ import annotations
@@ -23,28 +22,26 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from specmock.sharing.redis_client import CALL_TIMEOUT, Batch, RedisStore
 from specmock.sharing.unavailable import StoreUnavailable
 
 log = logging.getLogger("specmock")
-T = TypeVar("T")
-WRITERS = 64  # worker threads for requests that may write: the most writes one round can carry
 WAIT_LIMIT = 4 * CALL_TIMEOUT  # seconds a blocked caller waits for its round before answering 503
 
 
 @dataclass(eq=False, slots=True)
 class Ticket:
-    """Callers waiting for a round: one write (``entry``) or blocking check (none) with ``ready``,
-    or every check of one event loop with a future each."""
+    """Callers waiting for a round: a write (``entry``) or a check (none). A blocked caller waits
+    on ``ready``; callers on an event loop await a future each (one ticket carries every check of
+    a loop waiting for the same round)."""
 
     entry: bytes | None = None
     cut: bool = False  # a reset: the log is cut before it
     loop: asyncio.AbstractEventLoop | None = None  # where its round is applied (None: by its caller)
-    futures: list[asyncio.Future[None]] = field(default_factory=list)  # the event loop's checks
+    futures: list[asyncio.Future[Any]] = field(default_factory=list)  # its callers on ``loop``
     ready: threading.Event | None = None  # a blocked caller's
     outcome: Any = None  # what applying its entry gave
     error: BaseException | None = None
@@ -80,8 +77,6 @@ class Rounds:
         self._fetched: collections.deque[Round] = collections.deque()
         self._applying = threading.RLock()
         self._thread: threading.Thread | None = None
-        self._writers: ThreadPoolExecutor | None = None
-        self._local = threading.local()  # the event loop a worker thread's request came from
 
     async def check(self) -> None:
         """Return once the records hold everything the log held when this was called (or raise
@@ -96,27 +91,27 @@ class Rounds:
             ticket.futures.append(future)
         await future
 
+    async def commit(self, entry: bytes) -> Any:
+        """Append ``entry`` after everything logged so far (with the other writes waiting then), and
+        return what applying it gave once the records hold everything up to it."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        with self._arrived:
+            self._add(Ticket(entry, loop=loop, futures=[future]))
+        return await future
+
     def wait(self, entry: bytes | None = None, cut: bool = False) -> Any:
-        """Blocking: append ``entry`` (if any) after everything logged so far, apply the log up to
-        it, and return what applying it gave."""
-        ticket = Ticket(entry, cut, getattr(self._local, "loop", None), ready=threading.Event())
+        """Blocking ``check`` (no ``entry``) or ``commit``; applies the round itself."""
+        ticket = Ticket(entry, cut, ready=threading.Event())
         with self._arrived:
             self._add(ticket)
         assert ticket.ready is not None
         if not ticket.ready.wait(WAIT_LIMIT):
             raise StoreUnavailable("the shared store (Redis) did not answer in time")
-        if ticket.loop is None:
-            self.drain()
+        self.drain()
         if ticket.error is not None:
             raise ticket.error
         return ticket.outcome
-
-    async def off_loop(self, call: Callable[[], T]) -> T:
-        """``call()`` in a worker thread whose writes are applied on this event loop."""
-        if self._writers is None:
-            self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="specmock-writer")
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._writers, self._in_worker, loop, call)
 
     @property
     def waiting(self) -> int:
@@ -141,13 +136,6 @@ class Rounds:
                         ticket.error = round_.error
                 for ticket in round_.tickets:
                     _settle(ticket)
-
-    def _in_worker(self, loop: asyncio.AbstractEventLoop, call: Callable[[], T]) -> T:
-        self._local.loop = loop
-        try:
-            return call()
-        finally:
-            self._local.loop = None
 
     def _add(self, ticket: Ticket) -> None:
         """``ticket`` into the next round (the caller holds ``_arrived``)."""
@@ -212,4 +200,4 @@ def _resolve(ticket: Ticket) -> None:
         if error is not None:
             future.set_exception(error)
         else:
-            future.set_result(None)
+            future.set_result(ticket.outcome)

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from specmock.openapi.model import Operation
-from specmock.sharing import entries
+from specmock.sharing import deferral, entries
 from specmock.state import Outcome, Sandbox
 from specmock.state.inferred.resources import Route
 from specmock.state.store.listing import LOCAL_ORIGIN
@@ -39,9 +39,15 @@ class SharedSandbox(Sandbox):
         route = self.plan.routes.get(operation.key)
         if replica is None or route is None or self._only_reads(operation.key, route):
             return super().handle(operation, path_values, query, body, origin)  # caught up already
+        slot = deferral.CURRENT.get()
+        if slot is not None and slot.filled:  # the second run: the write was logged and applied
+            outcome: Outcome | None = slot.take()
+            return outcome
         entry = entries.handle(operation.key, path_values, query, body, origin, self.now())
-        outcome: Outcome | None = replica.write(entry)
-        return outcome
+        if slot is None:  # no request task around it (a direct call): wait for the store here
+            outcome = replica.write(entry)
+            return outcome
+        raise deferral.WriteDeferred(entry)
 
     def handle_here(
         self,

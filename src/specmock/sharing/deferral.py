@@ -1,0 +1,45 @@
+"""A write answered on the event loop without blocking it: the pipeline runs twice around the round trip.
+
+The pipeline is synchronous, and a write must wait for the store. Rather than block the event loop
+(no other request would join the round trip) or hand the request to a thread (each hand-over wakes
+a thread: on a busy machine that costs more than the whole create), the request's pipeline runs
+once up to its write, which stops it (``WriteDeferred``, carrying the log entry); the entry is then
+logged with the writes waiting at the same time and applied on the event loop; and the pipeline
+runs again, where the write hands back what applying the entry gave (``Slot``). What runs before
+the write reads nothing shared (``Replica.reads_before_writing`` says when it does, and the request
+then catches up first): the second run reaches the same write.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+from typing import Any
+
+
+class WriteDeferred(BaseException):
+    """The pipeline's first run stopped at its write (not an ``Exception``: the pipeline's own
+    ``except Exception``, which answers 500 for a bug, must let it through)."""
+
+    def __init__(self, entry: bytes) -> None:
+        super().__init__("a write deferred to the next round trip")
+        self.entry = entry
+
+
+@dataclass(slots=True)
+class Slot:
+    """What the request's write gave once logged and applied (or why it failed)."""
+
+    filled: bool = False
+    outcome: Any = None
+    error: BaseException | None = None
+
+    def take(self) -> Any:
+        """The write's outcome for the pipeline's second run (its error raised)."""
+        if self.error is not None:
+            raise self.error
+        return self.outcome
+
+
+# The slot of the request running on this task: set around its two runs (contextvars are per task).
+CURRENT: contextvars.ContextVar[Slot | None] = contextvars.ContextVar("specmock_write_slot", default=None)
