@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from specmock.diagnostics import Diagnostic, Kind
 from specmock.openapi.model import MediaType, Operation, Response
+from specmock.openapi.success import success_order
 
 ERROR_STATUSES: dict[Kind, tuple[int, ...]] = {
     Kind.SECURITY: (401, 403),
@@ -40,7 +41,6 @@ PRECEDENCE = (
     Kind.STORAGE_FULL,
     Kind.NOT_ACCEPTABLE,
 )
-SUCCESS_ORDER = {"POST": (201, 200, 202), "DELETE": (204, 200, 202)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ def success_choice(operation: Operation, preferred: int | None = None) -> Respon
         found = documented_key(responses, (preferred,))
         if found is not None:
             return ResponseChoice(preferred, found[1])
-    order = SUCCESS_ORDER.get(operation.method, (200, 201, 202, 204))
+    order = success_order(operation.method)
     for code in order:
         if str(code) in responses:
             return ResponseChoice(code, str(code))

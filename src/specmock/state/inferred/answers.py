@@ -12,12 +12,11 @@ from typing import Any
 
 from specmock.openapi.model import Operation
 from specmock.openapi.refs import deref
+from specmock.openapi.success import CREATE, DELETE, OTHER
 from specmock.openapi.views import merged_object, schema_types
 from specmock.state.inferred.naming import shape_of
 from specmock.state.inferred.shapes import list_shape, success_schema
 from specmock.types import Schema
-
-PREFERRED = {"create": ("201", "200"), "delete": ("204", "200", "202"), "singleton-write": ("200", "201")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +29,17 @@ class View:
 ENTITY = View("entity")
 
 
+def success_order_of(role: str) -> tuple[int, ...]:
+    """The success preference (``openapi.success``) for what a stateful operation does."""
+    if role == "create":
+        return CREATE
+    if role == "delete":
+        return DELETE
+    return OTHER
+
+
 def answer_schema(document: Any, operation: Operation, role: str) -> Schema | None:
-    return success_schema(document, operation, PREFERRED.get(role, ("200",)))
+    return success_schema(document, operation, tuple(str(s) for s in success_order_of(role)))
 
 
 def list_item_schema(document: Any, operation: Operation) -> Schema | None:

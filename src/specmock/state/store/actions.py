@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from specmock.generation import rng_for
+from specmock.openapi.success import OTHER
 from specmock.state.inferred.resources import ActionSpec
 from specmock.state.inferred.shapes import success_schema
 from specmock.state.store.crud import Call
@@ -32,7 +33,7 @@ def run(call: Call, spec: ActionSpec, key: str, body: Any) -> Outcome | None:
             fresh = collection.stored(record, seeded=stored.seeded)
             engine.storage.put(collection.name, path, key, fresh, replaces=key if kept else None)
     operation = call.operation
-    status, documented = engine.status(operation, (200, 201, 204))
+    status, documented = engine.status(operation, OTHER)
     if status == 204 or not documented:
         return Outcome(status, NO_CONTENT)
     if not spec.answer:

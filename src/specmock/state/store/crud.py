@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from specmock.openapi.model import Operation
+from specmock.openapi.success import CREATE, DELETE, OTHER
 from specmock.openapi.views import merged_object
 from specmock.state.inferred.identity import key_of
 from specmock.state.inferred.resources import Record, Route
@@ -146,7 +147,7 @@ def create(call: Call, body: Any, location: str) -> Outcome | None:
     if taken is not None:  # another process stored this id or value in the meantime
         return refused(collection, taken, record)
     headers = {"Location": f"{location.rstrip('/')}/{key}"} if engine.sends_location(call.operation) else None
-    return respond(call, (201, 200), collection.public(record), headers)
+    return respond(call, CREATE, collection.public(record), headers)
 
 
 def read(call: Call, key: str) -> Outcome | None:
@@ -155,7 +156,7 @@ def read(call: Call, key: str) -> Outcome | None:
         return call.missing(key)
     collection = call.collection
     cache = ("read", call.operation.key, call.name, collection.version, call.path, key)
-    return respond(call, (200,), collection.public(stored.record), cache_key=cache)
+    return respond(call, OTHER, collection.public(stored.record), cache_key=cache)
 
 
 def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
@@ -189,7 +190,7 @@ def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
         return refused(collection, taken, record)
     if new_key != key:
         engine.rekeyed(collection, path, key, new_key)
-    return respond(call, (200,), collection.public(record))
+    return respond(call, OTHER, collection.public(record))
 
 
 def replaced(engine: Engine, collection: Collection, old: Record, incoming: Record, merge: bool) -> Record:
@@ -210,9 +211,7 @@ def delete(call: Call, key: str) -> Outcome | None:
     if call.find(key) is None:
         return call.missing(key)
     stored = call.engine.remove(call.collection, call.path, key)
-    return respond(
-        call, (204, 200, 202), call.collection.public(stored.record) if stored is not None else None
-    )
+    return respond(call, DELETE, call.collection.public(stored.record) if stored is not None else None)
 
 
 def singleton(call: Call, body: Any) -> Outcome | None:
@@ -222,7 +221,7 @@ def singleton(call: Call, body: Any) -> Outcome | None:
         return call.missing("/".join(path) or collection.resource.path)
     if call.route.role == "singleton-read":
         cache = ("read", call.operation.key, call.name, collection.version, path)
-        return respond(call, (200,), collection.public(stored.record), cache_key=cache)
+        return respond(call, OTHER, collection.public(stored.record), cache_key=cache)
     merge = call.operation.method == "PATCH"
     old = stored.record
     incoming = writable(collection, body)
@@ -233,7 +232,7 @@ def singleton(call: Call, body: Any) -> Outcome | None:
     record = conform(engine.seeder, collection, record, old)
     fresh = collection.stored(record, seeded=stored.seeded)
     engine.storage.put(collection.name, path, SINGLETON_KEY, fresh, replaces=SINGLETON_KEY)
-    return respond(call, (200, 201), collection.public(record))
+    return respond(call, OTHER, collection.public(record))
 
 
 def path_of(operation: Operation, path_values: Mapping[str, str]) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from specmock.generation import rng_for
 from specmock.openapi.model import Operation
+from specmock.openapi.success import CREATE
 from specmock.state.inferred.answers import View
 from specmock.state.inferred.identity import id_from_path, key_of
 from specmock.state.inferred.planning import Plan
@@ -89,7 +90,7 @@ class Engine:
         """Whether a create's documented success declares a ``Location`` header (cached)."""
         found = self.locations.get(operation.key)
         if found is None:
-            status, _ = self.status(operation, (201, 200))
+            status, _ = self.status(operation, CREATE)
             response = operation.responses.get(str(status))
             found = response is not None and any(h.name.lower() == "location" for h in response.headers)
             self.locations[operation.key] = found

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 from specmock.diagnostics import Kind
 from specmock.generation import rng_for
 from specmock.openapi.model import Header, Operation
+from specmock.openapi.success import OTHER
 from specmock.state.inferred.answers import same
 from specmock.state.inferred.naming import shape_of
 from specmock.state.inferred.paging import PagePlan, Window, encode_token, page_plan, window
@@ -48,7 +49,7 @@ class ListPlan:
 
 
 def compile_list(document: Any, operation: Operation, resource: Resource, seeder: Seeder) -> ListPlan:
-    status = documented_success(operation, (200,)) or 200
+    status = documented_success(operation, OTHER) or 200
     words = shape_of(operation.path).literals[-1:]
     shape = list_shape(document, success_schema(document, operation, (str(status),)), words)
     paging = page_plan(document, operation)
