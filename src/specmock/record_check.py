@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from specmock.runtime import Api
+from specmock.state import ResourceKind, Role
 
 __all__ = ["RecordViolation", "record_violations"]
 
@@ -26,10 +27,12 @@ def record_violations(api: Api, name: str, records: list[Any]) -> list[RecordVio
     resource = api.sandbox.plan.resources[name]
     check = api.check(resource.entity, "response")
     scoped = resource.parent is not None or any(
-        r.scope_params for r in api.sandbox.plan.routes.values() if r.resource == name and r.role != "action"
+        r.scope_params
+        for r in api.sandbox.plan.routes.values()
+        if r.resource == name and r.role is not Role.ACTION
     )
     found: list[RecordViolation] = []
-    if resource.kind == "singleton" and len(records) != 1:
+    if resource.kind is ResourceKind.SINGLETON and len(records) != 1:
         count = len(records)
         found.append(RecordViolation(None, "", f"{name} is a singleton: exactly one record, not {count}"))
     for index, item in enumerate(records):

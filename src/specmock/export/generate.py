@@ -20,6 +20,7 @@ from specmock.export.write_only import WriteOnly, schema_write_only
 from specmock.generation import rng_for
 from specmock.runtime import Api
 from specmock.spec_files import api_name, bundled_names, resolve_spec
+from specmock.state import ResourceKind
 from specmock.version import __version__
 
 MANIFEST = "manifest.json"
@@ -111,7 +112,7 @@ def _write_collection(
 
 
 def _expected(resource: Any, count: int) -> int:
-    if resource.kind == "singleton":
+    if resource.kind is ResourceKind.SINGLETON:
         return 1
     return int(resource.records) if resource.records is not None else count
 

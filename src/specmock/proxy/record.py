@@ -30,14 +30,16 @@ from specmock.openapi.views import merged_object
 from specmock.runtime import Api
 from specmock.state.inferred.identity import key_of
 from specmock.state.inferred.naming import shape_of
-from specmock.state.inferred.resources import Resource, Route
+from specmock.state.inferred.resources import Resource, ResourceKind, Role, Route
 from specmock.state.inferred.shapes import ListShape, list_shape, success_schema
 from specmock.version import __version__
 
 log = logging.getLogger("specmock")
 MANIFEST = "manifest.json"
 SECRET = "x-specmock-secret"
-RECORD_ROLES = frozenset({"read", "create", "replace", "update", "singleton-read", "singleton-write"})
+RECORD_ROLES = frozenset(
+    {Role.READ, Role.CREATE, Role.REPLACE, Role.UPDATE, Role.SINGLETON_READ, Role.SINGLETON_WRITE}
+)
 Scope = tuple[str, ...]
 Records = dict[tuple[Scope, str], dict[str, Any]]  # (parent path values, id) → record, in order
 
@@ -66,7 +68,7 @@ class Recorder:
         scope = tuple(path_values.get(p, "") for p in route.scope_params)
         records = self.records.setdefault(route.resource, {})
         resource = self.plan.resources[route.resource]
-        if route.role == "delete":
+        if route.role is Role.DELETE:
             if records.pop((scope, path_values.get(route.item_param or "", "")), None) is not None:
                 self.changed.add(route.resource)
             return
@@ -109,7 +111,7 @@ class Recorder:
         _atomic(self.folder / MANIFEST, document(manifest))
 
     def _items(self, operation: Operation, route: Route, value: Any) -> list[tuple[Any, bool]]:
-        if route.role == "list":
+        if route.role is Role.LIST:
             shape = self._list_shape(operation)
             if shape is None:
                 return []
@@ -132,7 +134,7 @@ class Recorder:
         return self._lists[operation.key]
 
     def _key(self, resource: Resource, record: Any, route: Route, path_values: Mapping[str, str]) -> str:
-        if resource.kind == "singleton":
+        if resource.kind is ResourceKind.SINGLETON:
             return ""
         if isinstance(record, dict) and resource.id_field and record.get(resource.id_field) is not None:
             return key_of(record[resource.id_field])
@@ -187,7 +189,9 @@ class Recorder:
 
     def _scoped(self, name: str) -> bool:
         return self.plan.resources[name].parent is not None or any(
-            r.scope_params for r in self.plan.routes.values() if r.resource == name and r.role != "action"
+            r.scope_params
+            for r in self.plan.routes.values()
+            if r.resource == name and r.role is not Role.ACTION
         )
 
     def _write(self, name: str) -> None:
@@ -216,7 +220,7 @@ class Recorder:
                         key = (
                             key_of(record.get(resource.id_field)) if resource.id_field else str(len(records))
                         )
-                        records[(scope, "" if resource.kind == "singleton" else key)] = record
+                        records[(scope, "" if resource.kind is ResourceKind.SINGLETON else key)] = record
 
 
 def _left_out(document: Any, resource: Resource) -> frozenset[str]:

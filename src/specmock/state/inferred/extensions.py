@@ -38,7 +38,7 @@ from typing import Any
 
 from specmock.openapi.model import Operation
 from specmock.openapi.refs import deref
-from specmock.state.inferred.resources import ROLES, ActionSpec, Derive, Expiry
+from specmock.state.inferred.resources import ROLES, ActionSpec, Derive, Expiry, Role
 
 X_RESOURCE = "x-specmock-resource"
 X_ROLE = "x-specmock-role"
@@ -55,7 +55,7 @@ class Declared:
     unique: tuple[str, ...] = ()
     records: int | None = None
     parent: str | None = None
-    role: str | None = None
+    role: Role | None = None
     discard: tuple[str, ...] = ()
     hidden: Mapping[str, Any] = field(default_factory=dict)
     derive: tuple[Derive, ...] = ()
@@ -72,14 +72,14 @@ def declared_for(document: dict[str, Any], operation: Operation) -> Declared:
     raw = item.get(operation.method.lower())
     raw = raw if isinstance(raw, dict) else {}
     resource = raw.get(X_RESOURCE, item.get(X_RESOURCE))
-    role = raw.get(X_ROLE, item.get(X_ROLE))
+    written = raw.get(X_ROLE, item.get(X_ROLE))
     problems: list[str] = []
-    if role is not None and role not in ROLES:
-        problems.append(f"{operation.key}: {X_ROLE} {role!r} is not one of {', '.join(ROLES)}")
-        role = None
+    role = Role(written) if isinstance(written, str) and written in ROLES else None
+    if written is not None and role is None:
+        problems.append(f"{operation.key}: {X_ROLE} {written!r} is not one of {', '.join(ROLES)}")
     action = _action(raw.get(X_ACTION), operation.key, problems)
     if resource is False:
-        return Declared(role="action", action=action, problems=tuple(problems))
+        return Declared(role=Role.ACTION, action=action, problems=tuple(problems))
     if not isinstance(resource, dict):
         if resource is not None:
             problems.append(f"{operation.key}: {X_RESOURCE} must be an object or false")

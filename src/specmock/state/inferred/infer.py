@@ -17,17 +17,17 @@ from specmock.openapi.refs import deref
 from specmock.openapi.views import schema_types
 from specmock.state.inferred.extensions import Declared, declared_for
 from specmock.state.inferred.naming import PathShape, resource_names, shape_of
-from specmock.state.inferred.resources import COLLECTION_ROLES, ITEM_ROLES, SINGLETON_ROLES, Route
+from specmock.state.inferred.resources import COLLECTION_ROLES, ITEM_ROLES, SINGLETON_ROLES, Role, Route
 from specmock.state.inferred.shapes import list_shape, success_schema
 
 Key = tuple[str, ...]
-ITEM_METHODS = {"GET": "read", "PUT": "replace", "PATCH": "update", "DELETE": "delete"}
+ITEM_METHODS = {"GET": Role.READ, "PUT": Role.REPLACE, "PATCH": Role.UPDATE, "DELETE": Role.DELETE}
 
 
 @dataclass(frozen=True, slots=True)
 class Placement:
     operation: Operation
-    role: str
+    role: Role
     key: Key  # ("path", pattern, suffix) | ("single", pattern, suffix) | ("name", name)
     shape: PathShape
     declared: Declared
@@ -71,25 +71,25 @@ class Inference:
             out.append(Placement(op, role, self.key_for(op, role, declared), self.shapes[op.path], declared))
         return out
 
-    def default_role(self, op: Operation) -> str:
+    def default_role(self, op: Operation) -> Role:
         shape = self.shapes[op.path]
         methods = self.by_path[op.path]
         if shape.last_is_param:
             parent = shape.parent()
             if parent is None or not parent.segments or parent.last_is_param:
-                return "action"
-            role = ITEM_METHODS.get(op.method, "action")
+                return Role.ACTION
+            role = ITEM_METHODS.get(op.method, Role.ACTION)
             if op.method == "POST" and "GET" in methods and self._same_answer(op, methods["GET"]):
-                role = "update"  # Twilio style: POST to an item updates it
-            if role in ("read", "replace", "update") and not self._objectish_or_empty(op):
-                return "action"
+                role = Role.UPDATE  # Twilio style: POST to an item updates it
+            if role in (Role.READ, Role.REPLACE, Role.UPDATE) and not self._objectish_or_empty(op):
+                return Role.ACTION
             return role
         listing = "GET" in methods and self.lists(methods["GET"])
         if op.method == "GET" and listing:
-            return "list"
+            return Role.LIST
         creates = listing or (shape.pattern, shape.suffix) in self.item_patterns
         if op.method == "POST" and creates and self._objectish_or_empty(op):
-            return "create"
+            return Role.CREATE
         singleton = (
             not listing
             and "GET" in methods
@@ -97,10 +97,10 @@ class Inference:
             and ("PUT" in methods or "PATCH" in methods)
         )
         if singleton and op.method == "GET":
-            return "singleton-read"
+            return Role.SINGLETON_READ
         if singleton and op.method in ("PUT", "PATCH") and self._objectish_or_empty(op):
-            return "singleton-write"
-        return "action"
+            return Role.SINGLETON_WRITE
+        return Role.ACTION
 
     def _same_answer(self, one: Operation, other: Operation) -> bool:
         mine = success_schema(self.document, one, ("200", "201"))
@@ -109,9 +109,9 @@ class Inference:
     def _objectish_or_empty(self, op: Operation) -> bool:
         return success_schema(self.document, op) is None or self.returns_object(op)
 
-    def key_for(self, op: Operation, role: str, declared: Declared) -> Key:
+    def key_for(self, op: Operation, role: Role, declared: Declared) -> Key:
         shape = self.shapes[op.path]
-        if declared.collection and role != "action":
+        if declared.collection and role is not Role.ACTION:
             return ("name", declared.collection)
         if role in ITEM_ROLES:
             parent = shape.parent()

@@ -16,7 +16,15 @@ from specmock.state.inferred.infer import Inference, Key, Placement, action_targ
 from specmock.state.inferred.lifelike import lifelike_for
 from specmock.state.inferred.naming import norm, shape_of, singular
 from specmock.state.inferred.projection import below_top, strip_for
-from specmock.state.inferred.resources import COLLECTION_ROLES, ITEM_ROLES, SINGLETON_ROLES, Resource, Route
+from specmock.state.inferred.resources import (
+    COLLECTION_ROLES,
+    ITEM_ROLES,
+    SINGLETON_ROLES,
+    Resource,
+    ResourceKind,
+    Role,
+    Route,
+)
 from specmock.types import Schema
 
 
@@ -34,7 +42,7 @@ def make_plan(document: dict[str, Any], operations: Mapping[str, Operation]) -> 
     plan = Plan(problems=[p for pl in placements for p in pl.declared.problems])
     groups: dict[Key, list[Placement]] = {}
     for placement in placements:
-        if placement.role != "action":
+        if placement.role is not Role.ACTION:
             groups.setdefault(placement.key, []).append(placement)
     names = name_keys(list(groups), placements)
     for key, members in groups.items():
@@ -95,14 +103,19 @@ def _link_parent(
 
 def _route_actions(plan: Plan, placements: list[Placement], items: dict[tuple[str, str], str]) -> None:
     for placement in placements:
-        if placement.role != "action":
+        if placement.role is not Role.ACTION:
             continue
         target = action_target(placement.shape)
         owner = items.get(target[0]) if target else None
         op = placement.operation
         if target is not None and owner is not None:
             plan.routes[op.key] = Route(
-                "action", owner, target[1], target[2], _no_error_status(op), action=placement.declared.action
+                Role.ACTION,
+                owner,
+                target[1],
+                target[2],
+                _no_error_status(op),
+                action=placement.declared.action,
             )
             spec = placement.declared.action
             done = (
@@ -122,7 +135,7 @@ def _route_actions(plan: Plan, placements: list[Placement], items: dict[tuple[st
 def build_resource(document: dict[str, Any], name: str, members: list[Placement]) -> Resource:
     roles = {p.role for p in members}
     singleton = roles <= SINGLETON_ROLES
-    by_role = {p.role: p.operation for p in members}
+    by_role: dict[str, Operation] = {p.role: p.operation for p in members}
     item_op = next((p.operation for p in members if p.role in ITEM_ROLES), None)
     main = next((p.operation for p in members if p.role in COLLECTION_ROLES | SINGLETON_ROLES), item_op)
     assert main is not None
@@ -131,7 +144,7 @@ def build_resource(document: dict[str, Any], name: str, members: list[Placement]
     bodies = [body_schema(p.operation) for p in members]
     resource = Resource(
         name=name,
-        kind="singleton" if singleton else "collection",
+        kind=ResourceKind.SINGLETON if singleton else ResourceKind.COLLECTION,
         path=main.path if main is not item_op else (shape_of(main.path).parent() or shape_of("/")).path,
         item_path=item_op.path if item_op else None,
         entity=entity,
@@ -140,7 +153,7 @@ def build_resource(document: dict[str, Any], name: str, members: list[Placement]
         read_only=frozenset(n for n, s in properties.items() if is_read_only(document, s)),
         write_only=frozenset(_write_only(document, entity, bodies)),
         records=next((p.declared.records for p in members if p.declared.records is not None), None),
-        materialize=not singleton and "create" not in roles,
+        materialize=not singleton and Role.CREATE not in roles,
         declared=any(p.declared.collection for p in members),
     )
     if not singleton:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from specmock.state.inferred.answers import ENTITY, View
@@ -13,20 +14,43 @@ if TYPE_CHECKING:
     from specmock.state.inferred.lifelike import Lifelike
 
 Record = dict[str, Any]  # a resource's record as JSON: field → value
-ROLES = (
-    "list",
-    "create",
-    "read",
-    "replace",
-    "update",
-    "delete",
-    "action",
-    "singleton-read",
-    "singleton-write",
+
+
+class Role(StrEnum):
+    """What a stateful operation does to its resource (inferred, or declared by ``x-specmock-role``)."""
+
+    LIST = "list"
+    CREATE = "create"
+    READ = "read"
+    REPLACE = "replace"
+    UPDATE = "update"
+    DELETE = "delete"
+    ACTION = "action"
+    SINGLETON_READ = "singleton-read"
+    SINGLETON_WRITE = "singleton-write"
+
+
+class ResourceKind(StrEnum):
+    COLLECTION = "collection"  # items by id
+    SINGLETON = "singleton"  # one record
+
+
+# The members as plain module constants for the code every request runs: on Python 3.11 ``Role.CREATE``
+# is an unspecialised class attribute lookup (EnumType defines ``__getattr__``), ~60 ns each.
+LIST, CREATE, READ, REPLACE, UPDATE, DELETE, ACTION = (
+    Role.LIST,
+    Role.CREATE,
+    Role.READ,
+    Role.REPLACE,
+    Role.UPDATE,
+    Role.DELETE,
+    Role.ACTION,
 )
-ITEM_ROLES = frozenset({"read", "replace", "update", "delete"})
-COLLECTION_ROLES = frozenset({"list", "create"})
-SINGLETON_ROLES = frozenset({"singleton-read", "singleton-write"})
+SINGLETON_READ, SINGLETON = Role.SINGLETON_READ, ResourceKind.SINGLETON
+ROLES = tuple(Role)
+ITEM_ROLES = frozenset({Role.READ, Role.REPLACE, Role.UPDATE, Role.DELETE})
+COLLECTION_ROLES = frozenset({Role.LIST, Role.CREATE})
+SINGLETON_ROLES = frozenset({Role.SINGLETON_READ, Role.SINGLETON_WRITE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +84,7 @@ class ActionSpec:
 @dataclass(slots=True)
 class Resource:
     name: str
-    kind: str  # collection | singleton
+    kind: ResourceKind
     path: str  # the collection (or singleton) path as written; the item path when there is no other
     item_path: str | None = None
     parent: str | None = None  # the resource whose items own this one's records
@@ -78,7 +102,7 @@ class Resource:
     records: int | None = None  # x-specmock-resource.records
     parent_ref: str | None = None  # a field that holds the parent's id (``bookId`` on a loan)
     materialize: bool = False  # no create: any id read exists until deleted
-    roles: dict[str, str] = field(default_factory=dict)  # operation key → role
+    roles: dict[str, Role] = field(default_factory=dict)  # operation key → role
     declared: bool = False  # named by x-specmock-resource
     discard: frozenset[str] = frozenset()  # request fields never stored
     hidden: dict[str, Schema] = field(default_factory=dict)  # server-owned, generated, never shown
@@ -91,7 +115,7 @@ class Resource:
         ops = ", ".join(f"{role}" for role in sorted(set(self.roles.values()), key=_role_order))
         where = self.path if self.item_path is None else f"{self.path} + {self.item_path}"
         parts = [f"{self.kind} {self.name}: {where} [{ops}]"]
-        if self.kind == "collection":
+        if self.kind is ResourceKind.COLLECTION:
             parts.append(f"id={self.id_field or '(position)'}")
         if self.parent:
             parts.append(f"under {self.parent}")
@@ -114,15 +138,15 @@ class Resource:
         return "; ".join(parts)
 
 
-def _role_order(role: str) -> int:
-    return ROLES.index(role) if role in ROLES else len(ROLES)
+def _role_order(role: Role) -> int:
+    return ROLES.index(role)
 
 
 @dataclass(frozen=True, slots=True)
 class Route:
     """How one operation reaches the store."""
 
-    role: str
+    role: Role
     resource: str  # for an action: the collection whose item must exist
     scope_params: tuple[str, ...]  # path parameters that select the parent (bucket)
     item_param: str | None = None  # path parameter holding the item's id

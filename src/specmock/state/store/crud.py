@@ -14,7 +14,7 @@ from specmock.openapi.model import Operation
 from specmock.openapi.success import CREATE, DELETE, OTHER
 from specmock.openapi.views import merged_object
 from specmock.state.inferred.identity import key_of
-from specmock.state.inferred.resources import Record, Route
+from specmock.state.inferred.resources import SINGLETON_READ, Record, Route
 from specmock.state.store.collection import Collection
 from specmock.state.store.engine import SINGLETON_KEY, Engine
 from specmock.state.store.outcome import NO_CONTENT, Outcome, conflict, not_found, storage_full
@@ -219,7 +219,7 @@ def singleton(call: Call, body: Any) -> Outcome | None:
     stored = engine.bucket(collection, path).get(SINGLETON_KEY)
     if stored is None:
         return call.missing("/".join(path) or collection.resource.path)
-    if call.route.role == "singleton-read":
+    if call.route.role is SINGLETON_READ:
         cache = ("read", call.operation.key, call.name, collection.version, path)
         return respond(call, OTHER, collection.public(stored.record), cache_key=cache)
     merge = call.operation.method == "PATCH"

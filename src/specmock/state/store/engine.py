@@ -18,7 +18,7 @@ from specmock.openapi.success import CREATE
 from specmock.state.inferred.answers import View
 from specmock.state.inferred.identity import id_from_path, key_of
 from specmock.state.inferred.planning import Plan
-from specmock.state.inferred.resources import Record, Resource
+from specmock.state.inferred.resources import ACTION, LIST, SINGLETON, Record, Resource
 from specmock.state.store.adapt import Adapter
 from specmock.state.store.collection import Collection
 from specmock.state.store.outcome import Outcome, documented_success, has_body, not_found
@@ -161,9 +161,9 @@ class Engine:
 
     def _seed_count(self, collection: Collection, path: ParentPath) -> int:
         resource = collection.resource
-        if resource.kind == "singleton":
+        if resource.kind is SINGLETON:
             return 1
-        if resource.materialize and "list" not in resource.roles.values():
+        if resource.materialize and LIST not in resource.roles.values():
             return 0
         if not path:
             count = resource.records if resource.records is not None else self.records
@@ -184,7 +184,7 @@ class Engine:
         resource = collection.resource
         for index in range(count):
             record = self.finish(resource, self.seeder.entity(resource, *path, index), (*path, index))
-            if resource.kind == "singleton":
+            if resource.kind is SINGLETON:
                 yield SINGLETON_KEY, record
                 continue
             key, draft.next_number = self.assign_id(
@@ -204,7 +204,7 @@ class Engine:
     def ttl_of(self, name: str, field: str) -> Any:
         """A field of a singleton resource (``authentication-options.authTokenTtl``), or None."""
         collection = self.collections.get(name)
-        if collection is None or collection.resource.kind != "singleton":
+        if collection is None or collection.resource.kind is not SINGLETON:
             return None
         cache_key = ("field", field)
         version = self.storage.version_of(name)
@@ -359,7 +359,7 @@ class Engine:
 
     def _scoped(self, name: str) -> bool:
         return any(
-            r.scope_params for r in self.plan.routes.values() if r.resource == name and r.role != "action"
+            r.scope_params for r in self.plan.routes.values() if r.resource == name and r.role is not ACTION
         )
 
     def load(self, name: str, records: list[Any]) -> None:
@@ -391,7 +391,7 @@ class Engine:
     def _load_one(
         self, collection: Collection, draft: Draft, path: ParentPath, record: Record, index: int
     ) -> None:
-        if collection.resource.kind == "singleton":
+        if collection.resource.kind is SINGLETON:
             draft.records[SINGLETON_KEY] = collection.stored(record)
             return
         field = collection.resource.id_field

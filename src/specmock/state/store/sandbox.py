@@ -14,7 +14,17 @@ import orjson
 from specmock.generation import Generator
 from specmock.openapi.model import Operation
 from specmock.state.inferred.planning import Plan, make_plan
-from specmock.state.inferred.resources import Route
+from specmock.state.inferred.resources import (
+    ACTION,
+    CREATE,
+    DELETE,
+    LIST,
+    READ,
+    REPLACE,
+    SINGLETON_ROLES,
+    UPDATE,
+    Route,
+)
 from specmock.state.store import actions, crud, listing
 from specmock.state.store.collection import Collection
 from specmock.state.store.engine import DEFAULT_MAX_RECORDS, Engine
@@ -114,11 +124,11 @@ class Sandbox:
             if self._expiring and self.storage.next_expiry <= self.engine.now():
                 self.storage.expire_due(self.engine.now())
             collection = self.engine.collections[route.resource]
-            if path and not (route.role == "action" and route.lenient):
+            if path and not (route.role is ACTION and route.lenient):
                 missing = self.engine.missing_parent(collection, path, route.lenient)
                 if missing is not None:
                     return missing
-            if route.role == "list":
+            if route.role is LIST:
                 return self._list(operation, collection, path, path_values, query, origin)
             return self._dispatch(route, operation, collection, path, path_values, body)
 
@@ -134,15 +144,15 @@ class Sandbox:
         role = route.role
         call = crud.Call(self.engine, operation, route, collection, path)
         key = path_values.get(route.item_param, "") if route.item_param else ""
-        if role == "create":
+        if role is CREATE:
             return crud.create(call, body, crud.path_of(operation, path_values))
-        if role == "read":
+        if role is READ:
             return crud.read(call, key)
-        if role in ("replace", "update"):
-            return crud.write(call, key, body, merge=role == "update")
-        if role == "delete":
+        if role is REPLACE or role is UPDATE:
+            return crud.write(call, key, body, merge=role is UPDATE)
+        if role is DELETE:
             return crud.delete(call, key)
-        if role.startswith("singleton"):
+        if role in SINGLETON_ROLES:
             return crud.singleton(call, body)
         if route.action is not None:
             return actions.run(call, route.action, key, body)
