@@ -9,50 +9,23 @@ worker the kernel hands the connection to).
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import subprocess
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import pytest
-import yaml
 
-from specmock.server import free_port
-from tests.integration.test_serve_command import SPECMOCK, stop, wait_ready
-from tests.state.specs import bookstore
+from tests.sharing.servers import RECORDS, serving
 
 CLIENTS = 50
 REQUESTS = 40  # per client
 SECONDS = 6.0  # per client, whatever it managed by then
-RECORDS = 10
 
 
 @dataclass
 class Seen:
     created: list[int] = field(default_factory=list)
     deleted: list[int] = field(default_factory=list)
-
-
-@contextlib.contextmanager
-def serving(spec: Path, store: str, workers: int) -> Iterator[str]:
-    port = free_port()
-    command = [str(SPECMOCK), "serve", str(spec), "--port", str(port), "--store", store, "--quiet"]
-    command += ["--records", str(RECORDS), "--max-records", "100000", "--workers", str(workers)]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(process, url + "/health")
-        yield url
-    finally:
-        if process.poll() is None:
-            stop(process)
-        if process.stdout is not None:
-            process.stdout.close()
 
 
 async def one_client(number: int, urls: list[str]) -> Seen:
@@ -98,13 +71,6 @@ def check(urls: list[str], seen: list[Seen]) -> None:
         assert not set(stored) - expected, f"phantom: {sorted(set(stored) - expected)[:10]}"
         listed = httpx.get(f"{url}/books", params={"limit": 1}).json()
         assert listed["meta"]["total"] == len(expected)
-
-
-@pytest.fixture
-def spec(tmp_path: Path) -> Path:
-    path = tmp_path / "books.yaml"
-    path.write_text(yaml.safe_dump(bookstore(), sort_keys=False))
-    return path
 
 
 def test_two_server_processes_on_one_redis_agree_after_concurrent_creates_and_deletes(

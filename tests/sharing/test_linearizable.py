@@ -15,11 +15,8 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
-import yaml
 
-from tests.sharing.test_consistency import serving
-from tests.state.specs import bookstore
+from tests.sharing.servers import serving
 
 WRITERS = 8
 READERS = 24
@@ -67,13 +64,6 @@ async def everyone(first: str, second: str) -> tuple[list[str], int]:
     readers = [reader(n, second) for n in range(READERS)]
     seen, answered = await asyncio.gather(asyncio.gather(*writers), asyncio.gather(*readers))
     return [line for lines in seen for line in lines], sum(answered)
-
-
-@pytest.fixture
-def spec(tmp_path: Path) -> Path:
-    path = tmp_path / "books.yaml"
-    path.write_text(yaml.safe_dump(bookstore(), sort_keys=False))
-    return path
 
 
 def test_a_write_acknowledged_by_one_replica_is_read_on_the_other_under_concurrent_load(
