@@ -122,7 +122,9 @@ def test_the_readme_example_is_a_table_specmock_accepts(tmp_path: Path) -> None:
     section = readme.split("### Settings in `pyproject.toml`", 1)[1]
     example = section.split("```toml\n", 1)[1].split("```", 1)[0]
     (tmp_path / "pyproject.toml").write_text(example, encoding="utf-8")
-    defaults = project_settings.default_map(tmp_path / "pyproject.toml", main)
+    located = project_settings.find(tmp_path)
+    assert located is not None
+    defaults = project_settings.default_map(*located, main)
     assert defaults["serve"]["store"] == "redis://127.0.0.1:6379/0"
     assert defaults["serve"]["api_keys"] == ["sk_test_frontend"]
     assert defaults["fixtures"]["seed"] == defaults["serve"]["seed"] == 7

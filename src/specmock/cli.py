@@ -80,10 +80,13 @@ def main(context: click.Context, config: Path | None, no_config: bool) -> None:
     if no_config:
         return
     try:
-        path = config or project_settings.find(Path.cwd())
-        if path is not None:
-            assert isinstance(context.command, click.Group)
-            context.default_map = project_settings.default_map(path, context.command)
+        located = (
+            (config, project_settings.read_table(config) or {})
+            if config
+            else project_settings.find(Path.cwd())
+        )
+        if located is not None and isinstance(context.command, click.Group):
+            context.default_map = project_settings.default_map(*located, context.command)
     except SpecmockError as error:
         _fail(error)
 

@@ -23,12 +23,12 @@ FILE_NAME = "pyproject.toml"
 SPEC_ARGUMENTS = frozenset({"spec", "specs"})  # a file, a folder, a bundled API's name or a URL
 
 
-def find(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above `start` that holds a `[tool.specmock]` table."""
+def find(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest pyproject.toml at or above `start` that holds a `[tool.specmock]` table, and the table."""
     for folder in (start, *start.parents):
         candidate = folder / FILE_NAME
-        if candidate.is_file() and read_table(candidate) is not None:
-            return candidate
+        if candidate.is_file() and (table := read_table(candidate)) is not None:
+            return candidate, table
     return None
 
 
@@ -46,9 +46,9 @@ def read_table(path: Path) -> dict[str, Any] | None:
     return table
 
 
-def default_map(path: Path, group: click.Group) -> dict[str, dict[str, Any]]:
-    """The table as click's default_map for `group`'s commands, every value checked against its option."""
-    table = read_table(path) or {}
+def default_map(path: Path, table: dict[str, Any], group: click.Group) -> dict[str, dict[str, Any]]:
+    """`path`'s table as click's default_map for `group`'s commands, every value checked against its
+    option (`path` names the file in errors and anchors relative paths)."""
     shared = {key: value for key, value in table.items() if not isinstance(value, dict)}
     sections = {key: value for key, value in table.items() if isinstance(value, dict)}
     for name in sections:
