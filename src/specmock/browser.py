@@ -16,10 +16,10 @@ from collections.abc import Collection, Iterable
 from specmock.messages.problems import problem_response
 from specmock.messages.responses import MockResponse, wire_headers
 
-Pairs = tuple[tuple[str, str], ...]
+HeaderTuple = tuple[tuple[str, str], ...]
 ORIGIN = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/?#]{1,255}")  # scheme://host[:port], as browsers send
-ANY_ORIGIN: Pairs = (("access-control-allow-origin", "*"),)
-VARY_ORIGIN: Pairs = (("vary", "Origin"),)
+ANY_ORIGIN: HeaderTuple = (("access-control-allow-origin", "*"),)
+VARY_ORIGIN: HeaderTuple = (("vary", "Origin"),)
 # Headers a frontend sends without the spec naming them (content negotiation, credentials, our Prefer).
 SENSIBLE_HEADERS = frozenset(
     {
@@ -46,7 +46,7 @@ class CorsPolicy:
     def __init__(self, origins: Iterable[str]) -> None:
         self.origins = frozenset(o.rstrip("/").lower() for o in origins)
 
-    def headers(self, origin: str | None) -> Pairs:
+    def headers(self, origin: str | None) -> HeaderTuple:
         """The CORS headers of an answer to a request from ``origin`` (None: not a CORS request)."""
         if origin is None:
             return () if self.origins else ANY_ORIGIN

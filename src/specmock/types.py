@@ -6,3 +6,9 @@ from typing import Any
 
 # An OpenAPI / JSON Schema object as parsed from the document: keyword → value, `$ref`s unresolved.
 Schema = dict[str, Any]
+
+# A parsed OpenAPI (or Swagger 2.0) document, or one of its objects: key → value.
+Document = dict[str, Any]
+
+# Name–value pairs in the order they came, repeats kept (form fields, headers).
+Pairs = list[tuple[str, str]]

@@ -12,13 +12,14 @@ from jsonpointer import escape
 
 from specmock.openapi import normalize_params, normalize_schemas
 from specmock.openapi.refs import deref
-from specmock.openapi.repairs import Doc, Pass, Repair, operations
+from specmock.openapi.repairs import Pass, Repair, operations
 from specmock.openapi.scan import DocumentIndex
+from specmock.types import Document
 
 __all__ = ["PASSES", "Repair", "normalize"]
 
 
-def version_field(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+def version_field(document: Document, version: str, index: DocumentIndex) -> list[Repair]:
     if isinstance(document["openapi"], str):
         return []
     document["openapi"] = str(document["openapi"])
@@ -27,7 +28,7 @@ def version_field(document: Doc, version: str, index: DocumentIndex) -> list[Rep
     ]
 
 
-def empty_path_items(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+def empty_path_items(document: Document, version: str, index: DocumentIndex) -> list[Repair]:
     repairs = []
     for area in ("paths", "webhooks"):
         items = document.get(area) or {}
@@ -43,7 +44,7 @@ def empty_path_items(document: Doc, version: str, index: DocumentIndex) -> list[
     return repairs
 
 
-def missing_responses(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+def missing_responses(document: Document, version: str, index: DocumentIndex) -> list[Repair]:
     repairs = []
     for op in operations(document):
         if op.node.get("responses") in (None, {}):
@@ -57,7 +58,7 @@ def missing_responses(document: Doc, version: str, index: DocumentIndex) -> list
     return repairs
 
 
-def response_keys(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+def response_keys(document: Document, version: str, index: DocumentIndex) -> list[Repair]:
     """Ranges in upper case (``2xx`` → ``2XX``); status codes written as YAML numbers are noted."""
     repairs = []
     for op in operations(document):
@@ -90,7 +91,7 @@ def _status_key(key: str) -> str:
 BODILESS_STATUSES = ("204", "205", "304")
 
 
-def bodiless_statuses(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+def bodiless_statuses(document: Document, version: str, index: DocumentIndex) -> list[Repair]:
     """HTTP forbids a body on 204/205/304: a documented one cannot be served, so it is dropped."""
     repairs = []
     for op in operations(document):
@@ -109,7 +110,7 @@ def bodiless_statuses(document: Doc, version: str, index: DocumentIndex) -> list
     return repairs
 
 
-def operation_ids(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+def operation_ids(document: Document, version: str, index: DocumentIndex) -> list[Repair]:
     ops = [op for op in operations(document) if isinstance(op.node.get("operationId"), str)]
     taken = {op.node["operationId"] for op in ops}
     first: dict[str, str] = {}
@@ -134,7 +135,7 @@ def operation_ids(document: Doc, version: str, index: DocumentIndex) -> list[Rep
     return repairs
 
 
-def server_variables(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+def server_variables(document: Document, version: str, index: DocumentIndex) -> list[Repair]:
     places = [("", document)] + [(op.pointer, op.node) for op in operations(document)]
     repairs = []
     for pointer, owner in places:
@@ -154,7 +155,7 @@ def server_variables(document: Doc, version: str, index: DocumentIndex) -> list[
     return repairs
 
 
-def media_examples(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+def media_examples(document: Document, version: str, index: DocumentIndex) -> list[Repair]:
     """Media type ``examples`` written as a list (JSON Schema style) become named Example objects."""
     repairs = []
     for pointer, media in _media_types(document):
@@ -174,7 +175,7 @@ def media_examples(document: Doc, version: str, index: DocumentIndex) -> list[Re
 MEDIA_TYPE = re.compile(r"^\s*[\w.+*-]+/[\w.+*-]+\s*(;.*)?$")
 
 
-def content_keys(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+def content_keys(document: Document, version: str, index: DocumentIndex) -> list[Repair]:
     """A ``content`` key that is not a media type (``description: ok`` written one level too deep)
     would become the answer's Content-Type: dropped, its text kept as the description if there is none."""
     repairs = []
@@ -194,7 +195,7 @@ def content_keys(document: Doc, version: str, index: DocumentIndex) -> list[Repa
     return repairs
 
 
-def _content_owners(document: Doc) -> list[tuple[str, Doc]]:
+def _content_owners(document: Document) -> list[tuple[str, Document]]:
     """Request bodies, responses and parameters that may carry a ``content`` map."""
     found = []
     for op in operations(document):
@@ -212,7 +213,7 @@ def _content_owners(document: Doc) -> list[tuple[str, Doc]]:
     return found
 
 
-def _media_types(document: Doc) -> list[tuple[str, Doc]]:
+def _media_types(document: Document) -> list[tuple[str, Document]]:
     found = []
     for op in operations(document):
         owners = [(f"{op.pointer}/requestBody", op.node.get("requestBody"))]
@@ -245,7 +246,7 @@ PASSES: tuple[Pass, ...] = (
 )
 
 
-def normalize(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+def normalize(document: Document, version: str, index: DocumentIndex) -> list[Repair]:
     """Run every pass in order; the document is changed in place."""
     repairs: list[Repair] = []
     for run in PASSES:

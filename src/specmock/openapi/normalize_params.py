@@ -8,13 +8,14 @@ from typing import Any, TypeGuard
 from jsonpointer import escape
 
 from specmock.openapi.refs import deref
-from specmock.openapi.repairs import Doc, Op, Repair, final_target, operations
+from specmock.openapi.repairs import Op, Repair, final_target, operations
 from specmock.openapi.scan import DocumentIndex
+from specmock.types import Document
 
 REFERENCE_KEYS = frozenset({"$ref", "description", "summary"})
 
 
-def reference_siblings(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+def reference_siblings(document: Document, version: str, index: DocumentIndex) -> list[Repair]:
     """``required: true`` (or any keyword but description/summary) beside a parameter/requestBody ``$ref``."""
     repairs = []
     for op in operations(document):
@@ -34,7 +35,7 @@ def _has_siblings(node: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(node, dict) and isinstance(node.get("$ref"), str) and not node.keys() <= REFERENCE_KEYS
 
 
-def _inline(document: Doc, node: dict[str, Any]) -> dict[str, Any]:
+def _inline(document: Document, node: dict[str, Any]) -> dict[str, Any]:
     target = deref(document, {"$ref": node["$ref"]})
     return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
 
@@ -62,7 +63,7 @@ def _parameter_lists(op: Op) -> list[tuple[str, list[Any]]]:
     return [(pointer, params) for pointer, params in lists if isinstance(params, list)]
 
 
-def path_parameters(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+def path_parameters(document: Document, version: str, index: DocumentIndex) -> list[Repair]:
     """Template and declared path parameters agree, and every path parameter is required."""
     repairs: list[Repair] = []
     by_item: dict[int, list[Op]] = {}
@@ -76,12 +77,12 @@ def path_parameters(document: Doc, version: str, index: DocumentIndex) -> list[R
     return repairs
 
 
-def _path_names(document: Doc, params: Any) -> set[str]:
+def _path_names(document: Document, params: Any) -> set[str]:
     found = (deref(document, p) for p in params or ())
     return {p["name"] for p in found if isinstance(p, dict) and p.get("in") == "path"}
 
 
-def _declare_missing(document: Doc, ops: list[Op], names: list[str]) -> list[Repair]:
+def _declare_missing(document: Document, ops: list[Op], names: list[str]) -> list[Repair]:
     item = ops[0].item
     item_pointer = ops[0].pointer.rsplit("/", 1)[0]
     at_item = _path_names(document, item.get("parameters"))
@@ -106,7 +107,7 @@ def _declare_missing(document: Doc, ops: list[Op], names: list[str]) -> list[Rep
     return repairs
 
 
-def _drop_undeclared_names(document: Doc, ops: list[Op], names: list[str]) -> list[Repair]:
+def _drop_undeclared_names(document: Document, ops: list[Op], names: list[str]) -> list[Repair]:
     repairs = []
     seen: set[int] = set()
     for op in ops:
@@ -128,7 +129,7 @@ def _drop_undeclared_names(document: Doc, ops: list[Op], names: list[str]) -> li
     return repairs
 
 
-def _require_path_params(document: Doc, ops: list[Op]) -> list[Repair]:
+def _require_path_params(document: Document, ops: list[Op]) -> list[Repair]:
     repairs = []
     seen: set[int] = set()
     for op in ops:
@@ -149,7 +150,7 @@ def _require_path_params(document: Doc, ops: list[Op]) -> list[Repair]:
     return repairs
 
 
-def missing_schemas(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+def missing_schemas(document: Document, version: str, index: DocumentIndex) -> list[Repair]:
     """Parameters and headers with neither ``schema`` nor ``content`` accept anything (``schema: {}``)."""
     repairs = []
     seen: set[int] = set()
@@ -162,7 +163,7 @@ def missing_schemas(document: Doc, version: str, index: DocumentIndex) -> list[R
     return repairs
 
 
-def _parameters_and_headers(document: Doc) -> list[tuple[str, Any]]:
+def _parameters_and_headers(document: Document) -> list[tuple[str, Any]]:
     found: list[tuple[str, Any]] = []
     components = document.get("components") or {}
     for section in ("parameters", "headers"):

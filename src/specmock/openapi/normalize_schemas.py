@@ -8,13 +8,14 @@ from typing import Any
 from jsonpointer import escape
 
 from specmock.openapi.refs import UnresolvableRef, deref, resolve_pointer
-from specmock.openapi.repairs import Doc, Repair
+from specmock.openapi.repairs import Repair
 from specmock.openapi.scan import DocumentIndex
+from specmock.types import Document
 
 MAX_DEPTH = 16
 
 
-def discriminator_mappings(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+def discriminator_mappings(document: Document, version: str, index: DocumentIndex) -> list[Repair]:
     """Mapping values must be reference strings: ``{$ref: …}`` objects and bare schema names are rewritten."""
     repairs = []
     for pointer, holder in index.discriminators:
@@ -42,7 +43,7 @@ def discriminator_mappings(document: Doc, version: str, index: DocumentIndex) ->
     return repairs
 
 
-def _mapping_ref(document: Doc, target: Any) -> tuple[str | None, str]:
+def _mapping_ref(document: Document, target: Any) -> tuple[str | None, str]:
     """(the reference string to use or None, what was wrong)."""
     problem = ""
     if isinstance(target, dict) and isinstance(target.get("$ref"), str):
@@ -60,7 +61,7 @@ def _mapping_ref(document: Doc, target: Any) -> tuple[str | None, str]:
     return target, problem
 
 
-def duplicate_required(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+def duplicate_required(document: Document, version: str, index: DocumentIndex) -> list[Repair]:
     """A name listed twice in ``required`` (JSON Schema wants the list unique)."""
     repairs = []
     for pointer, holder in index.required_lists:
@@ -74,7 +75,7 @@ def duplicate_required(document: Doc, version: str, index: DocumentIndex) -> lis
     return repairs
 
 
-def unfit_defaults(document: Doc, version: str, index: DocumentIndex) -> list[Repair]:
+def unfit_defaults(document: Document, version: str, index: DocumentIndex) -> list[Repair]:
     """A ``default`` its own schema refuses (wrong type, outside the enum…) is dropped."""
     repairs = []
     for pointer, holder in index.defaults:
@@ -92,7 +93,7 @@ def unfit_defaults(document: Doc, version: str, index: DocumentIndex) -> list[Re
     return repairs
 
 
-def misfit(document: Doc, schema: Any, value: Any, depth: int = 0) -> str | None:
+def misfit(document: Document, schema: Any, value: Any, depth: int = 0) -> str | None:
     """Why ``value`` cannot be valid against ``schema`` (a quick structural check), or None."""
     node = deref(document, schema)
     if not isinstance(node, dict) or depth > MAX_DEPTH:
@@ -114,7 +115,7 @@ def misfit(document: Doc, schema: Any, value: Any, depth: int = 0) -> str | None
     return None
 
 
-def _members(node: Doc, keyword: str) -> list[Any]:
+def _members(node: Document, keyword: str) -> list[Any]:
     members = node.get(keyword)
     return members if isinstance(members, list) else []
 
@@ -133,7 +134,7 @@ def json_type(value: Any) -> str:
     return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "unknown"
 
 
-def _type_misfit(node: Doc, value: Any) -> str | None:
+def _type_misfit(node: Document, value: Any) -> str | None:
     declared = node.get("type")
     names = declared if isinstance(declared, list) else [declared]
     types = {name for name in names if isinstance(name, str)}
@@ -148,7 +149,7 @@ def _type_misfit(node: Doc, value: Any) -> str | None:
     )
 
 
-def _enum_misfit(node: Doc, value: Any) -> str | None:
+def _enum_misfit(node: Document, value: Any) -> str | None:
     enum = node.get("enum")
     if isinstance(enum, list) and enum and not any(_same(value, option) for option in enum):
         return f"it is not one of {', '.join(_show(option) for option in enum[:6])}"
@@ -157,7 +158,7 @@ def _enum_misfit(node: Doc, value: Any) -> str | None:
     return None
 
 
-def _bounds_misfit(node: Doc, value: Any) -> str | None:
+def _bounds_misfit(node: Document, value: Any) -> str | None:
     size = (
         len(value)
         if isinstance(value, str | list)
@@ -181,7 +182,7 @@ def _bounds_misfit(node: Doc, value: Any) -> str | None:
     return None
 
 
-def _required_misfit(node: Doc, value: Any) -> str | None:
+def _required_misfit(node: Document, value: Any) -> str | None:
     required = node.get("required")
     if not isinstance(value, dict) or not isinstance(required, list):
         return None

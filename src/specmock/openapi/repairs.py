@@ -11,8 +11,7 @@ from jsonpointer import escape
 from specmock.openapi.refs import deref, resolve_pointer
 from specmock.openapi.scan import DocumentIndex
 from specmock.openapi.structure import HTTP_METHODS
-
-Doc = dict[str, Any]
+from specmock.types import Document
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +26,12 @@ class Repair:
 class Op:
     pointer: str
     path: str  # the template ("/pets/{id}"), or the webhook's name
-    item: Doc
+    item: Document
     method: str
-    node: Doc
+    node: Document
 
 
-def operations(document: Doc, areas: tuple[str, ...] = ("paths", "webhooks")) -> Iterator[Op]:
+def operations(document: Document, areas: tuple[str, ...] = ("paths", "webhooks")) -> Iterator[Op]:
     for area in areas:
         for path, raw in (document.get(area) or {}).items():
             if path.startswith("x-"):
@@ -43,7 +42,7 @@ def operations(document: Doc, areas: tuple[str, ...] = ("paths", "webhooks")) ->
                     yield Op(f"/{area}/{escape(path)}/{method}", path, item, method, item[method])
 
 
-def final_target(document: Doc, node: Any) -> Any:
+def final_target(document: Document, node: Any) -> Any:
     """The object a chain of pure references ends at: the one to change so every user sees it."""
     for _ in range(64):
         if not (isinstance(node, dict) and isinstance(node.get("$ref"), str) and len(node) == 1):
@@ -52,4 +51,4 @@ def final_target(document: Doc, node: Any) -> Any:
     return node
 
 
-Pass = Callable[[Doc, str, DocumentIndex], list[Repair]]
+Pass = Callable[[Document, str, DocumentIndex], list[Repair]]

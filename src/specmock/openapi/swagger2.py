@@ -27,7 +27,8 @@ from specmock.errors import SpecError
 from specmock.openapi.repairs import Repair
 from specmock.openapi.scan import BUNDLED, NAME_MAPS
 from specmock.openapi.swagger2_operations import operation, parameter, response, split_parameters
-from specmock.openapi.swagger2_values import Conversion, Doc, is_extension, schema, security_scheme
+from specmock.openapi.swagger2_values import Conversion, is_extension, schema, security_scheme
+from specmock.types import Document
 
 __all__ = ["OPENAPI_VERSION", "SWAGGER_PLACES", "check_swagger_top", "convert", "is_swagger"]
 
@@ -43,7 +44,7 @@ def is_swagger(document: Any) -> bool:
     return isinstance(document, dict) and "swagger" in document
 
 
-def check_swagger_top(document: Doc, file: str) -> None:
+def check_swagger_top(document: Document, file: str) -> None:
     """The version, and the top-level maps the bundler writes into; ``convert`` tolerates the rest."""
     declared = str(document["swagger"]).strip()
     if declared != "2.0":
@@ -60,10 +61,10 @@ def check_swagger_top(document: Doc, file: str) -> None:
             raise SpecError(file, f"/{key}", f"`{key}` must be a mapping, not {_kind(document[key])}")
 
 
-def convert(document: Doc) -> tuple[Doc, list[Repair]]:
+def convert(document: Document) -> tuple[Document, list[Repair]]:
     """The OpenAPI 3.0 reading of a bundled Swagger 2.0 ``document``, and what did not carry over."""
     conversion = Conversion(document)
-    out: Doc = {"openapi": OPENAPI_VERSION}
+    out: Document = {"openapi": OPENAPI_VERSION}
     out.update({k: v for k, v in document.items() if k in TOP_KEYS or is_extension(k)})
     servers = _servers(document)
     if servers:
@@ -80,7 +81,7 @@ def convert(document: Doc) -> tuple[Doc, list[Repair]]:
     return out, conversion.losses
 
 
-def _servers(document: Doc) -> list[Doc]:
+def _servers(document: Document) -> list[Document]:
     host, base = document.get("host"), document.get("basePath")
     base = base if isinstance(base, str) else ""
     declared = document.get("schemes")
@@ -90,7 +91,7 @@ def _servers(document: Doc) -> list[Doc]:
     return [{"url": base}] if base else []
 
 
-def _components(conversion: Conversion) -> Doc:
+def _components(conversion: Conversion) -> Document:
     source = conversion.source
     sections = {
         "schemas": {name: schema(s) for name, s in (source.get("definitions") or {}).items()},
@@ -111,10 +112,10 @@ def _components(conversion: Conversion) -> Doc:
     return {key: section for key, section in sections.items() if section}
 
 
-def _path_item(item: Doc, name: str, conversion: Conversion) -> Doc:
+def _path_item(item: Document, name: str, conversion: Conversion) -> Document:
     pointer = f"/paths/{escape(name)}"
     shared, bodies = split_parameters(item.get("parameters"), f"{pointer}/parameters", conversion)
-    out: Doc = {k: v for k, v in item.items() if k == "$ref" or is_extension(k)}
+    out: Document = {k: v for k, v in item.items() if k == "$ref" or is_extension(k)}
     if shared or "parameters" in item:
         out["parameters"] = shared if isinstance(item.get("parameters"), list) else item["parameters"]
     for method in METHODS:

@@ -10,7 +10,6 @@ from jsonpointer import escape
 from specmock.openapi.swagger2_values import (
     DEFAULT_MEDIA,
     Conversion,
-    Doc,
     is_array,
     is_extension,
     media_list,
@@ -18,6 +17,7 @@ from specmock.openapi.swagger2_values import (
     simple_schema,
     style,
 )
+from specmock.types import Document
 
 OPERATION_KEYS = frozenset(
     {"tags", "summary", "description", "externalDocs", "operationId", "deprecated", "security"}
@@ -25,12 +25,12 @@ OPERATION_KEYS = frozenset(
 PARAMETER_KEYS = frozenset({"name", "in", "description", "required", "allowEmptyValue"})
 URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
-Located = tuple[Doc, str]  # a body or formData parameter and its pointer in the source
+Located = tuple[Document, str]  # a body or formData parameter and its pointer in the source
 
 
-def operation(op: Doc, pointer: str, inherited: list[Located], conversion: Conversion) -> Doc:
+def operation(op: Document, pointer: str, inherited: list[Located], conversion: Conversion) -> Document:
     """``inherited``: the body and formData parameters of the path item (an operation may override)."""
-    out: Doc = {k: v for k, v in op.items() if k in OPERATION_KEYS or is_extension(k)}
+    out: Document = {k: v for k, v in op.items() if k in OPERATION_KEYS or is_extension(k)}
     consumes = media_list(op["consumes"]) if "consumes" in op else conversion.consumes
     produces = media_list(op["produces"]) if "produces" in op else conversion.produces
     _check_schemes(op, pointer, conversion)
@@ -47,7 +47,7 @@ def operation(op: Doc, pointer: str, inherited: list[Located], conversion: Conve
     return out
 
 
-def _check_schemes(op: Doc, pointer: str, conversion: Conversion) -> None:
+def _check_schemes(op: Document, pointer: str, conversion: Conversion) -> None:
     schemes = op.get("schemes")
     declared = conversion.source.get("schemes")
     if isinstance(schemes, list) and isinstance(declared, list) and _texts(schemes) != _texts(declared):
@@ -79,7 +79,7 @@ def parameter(node: Any, pointer: str, conversion: Conversion) -> Any:
     """A query, path or header parameter: its type keywords become a schema, collectionFormat a style."""
     if not isinstance(node, dict):
         return node
-    out: Doc = {k: v for k, v in node.items() if k in PARAMETER_KEYS or is_extension(k)}
+    out: Document = {k: v for k, v in node.items() if k in PARAMETER_KEYS or is_extension(k)}
     out.pop("x-example", None)
     if "x-example" in node:
         out["example"] = node["x-example"]
@@ -89,7 +89,7 @@ def parameter(node: Any, pointer: str, conversion: Conversion) -> Any:
     return out
 
 
-def request_body(bodies: list[Located], consumes: list[str], conversion: Conversion) -> Doc | None:
+def request_body(bodies: list[Located], consumes: list[str], conversion: Conversion) -> Document | None:
     body = [(p, w) for p, w in bodies if p.get("in") == "body"]
     form = [(p, w) for p, w in bodies if p.get("in") == "formData"]
     for _, where in body[1:]:
@@ -104,12 +104,12 @@ def request_body(bodies: list[Located], consumes: list[str], conversion: Convers
     return None
 
 
-def _json_body(param: Doc, consumes: list[str]) -> Doc:
-    out: Doc = {k: v for k, v in param.items() if k == "description" or is_extension(k)}
+def _json_body(param: Document, consumes: list[str]) -> Document:
+    out: Document = {k: v for k, v in param.items() if k == "description" or is_extension(k)}
     examples = out.pop("x-examples", None)
     examples = examples if isinstance(examples, dict) else {}
     converted = schema(param.get("schema", {}))
-    content: Doc = {}
+    content: Document = {}
     for media in consumes or [DEFAULT_MEDIA]:
         content[media] = {"schema": copy.deepcopy(converted)}
         if media in examples:
@@ -120,10 +120,10 @@ def _json_body(param: Doc, consumes: list[str]) -> Doc:
     return out
 
 
-def _form_body(form: list[Located], consumes: list[str], conversion: Conversion) -> Doc:
-    properties: Doc = {}
+def _form_body(form: list[Located], consumes: list[str], conversion: Conversion) -> Document:
+    properties: Document = {}
     required: list[str] = []
-    encoding: Doc = {}
+    encoding: Document = {}
     for param, where in form:
         name = str(param.get("name"))
         properties[name] = simple_schema(param, where, conversion)
@@ -136,11 +136,11 @@ def _form_body(form: list[Located], consumes: list[str], conversion: Conversion)
         if is_array(param):
             form_style, explode = style(param, "formData", where, conversion)
             encoding[name] = {"style": form_style, "explode": explode}
-    fields: Doc = {"type": "object", "properties": properties}
+    fields: Document = {"type": "object", "properties": properties}
     if required:
         fields["required"] = required
     files = any(param.get("type") == "file" for param, _ in form)
-    content: Doc = {}
+    content: Document = {}
     for media in form_media(consumes, files):
         content[media] = {"schema": copy.deepcopy(fields)}
         if encoding and media == URLENCODED:  # 3.0 applies style/explode to this media type only
@@ -159,7 +159,7 @@ def form_media(consumes: list[str], files: bool) -> list[str]:
 def responses(raw: Any, pointer: str, produces: list[str], conversion: Conversion) -> Any:
     if not isinstance(raw, dict):
         return raw
-    out: Doc = {}
+    out: Document = {}
     for key, node in raw.items():
         where = f"{pointer}/{escape(str(key))}"
         if is_extension(str(key)):
@@ -177,7 +177,7 @@ def responses(raw: Any, pointer: str, produces: list[str], conversion: Conversio
 def response(node: Any, pointer: str, produces: list[str], conversion: Conversion) -> Any:
     if not isinstance(node, dict):
         return node
-    out: Doc = {k: v for k, v in node.items() if is_extension(k)}
+    out: Document = {k: v for k, v in node.items() if is_extension(k)}
     out["description"] = node.get("description", "")
     headers = node.get("headers")
     if isinstance(headers, dict):
@@ -192,12 +192,12 @@ def response(node: Any, pointer: str, produces: list[str], conversion: Conversio
     return out
 
 
-def _content(node: Doc, produces: list[str]) -> Doc:
+def _content(node: Document, produces: list[str]) -> Document:
     """One media type per `produces` entry when there is a schema, plus any an example is given for."""
     examples = node["examples"] if isinstance(node.get("examples"), dict) else {}
     media = (produces or [DEFAULT_MEDIA]) if "schema" in node else []
-    entry: Doc = {"schema": schema(node["schema"])} if "schema" in node else {}
-    content: Doc = {}
+    entry: Document = {"schema": schema(node["schema"])} if "schema" in node else {}
+    content: Document = {}
     for name in [*media, *(m for m in examples if m not in media)]:
         content[name] = copy.deepcopy(entry)
         if name in examples:
@@ -208,14 +208,14 @@ def _content(node: Doc, produces: list[str]) -> Doc:
 def _header(node: Any, pointer: str, conversion: Conversion) -> Any:
     if not isinstance(node, dict):
         return node
-    out: Doc = {k: v for k, v in node.items() if k == "description" or is_extension(k)}
+    out: Document = {k: v for k, v in node.items() if k == "description" or is_extension(k)}
     out["schema"] = simple_schema(node, pointer, conversion)
     if is_array(node):
         out["style"], out["explode"] = style(node, "header", pointer, conversion)
     return out
 
 
-def _identity(param: Doc) -> tuple[str, str]:
+def _identity(param: Document) -> tuple[str, str]:
     """What makes an operation's parameter override the path item's: its location and name."""
     return str(param.get("in")), str(param.get("name"))
 

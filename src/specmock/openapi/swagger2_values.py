@@ -8,8 +8,8 @@ from typing import Any
 
 from specmock.openapi.refs import UnresolvableRef, deref
 from specmock.openapi.repairs import Repair
+from specmock.types import Document
 
-Doc = dict[str, Any]
 DEFAULT_MEDIA = "application/json"
 # Keywords a non-body parameter, an items object or a header carries that belong in its `schema`.
 SIMPLE_SCHEMA_KEYS = frozenset(
@@ -59,7 +59,7 @@ SCHEMA_SINGLES = ("items", "additionalProperties", "not")
 class Conversion:
     """What the conversion of one document shares: the source, and what it found on the way."""
 
-    source: Doc
+    source: Document
     losses: list[Repair] = field(default_factory=list)
     # Old pointer prefix → new one, for $refs into places that moved (the longest prefix wins).
     moved: dict[str, str] = field(
@@ -93,7 +93,7 @@ def schema(node: Any) -> Any:
     """A Swagger 2.0 schema in 3.0 words: x-nullable, type: file, the discriminator's shape."""
     if not isinstance(node, dict):
         return node
-    out: Doc = {}
+    out: Document = {}
     for key, value in node.items():
         if key in SCHEMA_SINGLES and isinstance(value, dict):
             out[key] = schema(value)
@@ -114,11 +114,11 @@ def schema(node: Any) -> Any:
     return out
 
 
-def simple_schema(node: Doc, pointer: str, conversion: Conversion) -> Doc:
+def simple_schema(node: Document, pointer: str, conversion: Conversion) -> Document:
     """The schema of a non-body parameter, an items object or a header, from its type keywords."""
     if isinstance(node.get("$ref"), str):  # not allowed on items in 2.0, but written in the wild
         return {"$ref": node["$ref"]}
-    out: Doc = schema({k: v for k, v in node.items() if k in SIMPLE_SCHEMA_KEYS})
+    out: Document = schema({k: v for k, v in node.items() if k in SIMPLE_SCHEMA_KEYS})
     items = node.get("items")
     if isinstance(items, dict):
         if is_array(items) and items.get("collectionFormat", "csv") != "csv":
@@ -133,7 +133,7 @@ def simple_schema(node: Doc, pointer: str, conversion: Conversion) -> Doc:
     return out
 
 
-def style(node: Doc, location: str, pointer: str, conversion: Conversion) -> tuple[str, bool]:
+def style(node: Document, location: str, pointer: str, conversion: Conversion) -> tuple[str, bool]:
     """The 3.0 (style, explode) of an array's collectionFormat (csv when absent) at ``location``."""
     written = str(node.get("collectionFormat", "csv"))
     found = STYLES.get((written, location))
@@ -152,7 +152,7 @@ def security_scheme(node: Any, pointer: str, conversion: Conversion) -> Any:
     if not isinstance(node, dict):
         return node
     kind = node.get("type")
-    out: Doc = {k: v for k, v in node.items() if k == "description" or is_extension(k)}
+    out: Document = {k: v for k, v in node.items() if k == "description" or is_extension(k)}
     if kind == "basic":
         out.update(type="http", scheme="basic")
     elif kind == "apiKey":
@@ -173,7 +173,7 @@ def media_list(value: Any) -> list[str]:
     return [m for m in value if isinstance(m, str)] if isinstance(value, list) else []
 
 
-def is_array(node: Doc) -> bool:
+def is_array(node: Document) -> bool:
     return node.get("type") == "array"
 
 

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, unquote_plus
 
+from specmock.types import Pairs
+
 MISSING: Any = object()
-Pairs = list[tuple[str, str]]
 Fields = Mapping[str, list[str]]  # name → decoded values, in order
 DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|"}
 BRACKETS = re.compile(r"\[([^\[\]]*)\]")

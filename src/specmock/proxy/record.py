@@ -28,9 +28,11 @@ from specmock.openapi.model import Operation
 from specmock.openapi.refs import deref
 from specmock.openapi.views import merged_object
 from specmock.runtime import Api
+from specmock.state.inferred.answers import ViewKind
 from specmock.state.inferred.identity import key_of
 from specmock.state.inferred.naming import shape_of
-from specmock.state.inferred.resources import Resource, ResourceKind, Role, Route
+from specmock.state.inferred.resources import Resource, Route
+from specmock.state.inferred.roles import ResourceKind, Role
 from specmock.state.inferred.shapes import ListShape, list_shape, success_schema
 from specmock.version import __version__
 
@@ -120,9 +122,9 @@ class Recorder:
             else:
                 items = value.get(shape.array_property) if isinstance(value, dict) else None
             return [(item, True) for item in items] if isinstance(items, list) else []
-        if route.role not in RECORD_ROLES or route.view.kind == "generate":
+        if route.role not in RECORD_ROLES or route.view.kind is ViewKind.GENERATE:
             return []
-        if route.view.kind == "wrap":
+        if route.view.kind is ViewKind.WRAP:
             value = value.get(route.view.wrap) if isinstance(value, dict) else None
         return [(value, False)]
 

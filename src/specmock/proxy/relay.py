@@ -31,9 +31,10 @@ from specmock.proxy.config import ProxyConfig
 from specmock.proxy.contract import ResponseContract
 from specmock.proxy.findings import SHAPE_RULES, UNROUTED, Finding, describe_all, request_findings
 from specmock.proxy.record import Recorder
-from specmock.proxy.upstream import Pairs, Reply, Upstream, UpstreamError, request_headers
+from specmock.proxy.upstream import Reply, Upstream, UpstreamError, request_headers
 from specmock.request_body import BodyError, RequestBody
 from specmock.runtime import Api
+from specmock.types import Pairs
 
 log = logging.getLogger("specmock")
 NOT_IMPLEMENTED = (404, 405)  # with 501: what the fallback may answer instead of the upstream

@@ -17,6 +17,7 @@ from aiohttp.payload import TOO_LARGE_BYTES_BODY
 from yarl import URL
 
 from specmock.errors import ConfigError
+from specmock.types import Pairs
 
 HOP_BY_HOP = frozenset(
     {
@@ -36,7 +37,6 @@ REQUEST_ONLY = frozenset({"host", "content-length", "expect"})
 # Headers aiohttp would add on its own: only what the client sent is forwarded.
 NOT_ADDED = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
 MAX_HEADER = 1 << 16
-Pairs = list[tuple[str, str]]
 
 
 def upstream_base(url: str) -> str:

@@ -12,12 +12,13 @@ from specmock.openapi.model import Operation
 from specmock.sharing import deferral, entries
 from specmock.state import Outcome, Sandbox
 from specmock.state.inferred.resources import Route
+from specmock.state.inferred.roles import Role
 from specmock.state.store.listing import LOCAL_ORIGIN
 
 if TYPE_CHECKING:
     from specmock.sharing.replica import Replica
 
-READ_ROLES = frozenset({"list", "read", "singleton-read"})
+READ_ROLES = frozenset({Role.LIST, Role.READ, Role.SINGLETON_READ})
 
 
 class SharedSandbox(Sandbox):
@@ -78,7 +79,7 @@ class SharedSandbox(Sandbox):
         found = self._reads.get(key)
         if found is None:
             looked_up: str | None = route.resource
-            if route.role == "list" and looked_up is not None:
+            if route.role is Role.LIST and looked_up is not None:
                 looked_up = self.plan.resources[looked_up].parent
             found = route.role in READ_ROLES and not route.lenient and not self._materializes(looked_up)
             self._reads[key] = found

@@ -1,6 +1,6 @@
 """The stateful sandbox: resources inferred from paths and methods, seeded deterministically."""
 
-from specmock.state.inferred.resources import ResourceKind, Role
+from specmock.state.inferred.roles import ResourceKind, Role
 from specmock.state.store.outcome import NO_CONTENT, Outcome
 from specmock.state.store.sandbox import Sandbox
 

@@ -38,7 +38,8 @@ from typing import Any
 
 from specmock.openapi.model import Operation
 from specmock.openapi.refs import deref
-from specmock.state.inferred.resources import ROLES, ActionSpec, Derive, Expiry, Role
+from specmock.state.inferred.resources import ActionSpec, Derive, Expiry
+from specmock.state.inferred.roles import ROLES, Role
 
 X_RESOURCE = "x-specmock-resource"
 X_ROLE = "x-specmock-role"

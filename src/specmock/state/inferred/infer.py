@@ -17,7 +17,8 @@ from specmock.openapi.refs import deref
 from specmock.openapi.views import schema_types
 from specmock.state.inferred.extensions import Declared, declared_for
 from specmock.state.inferred.naming import PathShape, resource_names, shape_of
-from specmock.state.inferred.resources import COLLECTION_ROLES, ITEM_ROLES, SINGLETON_ROLES, Role, Route
+from specmock.state.inferred.resources import Route
+from specmock.state.inferred.roles import COLLECTION_ROLES, ITEM_ROLES, SINGLETON_ROLES, Role
 from specmock.state.inferred.shapes import list_shape, success_schema
 
 Key = tuple[str, ...]

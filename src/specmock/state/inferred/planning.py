@@ -16,15 +16,8 @@ from specmock.state.inferred.infer import Inference, Key, Placement, action_targ
 from specmock.state.inferred.lifelike import lifelike_for
 from specmock.state.inferred.naming import norm, shape_of, singular
 from specmock.state.inferred.projection import below_top, strip_for
-from specmock.state.inferred.resources import (
-    COLLECTION_ROLES,
-    ITEM_ROLES,
-    SINGLETON_ROLES,
-    Resource,
-    ResourceKind,
-    Role,
-    Route,
-)
+from specmock.state.inferred.resources import Resource, Route
+from specmock.state.inferred.roles import COLLECTION_ROLES, ITEM_ROLES, SINGLETON_ROLES, ResourceKind, Role
 from specmock.types import Schema
 
 
@@ -135,7 +128,7 @@ def _route_actions(plan: Plan, placements: list[Placement], items: dict[tuple[st
 def build_resource(document: dict[str, Any], name: str, members: list[Placement]) -> Resource:
     roles = {p.role for p in members}
     singleton = roles <= SINGLETON_ROLES
-    by_role: dict[str, Operation] = {p.role: p.operation for p in members}
+    by_role: dict[Role, Operation] = {p.role: p.operation for p in members}
     item_op = next((p.operation for p in members if p.role in ITEM_ROLES), None)
     main = next((p.operation for p in members if p.role in COLLECTION_ROLES | SINGLETON_ROLES), item_op)
     assert main is not None

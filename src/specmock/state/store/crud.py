@@ -13,13 +13,17 @@ from typing import Any
 from specmock.openapi.model import Operation
 from specmock.openapi.success import CREATE, DELETE, OTHER
 from specmock.openapi.views import merged_object
+from specmock.state.inferred.answers import ViewKind
 from specmock.state.inferred.identity import key_of
-from specmock.state.inferred.resources import SINGLETON_READ, Record, Route
+from specmock.state.inferred.resources import Record, Route
+from specmock.state.inferred.roles import SINGLETON_READ
 from specmock.state.store.collection import Collection
 from specmock.state.store.engine import SINGLETON_KEY, Engine
 from specmock.state.store.outcome import NO_CONTENT, Outcome, conflict, not_found, storage_full
 from specmock.state.store.repair import conform
 from specmock.state.store.storage.protocol import ParentPath, StoredRecord, Taken
+
+GENERATE, ADAPT, WRAP = ViewKind.GENERATE, ViewKind.ADAPT, ViewKind.WRAP  # module constants: see roles.py
 
 REVIVING = frozenset({"PUT", "POST", "DELETE"})
 
@@ -79,12 +83,12 @@ def respond(
     status, body_documented = call.engine.status(operation, preferred)
     if shown is None or status == 204 or not body_documented:
         return Outcome(status, NO_CONTENT, headers or {})
-    if view.kind == "generate":
+    if view.kind is GENERATE:
         return None
     body: Any = shown
-    if view.kind == "adapt" and view.envelope is not None:
+    if view.kind is ADAPT and view.envelope is not None:
         body = call.engine.adapter(operation.key, view.envelope, call.collection.resource)(shown)
-    elif view.kind == "wrap" and view.wrap is not None:
+    elif view.kind is WRAP and view.wrap is not None:
         body = {**call.engine.envelope(operation.key, view, call.name), view.wrap: shown}
     return Outcome(status, body, headers or {}, cache_key=cache_key)
 

@@ -18,7 +18,8 @@ from specmock.openapi.success import CREATE
 from specmock.state.inferred.answers import View
 from specmock.state.inferred.identity import id_from_path, key_of
 from specmock.state.inferred.planning import Plan
-from specmock.state.inferred.resources import ACTION, LIST, SINGLETON, Record, Resource
+from specmock.state.inferred.resources import Record, Resource
+from specmock.state.inferred.roles import ACTION, LIST, SINGLETON
 from specmock.state.store.adapt import Adapter
 from specmock.state.store.collection import Collection
 from specmock.state.store.outcome import Outcome, documented_success, has_body, not_found

@@ -14,17 +14,8 @@ import orjson
 from specmock.generation import Generator
 from specmock.openapi.model import Operation
 from specmock.state.inferred.planning import Plan, make_plan
-from specmock.state.inferred.resources import (
-    ACTION,
-    CREATE,
-    DELETE,
-    LIST,
-    READ,
-    REPLACE,
-    SINGLETON_ROLES,
-    UPDATE,
-    Route,
-)
+from specmock.state.inferred.resources import Route
+from specmock.state.inferred.roles import ACTION, CREATE, DELETE, LIST, READ, REPLACE, SINGLETON_ROLES, UPDATE
 from specmock.state.store import actions, crud, listing
 from specmock.state.store.collection import Collection
 from specmock.state.store.engine import DEFAULT_MAX_RECORDS, Engine
