@@ -64,6 +64,7 @@ class Api:
         name: str,
         base_path: str,
         sandbox_kind: type[Sandbox] = Sandbox,
+        credentials_kind: type[Credentials] = Credentials,
     ) -> None:
         self.spec = spec
         self.sandbox_kind = sandbox_kind  # a subclass keeps the records in step with other processes
@@ -76,7 +77,8 @@ class Api:
         self.schemes: dict[str, SecurityScheme] = build_security_schemes(self.document)
         self.compiler = SchemaCompiler(self.document, spec.version)
         self.generator = Generator(self.document, version=spec.version)
-        self.credentials = Credentials(config.api_keys)  # with --api-key: the keys and the tokens issued
+        # With --api-key: the keys and the tokens issued (a subclass on a shared store, see sharing/).
+        self.credentials = credentials_kind(config.api_keys)
         self._compiled: dict[str, CompiledOperation] = {}
         self._checks: dict[tuple[int, str], Check] = {}
         self.responses: Memo = Memo(max_bytes=config.max_cache, weigh=answer_bytes)

@@ -20,7 +20,6 @@ from specmock.openapi.loader import load_spec
 from specmock.runtime import Api, base_path_of
 from specmock.sharing.address import parse_store
 from specmock.spec_files import api_name, bundled_names, resolve_spec
-from specmock.state import Sandbox
 
 if TYPE_CHECKING:
     from specmock.listener import RsgiApp
@@ -32,12 +31,14 @@ def build_apis(config: MockConfig) -> list[Api]:
         raise ConfigError("no spec given and no bundled specs found")
     if config.base_path is not None and len(paths) > 1:
         raise ConfigError("--base-path applies to a single spec; several specs are mounted under /<name>")
-    kind = Sandbox
+    kinds: dict[str, Any] = {}
     if parse_store(config.store) is not None:
-        # --store redis://: writes go through the log shared with other processes (attached later)
+        # --store redis://: writes go through the log shared with other processes (attached later),
+        # and a write's credentials are decided once although its pipeline runs twice
+        from specmock.sharing.credentials import SharedCredentials
         from specmock.sharing.sandbox import SharedSandbox
 
-        kind = SharedSandbox
+        kinds = {"sandbox_kind": SharedSandbox, "credentials_kind": SharedCredentials}
     apis = []
     for path in paths:
         spec = load_spec(path, ref_roots=config.ref_roots)
@@ -47,7 +48,7 @@ def build_apis(config: MockConfig) -> list[Api]:
             base = own if config.base_path is None else "/" + config.base_path.strip("/")
         else:
             base = f"/{name}{own}"
-        apis.append(Api(spec, config, name=name, base_path="" if base == "/" else base, sandbox_kind=kind))
+        apis.append(Api(spec, config, name=name, base_path="" if base == "/" else base, **kinds))
     if config.fixtures is not None:
         # Issue 6: records from fixture files replace the seeded ones (refused with file, index, reason).
         from specmock.export import load_fixtures

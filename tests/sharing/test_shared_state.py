@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 
 from specmock.server import create_app
 from tests.bundled.test_extensions import RESOURCE, document
+from tests.sharing.documents import login_document
 from tests.state.specs import bookstore, json_body
 
 Replicas = Callable[..., tuple[TestClient, TestClient]]
@@ -145,7 +146,7 @@ def test_the_journal_is_shared_and_bounded(replicas: Replicas) -> None:
 def test_a_credential_issued_by_one_replica_is_accepted_by_the_other(
     replicas: Replicas, tmp_path: Path
 ) -> None:
-    a, b = replicas(_login_document(), api_keys=("admin",))
+    a, b = replicas(login_document(), api_keys=("admin",))
     token = a.post("/sessions", json={"user": "ann"}, headers={"X-Key": "admin"}).json()["token"]
     made = b.post("/sessions", json={"user": "bob"}, headers={"X-Key": token})  # a write, at once
     assert made.status_code == 201
@@ -210,59 +211,5 @@ def _devices_document() -> dict[str, Any]:
                 "parameters": item,
                 "get": {"responses": {**listing(entry), "404": {"description": "none"}}},
             },
-        },
-    }
-
-
-def _login_document() -> dict[str, Any]:
-    session = {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string", "readOnly": True},
-            "user": {"type": "string"},
-            "token": {"type": "string", "readOnly": True, "minLength": 16},
-        },
-    }
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "login", "version": "1"},
-        "components": {
-            "schemas": {"Session": session},
-            "securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}},
-        },
-        "security": [{"key": []}],
-        "paths": {
-            "/sessions": {
-                "get": {
-                    "responses": {
-                        "200": {
-                            "description": "ok",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "array",
-                                        "items": {"$ref": "#/components/schemas/Session"},
-                                    }
-                                }
-                            },
-                        },
-                        "401": {"description": "no"},
-                    }
-                },
-                "post": {
-                    "requestBody": {
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}
-                    },
-                    "responses": {
-                        "201": {
-                            "description": "made",
-                            "content": {
-                                "application/json": {"schema": {"$ref": "#/components/schemas/Session"}}
-                            },
-                        },
-                        "401": {"description": "no"},
-                    },
-                },
-            }
         },
     }

@@ -6,14 +6,16 @@ a thread: on a busy machine that costs more than the whole create), the request'
 once up to its write, which stops it (``WriteDeferred``, carrying the log entry); the entry is then
 logged with the writes waiting at the same time and applied on the event loop; and the pipeline
 runs again, where the write hands back what applying the entry gave (``Slot``). What runs before
-the write reads nothing shared (``Replica.reads_before_writing`` says when it does, and the request
-then catches up first): the second run reaches the same write.
+the write reads nothing shared but the credentials (``Replica.reads_before_writing`` says when it
+does, and the request then catches up first), and the second run does not decide them again: it
+takes the first run's verdicts (``credentials.SharedCredentials``), so it reaches the same write even
+when a reset, or an issued token evicted by newer ones, was applied in between.
 """
 
 from __future__ import annotations
 
 import contextvars
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -28,9 +30,11 @@ class WriteDeferred(BaseException):
 
 @dataclass(slots=True)
 class Slot:
-    """What the request's write gave once logged and applied (or why it failed)."""
+    """What the request's write gave once logged and applied (or why it failed), and what the
+    first run decided before it."""
 
     filled: bool = False
+    verdicts: dict[str, bool] = field(default_factory=dict)  # credential → accepted, in the first run
     outcome: Any = None
     error: BaseException | None = None
 
