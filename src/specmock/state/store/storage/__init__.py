@@ -2,6 +2,22 @@
 
 from specmock.state.inferred.resources import Record
 from specmock.state.store.storage.memory import MemoryStorage
-from specmock.state.store.storage.protocol import ParentPath, Seeding, Storage, StoredRecord, Taken
+from specmock.state.store.storage.protocol import (
+    ParentPath,
+    Seeding,
+    SnapshotError,
+    Storage,
+    StoredRecord,
+    Taken,
+)
 
-__all__ = ["MemoryStorage", "ParentPath", "Record", "Seeding", "Storage", "StoredRecord", "Taken"]
+__all__ = [
+    "MemoryStorage",
+    "ParentPath",
+    "Record",
+    "Seeding",
+    "SnapshotError",
+    "Storage",
+    "StoredRecord",
+    "Taken",
+]

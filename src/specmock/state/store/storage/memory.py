@@ -10,11 +10,12 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import orjson
 
+from specmock.state.store.storage import snapshot_format
 from specmock.state.store.storage.protocol import (
     ParentPath,
     Seeding,
@@ -260,6 +261,47 @@ class MemoryStorage:
             shelf.loaded = old.loaded
             self._schedule_all(name, shelf, (s for b in shelf.buckets.values() for s in b.records.values()))
             self._touch(shelf)
+
+    # Snapshots
+
+    def snapshot(self) -> Callable[[], bytes]:
+        # A copy of every bucket's maps (the records are never changed once stored, so they are
+        # shared): a few milliseconds at 100k records, where encoding them takes ~150 ms.
+        states = [
+            (
+                name,
+                snapshot_format.CollectionState(
+                    shelf.loaded, {p: _state(b) for p, b in shelf.buckets.items()}
+                ),
+            )
+            for name, shelf in sorted(self._shelves.items())  # their order is not observable
+            if shelf.buckets or shelf.loaded  # an empty shelf is only a version
+        ]
+        creates = self._creates
+        return lambda: snapshot_format.encode(creates, states)
+
+    def restore(self, snapshot: bytes) -> None:
+        creates, collections = snapshot_format.decode(snapshot)  # raises before anything changes
+        self._creates = creates
+        self._deadlines.clear()
+        self.next_expiry = math.inf
+        earlier, self._shelves = self._shelves, {}
+        for name, state in collections.items():
+            self.version += 1
+            shelf = self._shelves[name] = Shelf(self.version, state.loaded)
+            for path, bucket in state.buckets.items():
+                kept = shelf.buckets[path] = Bucket(Seeding(bucket.records, bucket.next_number))
+                kept.deleted = dict.fromkeys(bucket.deleted)
+            self._schedule_all(name, shelf, (s for b in shelf.buckets.values() for s in b.records.values()))
+        for name, shelf in earlier.items():  # kept (empty) so that its version only grows
+            if name not in self._shelves:
+                shelf.buckets, shelf.loaded, shelf.scheduled = {}, False, None
+                self._touch(shelf)
+                self._shelves[name] = shelf
+
+
+def _state(bucket: Bucket) -> snapshot_format.BucketState:
+    return snapshot_format.BucketState(bucket.next_number, list(bucket.deleted), dict(bucket.records))
 
 
 def _holder(

@@ -48,6 +48,16 @@ The contract, for every backend:
   bucket of it is seeded afterwards, until reset. ``adopt`` takes over collections from the store
   of an earlier build of the same document (hot reload); a shared backend, where the earlier store
   *is* this one, keeps its data and only changes versions.
+- **Snapshots.** ``snapshot`` captures everything the store holds that a later reader could
+  observe (buckets in order, records with their ``seeded`` flag and expiry instant, tombstones in
+  order, number counters, loaded collections, the create count) and returns a function that encodes
+  it as bytes: cheap to call under the caller's lock, while the encoding may run later, on another
+  thread, as the store goes on changing. The bytes are an explicit, versioned format (never pickle:
+  whoever can write them must not be able to run code in the reader). ``restore`` makes the store
+  hold exactly what a snapshot says, forgetting what it held, and raises ``SnapshotError`` (changing
+  nothing) for bytes it cannot read. Versions stay the store's own: after ``restore`` every
+  collection has a version never returned before. A store restored from another's snapshot answers
+  every later call as that one would (``tests/state/test_storage_contract.py``).
 
 Every method is one request to a networked backend (``records`` one round trip for the whole
 bucket); none is called per field. ``version`` and ``next_expiry`` are read on every request, so
@@ -68,6 +78,10 @@ import orjson
 from specmock.state.inferred.resources import Record
 
 ParentPath = tuple[str, ...]  # the path values of the items above a nested record (book 7's loans: ("7",))
+
+
+class SnapshotError(ValueError):
+    """A snapshot that cannot be read (garbled, truncated, or of another format version)."""
 
 
 class StoredRecord:
@@ -193,3 +207,8 @@ class Storage(Protocol):
     def replace(self, collection: str, buckets: Mapping[ParentPath, Seeding]) -> None: ...
 
     def adopt(self, earlier: Storage, collections: Iterable[str]) -> None: ...
+
+    # Snapshots
+    def snapshot(self) -> Callable[[], bytes]: ...
+
+    def restore(self, snapshot: bytes) -> None: ...

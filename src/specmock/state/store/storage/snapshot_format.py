@@ -1,0 +1,141 @@
+"""The in-memory store's snapshot format: JSON, versioned, read back with every shape checked.
+
+    {"format": "specmock-memory", "version": 1, "creates": 12,
+     "collections": [[name, loaded, [[path, next_number, [tombstone keys, oldest first],
+                                      [[key, record JSON text, seeded, expires_at], ...]], ...]], ...]}
+
+Collections, buckets and records keep their order (it is the listing order). A record travels as its
+stored JSON text (a string: cheaper to write than the record as JSON values); a record orjson
+cannot encode (integers beyond 64 bits) is written by the standard library and marked with a fifth
+item, ``1``, to be read back exactly. Every record is decoded on the way back in (and encoded again,
+so the stored bytes are the canonical ones unique-field scans rely on).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from specmock import json_exact
+from specmock.state.store.storage.protocol import ParentPath, SnapshotError, StoredRecord
+
+FORMAT = "specmock-memory"
+VERSION = 1
+
+
+@dataclass(slots=True)
+class BucketState:
+    next_number: int
+    deleted: list[str]
+    records: dict[str, StoredRecord]
+
+
+@dataclass(slots=True)
+class CollectionState:
+    loaded: bool
+    buckets: dict[ParentPath, BucketState]
+
+
+def encode(creates: int, collections: Iterable[tuple[str, CollectionState]]) -> bytes:
+    shown = [
+        [name, state.loaded, [_bucket(path, bucket) for path, bucket in state.buckets.items()]]
+        for name, state in collections
+    ]
+    return orjson.dumps({"format": FORMAT, "version": VERSION, "creates": creates, "collections": shown})
+
+
+def _bucket(path: ParentPath, bucket: BucketState) -> list[Any]:
+    return [list(path), bucket.next_number, bucket.deleted, list(_records(bucket.records))]
+
+
+def _records(records: dict[str, StoredRecord]) -> Iterator[list[Any]]:
+    for key, stored in records.items():
+        data = stored.data
+        if isinstance(data, bytes):
+            yield [key, data.decode(), stored.seeded, stored.expires_at]
+        else:
+            text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+            yield [key, text, stored.seeded, stored.expires_at, 1]
+
+
+def decode(snapshot: bytes) -> tuple[int, dict[str, CollectionState]]:
+    """The create count and the collections a snapshot holds; ``SnapshotError`` says what is wrong."""
+    try:
+        value = orjson.loads(snapshot)
+    except orjson.JSONDecodeError as error:
+        raise SnapshotError(f"not JSON ({error})") from None
+    if not isinstance(value, dict) or value.get("format") != FORMAT:
+        raise SnapshotError(f"not a {FORMAT} snapshot")
+    if value.get("version") != VERSION:
+        raise SnapshotError(f"format version {value.get('version')!r}; this specmock reads version {VERSION}")
+    creates = value.get("creates")
+    listed = value.get("collections")
+    if not isinstance(creates, int) or not _natural(creates) or not isinstance(listed, list):
+        raise SnapshotError("no create count or collection list")
+    collections: dict[str, CollectionState] = {}
+    for item in listed:
+        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)):
+            raise SnapshotError("a collection is not [name, loaded, buckets]")
+        name, loaded, buckets = item
+        if not isinstance(loaded, bool) or not isinstance(buckets, list) or name in collections:
+            raise SnapshotError(f"collection {name!r}: malformed or listed twice")
+        collections[name] = CollectionState(loaded, dict(_buckets(name, buckets)))
+    return creates, collections
+
+
+def _buckets(name: str, buckets: list[Any]) -> Iterator[tuple[ParentPath, BucketState]]:
+    seen: set[ParentPath] = set()
+    for item in buckets:
+        if not (isinstance(item, list) and len(item) == 4):
+            raise SnapshotError(
+                f"collection {name!r}: a bucket is not [path, next number, tombstones, records]"
+            )
+        path, number, deleted, records = item
+        if not (_strings(path) and _natural(number) and _strings(deleted) and isinstance(records, list)):
+            raise SnapshotError(f"collection {name!r}: a malformed bucket")
+        parent = tuple(path)
+        if parent in seen:
+            raise SnapshotError(f"collection {name!r}: bucket {path!r} listed twice")
+        seen.add(parent)
+        yield parent, BucketState(number, list(dict.fromkeys(deleted)), _stored(name, records))
+
+
+def _stored(name: str, records: list[Any]) -> dict[str, StoredRecord]:
+    out: dict[str, StoredRecord] = {}
+    for item in records:
+        if not (isinstance(item, list) and len(item) in (4, 5)):
+            raise SnapshotError(f"collection {name!r}: a record is not [key, JSON, seeded, expires_at]")
+        key, text, seeded, expires_at = item[:4]
+        if not (
+            isinstance(key, str)
+            and isinstance(text, str)
+            and isinstance(seeded, bool)
+            and (
+                expires_at is None
+                or (isinstance(expires_at, int | float) and not isinstance(expires_at, bool))
+            )
+            and key not in out
+        ):
+            raise SnapshotError(f"collection {name!r}: a malformed or repeated record")
+        raw = text.encode()
+        try:
+            record = json_exact.loads(raw) if len(item) == 5 else orjson.loads(raw)
+        except ValueError as error:
+            raise SnapshotError(f"collection {name!r}, record {key!r}: not JSON ({error})") from None
+        if not isinstance(record, dict):
+            raise SnapshotError(f"collection {name!r}, record {key!r}: not a JSON object")
+        at = float(expires_at) if expires_at is not None else None
+        out[key] = StoredRecord(record, seeded, at)  # encoded again: the canonical bytes scans rely on
+    return out
+
+
+def _natural(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
