@@ -159,8 +159,8 @@ def _stateful(
     if outcome.error is not None:
         refused = _store_refusal(api, compiled, outcome.error, outcome, request)
         return refused if refused is not None else _generated(api, op, choice, media, prefs, request.path)
-    if op.method == "POST" and isinstance(outcome.body, dict):
-        api.credentials.issue_from(outcome.body)
+    if op.method == "POST" and isinstance(outcome.body, dict) and api.shared is None:
+        api.credentials.issue_from(outcome.body)  # (a shared API's replica issues it as it applies it)
     return _stored(api, compiled, choice, media, prefs, outcome, origin, (op.key, request.path))
 
 

@@ -62,6 +62,12 @@ class Credentials:
         self.issued.update(merged)
         self.changes += 1
 
+    def restore_issued(self, tokens: list[str]) -> None:
+        """Exactly ``tokens`` issued, oldest first (another process's, from a snapshot)."""
+        self.issued.clear()
+        self.issued.update(dict.fromkeys(tokens[-MAX_ISSUED_TOKENS:]))
+        self.changes += 1
+
     def forget_issued(self) -> None:
         """Back to the configured keys alone (a reset)."""
         self.issued.clear()

@@ -50,3 +50,6 @@ class ServedApi(Protocol):
 
     @property
     def credentials(self) -> Credentials: ...  # the tokens the API's creates issued
+
+    @property
+    def shared(self) -> object | None: ...  # set when other processes share the state (``--store``)

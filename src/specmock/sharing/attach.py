@@ -17,6 +17,7 @@ from specmock.sharing.journal import SharedJournal
 from specmock.sharing.redis_client import RedisStore
 from specmock.sharing.replica import Replica
 from specmock.sharing.sandbox import SharedSandbox
+from specmock.sharing.unavailable import SnapshotUnreadable
 from specmock.version import __version__
 
 
@@ -49,7 +50,10 @@ def attach(app: Served) -> None:
         replica = Replica(api, sandbox, store, f"{prefix}:{api.name}")
         sandbox.replica = replica
         api.shared = replica
-        replica.sync()
+        try:
+            replica.sync()
+        except SnapshotUnreadable as unreadable:  # serving records the others do not hold is worse
+            raise ConfigError(f"--store {address}: {unreadable}. This replica does not start.") from None
 
 
 def digest(apis: Sequence[Api], config: MockConfig) -> str:

@@ -4,16 +4,21 @@ Keys under one prefix (``specmock:<digest>``: the documents, seed and options th
 seeded records), so sandboxes of different specs or seeds share one Redis without seeing each
 other's data:
 
-| key | holds |
-| --- | --- |
-| ``<prefix>:<api>:epoch`` | a random id given when the log is created (see below) |
-| ``<prefix>:<api>:base`` | the log position of the list's first entry (a reset cuts the entries before it) |
-| ``<prefix>:<api>:log`` | the entries, oldest first (list) |
-| ``<prefix>:journal`` | the journal entries, newest last, at most ``JOURNAL_SIZE`` (list) |
-| ``<prefix>:journal:id`` | the number of the newest journal entry |
+- ``<prefix>:<api>:epoch``: a random id given when the log is created (see below);
+- ``<prefix>:<api>:base``: the log position of the list's first entry (a reset, or compaction, cuts
+  the entries before it);
+- ``<prefix>:<api>:log``: the entries, oldest first (list);
+- ``<prefix>:<api>:snapshot``: a hash, ``position`` (a log position at or after ``base``) and
+  ``blob``: the state every process holds once it applied the log up to ``position``
+  (``sharing/snapshot.py``); absent until the log first holds more than ``replica.LOG_BOUND``
+  entries, dropped by a reset;
+- ``<prefix>:journal``: the journal entries, newest last, at most ``JOURNAL_SIZE`` (list);
+- ``<prefix>:journal:id``: the number of the newest journal entry.
 
 A Redis that lost its data (restarted without persistence) has no epoch: the next call makes a new
-one, and every process starts over from the seeded state.
+one, and every process starts over from the seeded state. Without a snapshot the log's first entry
+follows a seeded state (the log's start, or a reset, which is itself an entry); with one, a process
+that does not follow the log any more restores the snapshot and applies the entries after it.
 """
 
 from __future__ import annotations
@@ -36,26 +41,34 @@ T = TypeVar("T")
 CONNECT_TIMEOUT = 2.0  # seconds
 CALL_TIMEOUT = 5.0  # seconds a call may take before the request is answered 503
 
-# KEYS: epoch, base, log. ARGV: the caller's epoch ("" when it has none), the caller's position,
-# a new epoch id in case there is none, one character per entry to append ("1": a reset, which cuts
-# the log: the entries before it are never needed again; "0": any other), then the entries.
-# Returns {epoch, base, length, the entries from the caller's position (all when its epoch is not
-# the log's, or it is behind the cut), the position after the appended ones}; base and length are
-# the log's before appending, and the entries returned are those logged before the caller's (the
-# caller holds its own).
+# KEYS: epoch, base, log, snapshot. ARGV: the caller's epoch ("" when it has none), the caller's
+# position, a new epoch id in case there is none, one character per entry to append ("1": a reset,
+# which cuts the log and drops the snapshot: the entries before it are never needed again; "0": any
+# other), then the entries. Returns {epoch, base, length, the entries from the caller's position,
+# the position after the appended ones, where the returned entries start, the snapshot or ""}: base
+# and length are the log's before appending, and the entries returned are those logged before the
+# caller's (the caller holds its own). A caller that does not follow the log (another epoch, or a
+# position outside it) gets the snapshot, when there is one, and the entries after it; else every
+# entry from base (a seeded point: the log's start or a reset).
 SYNC = """
 local epoch = redis.call('GET', KEYS[1])
 if not epoch then
   epoch = ARGV[3]
   redis.call('SET', KEYS[1], epoch)
   redis.call('SET', KEYS[2], 0)
-  redis.call('DEL', KEYS[3])
+  redis.call('DEL', KEYS[3], KEYS[4])
 end
 local base = tonumber(redis.call('GET', KEYS[2]) or '0')
 local length = redis.call('LLEN', KEYS[3])
 local start = tonumber(ARGV[2]) - base
+local from, snapshot = base, ''
 if epoch ~= ARGV[1] or start < 0 or start > length then
   start = 0
+  local kept = redis.call('HMGET', KEYS[4], 'position', 'blob')
+  if kept[1] then
+    from, snapshot = tonumber(kept[1]), kept[2]
+    start = from - base
+  end
 end
 local earlier = {}
 if start < length then
@@ -67,11 +80,35 @@ for i = 1, #cuts do
   if string.sub(cuts, i, i) == '1' then
     now_base = now_base + now_length
     redis.call('SET', KEYS[2], now_base)
-    redis.call('DEL', KEYS[3])
+    redis.call('DEL', KEYS[3], KEYS[4])
   end
   now_length = redis.call('RPUSH', KEYS[3], ARGV[4 + i])
 end
-return {epoch, base, length, earlier, now_base + now_length}
+return {epoch, base, length, earlier, now_base + now_length, from, snapshot}
+"""
+
+# KEYS: epoch, base, log, snapshot. ARGV: the caller's epoch, the position its snapshot was taken
+# at, how many entries before it to keep (so processes just behind catch up without the snapshot),
+# the snapshot. Takes effect only when the epoch is the caller's, the position is in the log
+# (no reset cut it since) and beyond the current snapshot's; returns 1 then, else 0.
+COMPACT = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return 0
+end
+local base = tonumber(redis.call('GET', KEYS[2]) or '0')
+local length = redis.call('LLEN', KEYS[3])
+local position = tonumber(ARGV[2])
+local kept = tonumber(redis.call('HGET', KEYS[4], 'position') or '-1')
+if position <= kept or position < base or position > base + length then
+  return 0
+end
+local new_base = math.max(base, position - tonumber(ARGV[3]))
+if new_base > base then
+  redis.call('LTRIM', KEYS[3], new_base - base, -1)
+  redis.call('SET', KEYS[2], new_base)
+end
+redis.call('HSET', KEYS[4], 'position', ARGV[2], 'blob', ARGV[4])
+return 1
 """
 
 # KEYS: journal, journal id. ARGV: the size bound, then the entries (each without its number).
@@ -94,12 +131,14 @@ class Batch:
     epoch: str
     base: int  # the position of the log's first entry (before appending)
     length: int  # entries in the log before appending: the position after them is base + length
-    entries: list[bytes]  # logged before the caller's: from its position (or from base, see SYNC)
+    entries: list[bytes]  # logged before the caller's: from its position (or see SYNC)
     end: int  # the position after the caller's appended entries (base + length when none)
+    snapshot: bytes | None = None  # when the caller does not follow: the state ``entries`` start from
 
     def follows(self, epoch: str, position: int) -> bool:
         """Whether ``entries`` continue a copy that applied the log up to ``position`` of ``epoch``
-        (else that copy must start over from the seeded state and apply them from ``base``)."""
+        (else that copy must start over: from ``snapshot`` when there is one, else from the seeded
+        state)."""
         return epoch == self.epoch and self.base <= position <= self.base + self.length
 
 
@@ -128,6 +167,7 @@ class RedisStore:
                 "without --store the sandbox keeps its state in this process."
             ) from None
         self._sync = self.client.register_script(SYNC)
+        self._compact = self.client.register_script(COMPACT)
         # Epoch ids from a generator seeded by the OS once: a fresh one for every call costs
         # ~0.2 µs (a secrets.token_hex is a system call, ~10 µs on a busy machine).
         self._epochs = random.Random(int.from_bytes(os.urandom(16)))
@@ -143,10 +183,16 @@ class RedisStore:
         it is a reset, which cuts the log) are logged after them, atomically, in their order."""
         cuts = "".join("1" if cut else "0" for _, cut in appended)
         args: list[Any] = [epoch, position, self._new_epoch(), cuts, *(entry for entry, _ in appended)]
-        keys = [f"{prefix}:epoch", f"{prefix}:base", f"{prefix}:log"]
-        found = _call(lambda: self._sync(keys=keys, args=args))
-        epoch_value, base, length, entries, end = found
-        return Batch(epoch_value.decode(), int(base), int(length), list(entries), int(end))
+        found = _call(lambda: self._sync(keys=_log_keys(prefix), args=args))
+        epoch_value, base, length, entries, end, _, snapshot = found
+        kept = bytes(snapshot) if snapshot else None
+        return Batch(epoch_value.decode(), int(base), int(length), list(entries), int(end), kept)
+
+    def compact(self, prefix: str, epoch: str, position: int, keep: int, snapshot: bytes) -> bool:
+        """Put ``snapshot`` (the state after applying the log up to ``position``) in place of the
+        entries before ``position - keep``; False when the log moved on (see COMPACT)."""
+        args: list[Any] = [epoch, position, keep, snapshot]
+        return bool(_call(lambda: self._compact(keys=_log_keys(prefix), args=args)))
 
     def _new_epoch(self) -> str:
         return f"{self._epochs.getrandbits(64):016x}"
@@ -162,6 +208,10 @@ class RedisStore:
 
     def journal_clear(self, prefix: str) -> None:
         _call(lambda: self.client.delete(f"{prefix}:journal"))
+
+
+def _log_keys(prefix: str) -> list[str]:
+    return [f"{prefix}:epoch", f"{prefix}:base", f"{prefix}:log", f"{prefix}:snapshot"]
 
 
 def _call(call: Callable[[], T]) -> T:

@@ -11,12 +11,15 @@ trip (``rounds.Rounds``).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from specmock.sharing import deferral, entries
-from specmock.sharing.redis_client import RedisStore
+from specmock.sharing import deferral, entries, snapshot
+from specmock.sharing.redis_client import Batch, RedisStore
 from specmock.sharing.rounds import Round, Rounds
+from specmock.sharing.unavailable import SnapshotUnreadable, StoreUnavailable
+from specmock.state.store.storage import SnapshotError
 
 if TYPE_CHECKING:
     from specmock.runtime import Api
@@ -25,6 +28,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("specmock")
 T = TypeVar("T")
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+# Compaction: once a round shows the log holding more than LOG_BOUND entries, the process that
+# applied it puts a snapshot of its state in Redis and drops the entries before it, keeping the
+# newest LOG_BOUND // KEEP_FRACTION of those (a process just behind catches up from them).
+LOG_BOUND = 10_000
+KEEP_FRACTION = 4
 
 
 class Replica:
@@ -36,6 +44,8 @@ class Replica:
         self.epoch = ""  # none yet: this process holds the seeded state
         self.position = 0  # log entries applied
         self.rounds = Rounds(store, prefix, self._apply)
+        self.broken: SnapshotUnreadable | None = None  # the snapshot to start from was unreadable
+        self._compacting = False  # a snapshot on its way to Redis
 
     async def caught_up(self) -> None:
         """Return once this copy holds everything the log held when this was called."""
@@ -90,33 +100,73 @@ class Replica:
         batch = round_.batch
         assert batch is not None
         if round_.restart:
-            # The log was cut by a reset this process has not applied, or Redis lost it (a new
-            # epoch): start over from the seeded state, then apply what the log holds.
-            if self.epoch:
-                self.api.reset_here()
-            self.epoch = batch.epoch
+            self._start_over(batch)
+        elif self.broken is not None:  # rounds fetched before the restart this replica asked for
+            self.rounds.forget()
+            raise self.broken
         for raw in batch.entries:
             try:
-                self._apply_one(entries.decode(raw), False)
+                self._apply_one(entries.decode(raw))
             except Exception:  # the process that logged it answered 500 for the same bug
                 log.exception("specmock: a shared log entry could not be applied")
         for ticket in round_.writes:
             assert ticket.entry is not None
             try:
-                ticket.outcome = self._apply_one(entries.decode(ticket.entry), True)
+                ticket.outcome = self._apply_one(entries.decode(ticket.entry))
             except Exception as error:  # answered 500, like the same bug in-memory
                 ticket.error = error
         self.position = batch.end
+        if batch.end - batch.base > LOG_BOUND and not any(ticket.cut for ticket in round_.tickets):
+            self._compact()
 
-    def _apply_one(self, entry: entries.Entry, mine: bool) -> Any:
+    def _start_over(self, batch: Batch) -> None:
+        """The log does not continue this copy (a reset cut it, compaction trimmed it, or Redis lost
+        it: a new epoch): take the snapshot it starts from, else the seeded state."""
+        if batch.snapshot is not None:
+            try:
+                snapshot.restore(self.api, batch.snapshot)
+            except SnapshotError as error:
+                self.broken = SnapshotUnreadable(f"{self.prefix}:snapshot", str(error))
+                self.rounds.forget()  # read it again next time: a compaction or a reset replaces it
+                raise self.broken from None
+        elif self.epoch or self.broken is not None:
+            self.api.reset_here()
+        self.broken = None
+        self.epoch = batch.epoch
+
+    def _compact(self) -> None:
+        """Keep a snapshot of this copy in Redis in place of the log's head (encoded and sent by a
+        thread: only the capture, a copy of the bucket maps, runs here)."""
+        if self._compacting:
+            return
+        self._compacting = True
+        encode = snapshot.capture(self.api)
+        epoch, position = self.epoch, self.position
+        thread = threading.Thread(
+            target=self._send_snapshot, args=(encode, epoch, position), name="specmock-compact", daemon=True
+        )
+        thread.start()
+
+    def _send_snapshot(self, encode: Callable[[], bytes], epoch: str, position: int) -> None:
+        try:
+            blob = encode()
+            self.store.compact(self.prefix, epoch, position, LOG_BOUND // KEEP_FRACTION, blob)
+        except StoreUnavailable as error:  # the next round past the bound tries again
+            log.warning("specmock: the shared log could not be compacted: %s", error)
+        except Exception:
+            log.exception("specmock: the shared log could not be compacted")
+        finally:
+            self._compacting = False
+
+    def _apply_one(self, entry: entries.Entry) -> Any:
         if isinstance(entry, entries.Handle):
             operation = self.api.operations[entry.operation]
             outcome = self.sandbox.handle_here(
                 operation, entry.path_values, entry.query, entry.body, entry.origin, entry.at
             )
-            if (  # what the pipeline does with the answer of its own create (flow._stateful)
-                not mine
-                and outcome is not None
+            if (  # what flow._stateful does in-memory: here as the entry is applied, so that the
+                # state after each entry (a snapshot's) holds the tokens issued up to it
+                outcome is not None
                 and outcome.error is None
                 and operation.method == "POST"
                 and isinstance(outcome.body, dict)

@@ -77,6 +77,7 @@ class Rounds:
         self._fetched: collections.deque[Round] = collections.deque()
         self._applying = threading.RLock()
         self._thread: threading.Thread | None = None
+        self._forgotten = False  # the next round starts over (``forget``)
 
     async def check(self) -> None:
         """Return once the records hold everything the log held when this was called (or raise
@@ -113,6 +114,12 @@ class Rounds:
             raise ticket.error
         return ticket.outcome
 
+    def forget(self) -> None:
+        """Make the next round fetched start over (``Round.restart``): applying a round failed so
+        that the records no longer follow the log."""
+        with self._arrived:
+            self._forgotten = True
+
     @property
     def waiting(self) -> int:
         """How many callers wait for the next round trip (not the one in flight)."""
@@ -127,6 +134,10 @@ class Rounds:
                 if round_.error is None:
                     try:
                         self.apply(round_)
+                    except StoreUnavailable as error:  # said once, without a traceback
+                        log.error("specmock: %s", error)
+                        for ticket in round_.tickets:
+                            ticket.error = ticket.error or error
                     except Exception as error:  # a bug: every caller of the round is answered 500
                         log.exception("specmock: a round of the shared log could not be applied")
                         for ticket in round_.tickets:
@@ -162,6 +173,10 @@ class Rounds:
 
     def _round(self, tickets: list[Ticket]) -> Round:
         appended = [(ticket.entry, ticket.cut) for ticket in tickets if ticket.entry is not None]
+        with self._arrived:
+            if self._forgotten:
+                self._forgotten = False
+                self.epoch = ""
         try:
             batch = self.store.sync(self.prefix, self.epoch, self.position, appended)
         except Exception as error:  # StoreUnavailable, or a bug: the waiting callers are told

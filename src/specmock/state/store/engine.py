@@ -26,7 +26,13 @@ from specmock.state.store.outcome import Outcome, documented_success, has_body, 
 from specmock.state.store.rules import finish
 from specmock.state.store.seeding import Seeder
 from specmock.state.store.storage.memory import MemoryStorage
-from specmock.state.store.storage.protocol import ParentPath, Seeding, Storage, StoredRecord
+from specmock.state.store.storage.protocol import (
+    ParentPath,
+    Seeding,
+    SnapshotError,
+    Storage,
+    StoredRecord,
+)
 
 CHILDREN_PER_PARENT = 3
 DEFAULT_MAX_RECORDS = 10_000
@@ -130,6 +136,14 @@ class Engine:
     def reset(self) -> None:
         self.storage.reset()
         self.streams.clear()
+
+    def stream_states(self) -> list[Any]:
+        """Where every bucket's create stream stands, as JSON values (a snapshot's part)."""
+        out: list[Any] = []
+        for (name, path), stream in self.streams.items():
+            version, internal, gauss = stream.getstate()
+            out.append([name, list(path), version, list(internal), gauss])
+        return out
 
     def bucket(self, collection: Collection, path: ParentPath) -> Mapping[str, StoredRecord]:
         """The bucket's records in order (read only), seeded on first use. Beyond ``max_records``
@@ -410,6 +424,30 @@ class Engine:
             if self.missing_parent(collection, path) is not None:
                 self.storage.drop_paths(name, path)
                 self._cascade(name, path)
+
+
+def streams_from(states: Any) -> dict[tuple[str, ParentPath], random.Random]:
+    """The create streams ``Engine.stream_states`` described; ``SnapshotError`` when malformed."""
+    if not isinstance(states, list):
+        raise SnapshotError("the create streams are not a list")
+    streams: dict[tuple[str, ParentPath], random.Random] = {}
+    for item in states:
+        if not (isinstance(item, list) and len(item) == 5 and isinstance(item[0], str)):
+            raise SnapshotError("a create stream is not [collection, path, version, state, gauss]")
+        name, path, version, internal, gauss = item
+        if not (isinstance(path, list) and all(isinstance(p, str) for p in path)):
+            raise SnapshotError(f"create stream of {name!r}: its path is not a list of strings")
+        if not isinstance(internal, list) or not all(type(n) is int for n in internal):
+            raise SnapshotError(f"create stream of {name!r}: its state is not a list of integers")
+        if gauss is not None and type(gauss) is not float:
+            raise SnapshotError(f"create stream of {name!r}: a malformed state")
+        stream = random.Random()
+        try:
+            stream.setstate((version, tuple(internal), gauss))
+        except (TypeError, ValueError, OverflowError) as error:
+            raise SnapshotError(f"create stream of {name!r}: {error}") from None
+        streams[name, tuple(path)] = stream
+    return streams
 
 
 class Draft:
