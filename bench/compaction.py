@@ -1,6 +1,6 @@
 """A shared sandbox after N creates: Redis memory, the log's length, and a late replica's start-up.
 
-    python bench/compaction.py [--creates 50000] [--bound 10000]
+    python bench/compaction.py [--creates 50000] [--bound 10000] [--churn]
 
 Starts its own redis-server (no persistence) on a free 127.0.0.1 port, makes N creates through one
 replica (each one round trip that logs it, as a request's write does), then starts a second replica
@@ -66,6 +66,7 @@ def document() -> dict[str, Any]:
             "/books/{id}": {
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
                 "get": {"responses": {"200": one, "404": {"description": "no"}}},
+                "delete": {"responses": {"204": {"description": "gone"}, "404": {"description": "no"}}},
             },
         },
     }
@@ -94,6 +95,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--creates", type=int, default=50_000)
     parser.add_argument("--bound", type=int, default=10_000, help="replica.LOG_BOUND, where there is one")
+    parser.add_argument("--churn", action="store_true", help="delete each record right after its create")
     args = parser.parse_args()
     from specmock.sharing import replica
 
@@ -115,6 +117,7 @@ def main() -> None:
             writer = create_app(spec, **options)
             api = writer.apis[0]
             create = next(op for op in api.operations.values() if op.method == "POST")
+            delete = next(op for op in api.operations.values() if op.method == "DELETE")
             started = time.perf_counter()
             for n in range(args.creates):
                 body = {
@@ -123,7 +126,9 @@ def main() -> None:
                     "isbn": f"978-{n:09d}",
                     "pages": 300,
                 }
-                api.sandbox.handle(create, {}, {}, body)
+                made = api.sandbox.handle(create, {}, {}, body)
+                if args.churn and made is not None and isinstance(made.body, dict):
+                    api.sandbox.handle(delete, {"id": str(made.body["id"])}, {}, None)
             writing = time.perf_counter() - started
             time.sleep(2)  # a compaction on its way
             with redis.Redis(host="127.0.0.1", port=port) as client:
@@ -135,7 +140,8 @@ def main() -> None:
             started = time.perf_counter()
             late = create_app(spec, **options)
             ready = time.perf_counter() - started
-            assert late.apis[0].sandbox.count(late.apis[0].sandbox.collections()[0]) == args.creates
+            kept = 0 if args.churn else args.creates
+            assert late.apis[0].sandbox.count(late.apis[0].sandbox.collections()[0]) == kept
             empty_started = time.perf_counter()
             create_app(spec, **{**options, "store": f"redis://127.0.0.1:{port}/1"})
             empty = time.perf_counter() - empty_started
@@ -143,24 +149,26 @@ def main() -> None:
             process.terminate()
             process.wait(10)
     bound = f"log bound {args.bound:,}" if compacts else "no compaction"
-    print(f"{args.creates:,} creates ({bound}) in {writing:.1f} s")
-    kept = f"log {length:,} entries; snapshot {snapshot / 2**20:.1f} MiB"
-    print(f"Redis used_memory {memory / 2**20:.1f} MiB; {kept}")
+    deleted = ", each deleted right after" if args.churn else ""
+    print(f"{args.creates:,} creates{deleted} ({bound}) in {writing:.1f} s")
+    held = f"log {length:,} entries; snapshot {snapshot / 2**20:.1f} MiB"
+    print(f"Redis used_memory {memory / 2**20:.1f} MiB; {held}")
     print(f"late replica ready in {ready:.2f} s (on an empty store: {empty:.2f} s)")
     if capture is not None:
         print(
-            f"snapshot of {args.creates:,} records: capture {capture * 1000:.1f} ms (between two requests), "
+            f"snapshot of {kept:,} stored records: capture {capture * 1000:.1f} ms (between two requests), "
             f"encode {encode * 1000:.0f} ms (a thread)"
         )
 
 
-def snapshot_cost(api: Any) -> tuple[float | None, float]:
+def snapshot_cost(api: Any) -> tuple[float | None, float]:  # api: runtime.Api
     """How long taking a snapshot of the writer's state takes: the capture, which runs between two
     requests, and the encoding, which a thread does (None, 0 for a checkout without snapshots)."""
     try:
         from specmock.sharing import snapshot
     except ImportError:
         return None, 0.0
+    api.shared.sync()  # the last deletes' round applied
     started = time.perf_counter()
     encode = snapshot.capture(api)
     captured = time.perf_counter()
