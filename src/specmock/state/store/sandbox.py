@@ -18,6 +18,7 @@ from specmock.state.inferred.resources import Route
 from specmock.state.inferred.roles import ACTION, CREATE, DELETE, LIST, READ, REPLACE, SINGLETON_ROLES, UPDATE
 from specmock.state.store import actions, crud, listing
 from specmock.state.store.collection import Collection
+from specmock.state.store.creation import Creation
 from specmock.state.store.engine import DEFAULT_MAX_RECORDS, Engine
 from specmock.state.store.listing import ListPlan
 from specmock.state.store.outcome import Outcome
@@ -50,6 +51,7 @@ class Sandbox:
         self.engine = Engine(plan, seeder, records, max_records, storage)
         self.storage = self.engine.storage
         self._lists: dict[str, ListPlan] = {}
+        self._creations: dict[str, Creation] = {}
         self._expiring = any(r.expires is not None for r in plan.resources.values())
 
     @classmethod
@@ -133,10 +135,14 @@ class Sandbox:
         body: Any,
     ) -> Outcome | None:
         role = route.role
+        if role is CREATE:
+            creation = self._creations.get(operation.key)
+            if creation is None:
+                creation = Creation(self.engine, operation, route, collection)
+                self._creations[operation.key] = creation
+            return creation(path, path_values, body)
         call = crud.Call(self.engine, operation, route, collection, path)
         key = path_values.get(route.item_param, "") if route.item_param else ""
-        if role is CREATE:
-            return crud.create(call, body, crud.path_of(operation, path_values))
         if role is READ:
             return crud.read(call, key)
         if role is REPLACE or role is UPDATE:
