@@ -100,8 +100,10 @@ class Creation:
         if not self.shows_record:
             return Outcome(self.answer_status, NO_CONTENT, headers)
         if self.plain_answer:
-            unchanged = not changed and shown is not None  # the view checked above is still the record's
-            return Outcome(self.answer_status, shown if unchanged else self.public(record), headers)
+            if changed or shown is None:
+                return Outcome(self.answer_status, self.public(record), headers)
+            # The view checked against the entity's schema above is the answer, unchanged since.
+            return Outcome(self.answer_status, shown, headers, valid_as=self.resource.entity)
         call = crud.Call(engine, self.operation, self.route, collection, path)
         return crud.respond(call, CREATE, self.public(record), headers or None)
 

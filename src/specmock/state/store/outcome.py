@@ -7,6 +7,7 @@ from typing import Any, Final
 
 from specmock.diagnostics import Kind
 from specmock.openapi.model import Operation
+from specmock.types import Schema
 
 
 class _NoContent:
@@ -28,6 +29,7 @@ class Outcome:
     message: str = ""
     cache_key: tuple[Any, ...] | None = None  # stable while the data it depends on is unchanged
     field: str = ""  # what an error is about: CONFLICT the body field taken, NOT_FOUND the path parameter
+    valid_as: Schema | None = None  # a schema the body was checked against (response direction) as it is
 
 
 def not_found(what: str, key: str, template: str | None = None, param: str = "") -> Outcome:
