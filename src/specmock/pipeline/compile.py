@@ -41,7 +41,8 @@ class CompiledOperation:
     refuses_unacceptable: bool
     # An `Accept` header parameter the operation declares: a value it admits is never refused.
     declared_accept: Check | None
-    media_choices: Memo = field(default_factory=lambda: Memo(MEDIA_MEMO_SIZE))  # (key, Accept) → choice
+    # (response key, Accept) → (the media type chosen, whether Accept admits it)
+    media_choices: Memo = field(default_factory=lambda: Memo(MEDIA_MEMO_SIZE))
     # (status, media type chosen) → (the documented response, its media type) of a store's answer
     answers: Memo = field(default_factory=lambda: Memo(MEDIA_MEMO_SIZE))
 

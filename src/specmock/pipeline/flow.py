@@ -128,14 +128,15 @@ def _preference_problem(
 def _media(
     compiled: CompiledOperation, choice: ResponseChoice, request: MockRequest, ignore_accept: bool = False
 ) -> tuple[MediaType | None, bool]:
-    response = compiled.operation.responses.get(choice.key) if choice.key else None
     accept = "" if ignore_accept or choice.kind is not None else request.headers.get("accept", "")
     memo_key = (choice.key, accept)
-    chosen = compiled.media_choices.get(memo_key)
+    chosen: tuple[MediaType | None, bool] | None = compiled.media_choices.get(memo_key)
     if chosen is None:
-        chosen = compiled.media_choices.put(memo_key, choose_media(response, accept))
-    name, acceptable = chosen
-    return (response.media_for(name) if response and name else None), acceptable
+        response = compiled.operation.responses.get(choice.key) if choice.key else None
+        name, acceptable = choose_media(response, accept)
+        media = response.media_for(name) if response and name else None
+        chosen = compiled.media_choices.put(memo_key, (media, acceptable))
+    return chosen
 
 
 def _stateful(

@@ -14,6 +14,7 @@ from typing import Any
 
 from specmock import json_exact
 from specmock.diagnostics import Diagnostic, Kind
+from specmock.memo import Memo
 from specmock.messages.requests import MockRequest
 from specmock.openapi.model import MediaType, Operation, Parameter
 from specmock.pipeline.casting import Typed, compile_typed, json_or_text, properties_of, shape_of
@@ -34,6 +35,7 @@ Parser = Callable[[bytes, str], Any]  # raw body, full Content-Type header → v
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 NO_BODY: Any = object()
 FORM = "application/x-www-form-urlencoded"
+MATCH_MEMO_SIZE = 64
 
 
 ParamReader = Callable[[MockRequest, Mapping[str, str], "Cookies"], Any]  # → strings, or MISSING
@@ -64,34 +66,41 @@ class RequestValidator:
         body = operation.body
         self.body_required = bool(body and body.required)
         self.bodies = {m.name: _body_check(document, m, compile_check) for m in (body.media if body else ())}
+        # Content-Type header as sent → the declared body it selects (None: none), and its media type
+        self._matched = Memo(MATCH_MEMO_SIZE)
 
     def validate(self, request: MockRequest, path_values: Mapping[str, str]) -> tuple[list[Diagnostic], Any]:
         found: list[Diagnostic] = []
-        cookies = Cookies(request)
-        for check in self.params:
-            _check_param(check, request, path_values, cookies, found)
+        if self.params:
+            cookies = Cookies(request)
+            for check in self.params:
+                _check_param(check, request, path_values, cookies, found)
         body = self._check_body(request, found) if self.bodies or request.body else NO_BODY
         return found, body
 
     def _check_body(self, request: MockRequest, found: list[Diagnostic]) -> Any:
-        if not request.body and request.content_type == FORM and FORM in self.bodies:
-            form = self.bodies[FORM]  # a form with no fields (still read: a required empty array is one)
-            return self._checked(form, form.parse(b"", FORM), found)
         if not request.body:
+            if request.content_type == FORM and FORM in self.bodies:
+                form = self.bodies[FORM]  # a form with no fields (still read: a required empty array is one)
+                return self._checked(form, form.parse(b"", FORM), found)
             if self.body_required:
                 found.append(Diagnostic(Kind.INVALID, "a request body is required", "body"))
             return NO_BODY
         if not self.bodies:
             return NO_BODY
-        content_type = request.content_type
-        check = match_media(self.bodies, content_type)
+        header = request.headers.get("content-type", "")
+        matched: tuple[BodyCheck | None, str] | None = self._matched.get((header,))
+        if matched is None:
+            content_type = request.content_type
+            matched = self._matched.put((header,), (match_media(self.bodies, content_type), content_type))
+        check, content_type = matched
         if check is None:
             declared = ", ".join(self.bodies)
             message = f"content type {content_type or '(none)'!r} is not accepted; use {declared}"
             found.append(Diagnostic(Kind.MEDIA_TYPE, message, "header", "content-type"))
             return NO_BODY
         try:
-            value = check.parse(request.body, request.headers.get("content-type", ""))
+            value = check.parse(request.body, header)
         except ValueError as exc:
             found.append(
                 Diagnostic(Kind.INVALID, f"the body cannot be parsed as {check.media.name}: {exc}", "body")
