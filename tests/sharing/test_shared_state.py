@@ -6,6 +6,7 @@ balancer are; they meet only through the real redis-server the suite starts.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -213,3 +214,21 @@ def _devices_document() -> dict[str, Any]:
             },
         },
     }
+
+
+def test_a_reset_returns_every_replica_to_the_fixture_records(replicas: Replicas, tmp_path: Path) -> None:
+    """Each process reloads the fixture files itself when it applies the reset: none logs them again
+    (a load logged by every process would replace what was written after the reset)."""
+    spec = tmp_path / "plain.yaml"
+    spec.write_text(yaml.safe_dump(bookstore(), sort_keys=False))
+    book = TestClient(create_app(spec, records=1)).get("/books/1").json()
+    folder = tmp_path / "fixtures"
+    folder.mkdir()
+    (folder / "books.json").write_text(json.dumps([{**book, "title": "From the fixture"}]))
+    a, b = replicas(bookstore(), records=3, fixtures=folder)
+    assert a.post("/books", json={"title": "made"}).status_code == 201
+    assert b.post("/__specmock/reset").status_code == 204
+    assert a.post("/books", json={"title": "after the reset"}).status_code == 201
+    for client in (a, b):
+        titles = [book["title"] for book in client.get("/books").json()["data"]]
+        assert titles == ["From the fixture", "after the reset"]

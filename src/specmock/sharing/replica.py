@@ -46,6 +46,7 @@ class Replica:
         self.rounds = Rounds(store, prefix, self._apply)
         self.broken: SnapshotUnreadable | None = None  # the snapshot to start from was unreadable
         self._compacting = False  # a snapshot on its way to Redis
+        self._applier: int | None = None  # the thread applying the log, while it does
 
     async def caught_up(self) -> None:
         """Return once this copy holds everything the log held when this was called."""
@@ -96,7 +97,18 @@ class Replica:
         exception, for a load that does not fit)."""
         return self.rounds.wait(entry, cut)
 
+    def applying_here(self) -> bool:
+        """Whether this thread is applying the log (what it changes then is not logged again)."""
+        return self._applier == threading.get_ident()
+
     def _apply(self, round_: Round) -> None:
+        self._applier = threading.get_ident()
+        try:
+            self._apply_round(round_)
+        finally:
+            self._applier = None
+
+    def _apply_round(self, round_: Round) -> None:
         batch = round_.batch
         assert batch is not None
         if round_.restart:

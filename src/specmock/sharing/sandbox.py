@@ -94,10 +94,11 @@ class SharedSandbox(Sandbox):
         return False
 
     def load(self, collection: str, records: list[Any]) -> None:
-        if self.replica is None:
+        replica = self._through_log()
+        if replica is None:
             super().load(collection, records)
             return
-        refused = self.replica.write(entries.load(collection, records))
+        refused = replica.write(entries.load(collection, records))
         if isinstance(refused, ValueError):
             raise refused
 
@@ -105,11 +106,19 @@ class SharedSandbox(Sandbox):
         super().load(collection, records)
 
     def dump(self, collection: str) -> list[Any]:
-        if self.replica is not None:
-            self.replica.sync()
+        replica = self._through_log()
+        if replica is not None:
+            replica.sync()
         return super().dump(collection)
 
     def count(self, collection: str) -> int:
-        if self.replica is not None:
-            self.replica.sync()
+        replica = self._through_log()
+        if replica is not None:
+            replica.sync()
         return super().count(collection)
+
+    def _through_log(self) -> Replica | None:
+        """The replica, unless this thread is applying the log: a reset applied there reloads the
+        fixture files (``Api.after_reset``), which every process does alike, so here and unlogged."""
+        replica = self.replica
+        return None if replica is None or replica.applying_here() else replica
