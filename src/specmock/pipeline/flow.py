@@ -248,8 +248,11 @@ def given_headers(given: dict[str, str], origin: str) -> Headers:
     out = []
     for name, value in given.items():
         wire = header_name(name)
+        if wire in LOCATIONS and value.startswith("/") and RAW_CLEAN.fullmatch(value):
+            out.append((wire, origin + value))  # printable ASCII already: origin_of's and RAW_CLEAN's
+            continue
         if wire in LOCATIONS and value.startswith("/"):
-            value = origin + (value if RAW_CLEAN.fullmatch(value) else quote(value, safe=RAW_SAFE))
+            value = origin + quote(value, safe=RAW_SAFE)
         out.append((wire, header_text(value)))
     return out
 
