@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import operator
 from typing import Any
 
 from specmock.generation import rng_for
@@ -16,6 +17,7 @@ from specmock.pipeline.served import ServedApi
 from specmock.pipeline.shape_error import ErrorContext, shape_error
 
 log = logging.getLogger("specmock")
+_NAME = operator.itemgetter(0)  # of a header pair
 
 
 def example_of(media: MediaType, prefs: Preferences) -> Any:
@@ -107,7 +109,7 @@ def response_headers(
     fresh list."""
     if response is None or not response.headers:
         return list(given)
-    given_names = tuple([name for name, _ in given]) if given else ()
+    given_names = tuple(map(_NAME, given)) if given else ()
     key = (id(response), parts, *given_names)
     values: Headers | None = api.header_values.get(key)
     if values is None:

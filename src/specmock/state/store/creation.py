@@ -83,7 +83,9 @@ class Creation:
         incoming = self._writable(body)
         counter = storage.count_create()
         rng = engine.streams.get((self.name, path)) or engine.create_stream(collection, path)
-        generated = self._generated(rng)
+        generated = self.draw(rng)
+        if not isinstance(generated, dict):  # a oneOf branch that is no object: drawn again
+            generated = self._generated(rng)
         record, shown = self._record(generated, incoming, (*path, "create", counter))
         id_field = self.id_field
         given = incoming.get(id_field) if id_field is not None else None
@@ -186,9 +188,10 @@ class Creation:
         return out if taken is None else taken.apply(out)
 
     def _generated(self, rng: random.Random) -> Record:
-        """``Seeder.entity_from``: drawn again while a ``oneOf`` branch gives no object."""
+        """``Seeder.entity_from`` after its first draw gave no object: drawn again while a ``oneOf``
+        branch gives none."""
         draw = self.draw
-        for _ in range(ID_ATTEMPTS):
+        for _ in range(ID_ATTEMPTS - 1):
             value = draw(rng)
             if isinstance(value, dict):
                 return value
