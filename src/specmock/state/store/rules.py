@@ -74,8 +74,7 @@ def _derive(seeder: Seeder, resource: Resource, record: Record, rule: Derive) ->
         if isinstance(target, dict) and target.get(rule.key) is not None:
             record[rule.source] = target[rule.key]
         return
-    draw = seeder.draw(resource, rule.target)
-    value = draw(rng_for(seeder.seed, resource.name, "derive", rule.target, key_of(source)))
+    value = seeder.derived(resource, rule.target, key_of(source))
     if isinstance(value, dict):
         value[rule.key] = source
         record[rule.target] = value
