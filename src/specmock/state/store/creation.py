@@ -1,11 +1,10 @@
-"""``Creation``: one create operation's work, with everything the document decides looked up once.
+"""``Creation``: one create operation, with what the document decides about it looked up once.
 
-``crud.create`` asks the resource, the route and the engine's memos the same questions on every
-request (which fields a client may not set, the documented status and ``Location``, how the answer
-shows the record, how ids are drawn); a ``Creation`` is made on the operation's first create and keeps
-the answers. It runs the same steps in the same order, so a create draws the same random numbers and
-stores and answers the same bytes as ``crud.create``, which stays the reference for the rare shapes
-this one hands over to it (answers that wrap or adapt the record).
+Which fields a client may not set, the draw and the validator of the resource's records, the
+documented status and ``Location``, how the answer shows the record and how its id is drawn are
+decided on the operation's first create; every create then builds the record (generated fields, the
+client's over them, the rules, conformed to the entity's schema), gives it its id and stores it.
+Answers that wrap or adapt the record are made by ``crud.respond``, as every other write's are.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Create, read, replace, update, delete and singletons: each builds the new record fully, then swaps it in.
+"""Read, replace, update, delete and singletons (a create: ``creation``): each write builds the new record
+fully, then swaps it in.
 
 The body has been validated by the pipeline. Read-only fields in it are ignored (the store owns them);
 writeOnly fields are stored but never shown.
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from specmock.openapi.model import Operation
-from specmock.openapi.success import CREATE, DELETE, OTHER
+from specmock.openapi.success import DELETE, OTHER
 from specmock.openapi.views import merged_object
 from specmock.state.inferred.answers import ViewKind
 from specmock.state.inferred.identity import key_of
@@ -110,48 +111,6 @@ def unique_values(collection: Collection, record: Record, old: Record | None = N
         if value is not None and (old is None or old.get(name) != value):
             out.append((name, value))
     return out
-
-
-def create(call: Call, body: Any, location: str) -> Outcome | None:
-    engine, collection, path = call.engine, call.collection, call.path
-    resource = collection.resource
-    records = engine.bucket(collection, path)
-    if len(records) >= engine.max_records or (path and engine.full(collection, path, records)):
-        return storage_full(resource.name, engine.max_records)  # (the top-level bucket is always kept)
-    incoming = writable(collection, body)
-    counter = engine.storage.count_create()
-    rng = engine.create_stream(collection, path)
-    generated = engine.seeder.entity_from(resource, rng)
-    lifelike = resource.lifelike
-    if lifelike is None:
-        fresh = {**generated, **incoming}
-    else:
-        fresh = lifelike.created(generated, incoming) if lifelike.defaults else lifelike.kept_of(generated)
-        fresh.update(incoming)
-        if lifelike.stamps:
-            lifelike.stamp(fresh, incoming, engine.now(), creating=True)
-    merged = engine.finish(resource, fresh, (*path, "create", counter), created=incoming)
-    record = conform(engine.seeder, collection, merged, generated)
-    given = incoming.get(resource.id_field) if resource.id_field else None
-    if given is not None and key_of(given) in records:
-        return conflict(resource.name, str(resource.id_field), given, resource.messages.get("conflict"))
-    unique: list[tuple[str, Any]] = []
-    if resource.unique:  # checked before an id is drawn (the id is checked above, or drawn free below)
-        unique = unique_values(collection, {k: v for k, v in record.items() if k != resource.id_field})
-        field = engine.storage.holder(collection.name, path, unique, None)
-        if field is not None:
-            return refused(collection, Taken(field), record)
-    number = engine.storage.next_number(collection.name, path)
-    key, number = engine.assign_id(
-        collection, records, number, path, record, given, "create", counter, rng=rng
-    )
-    taken = engine.storage.put(
-        collection.name, path, key, collection.stored(record), unique=unique, next_number=number
-    )
-    if taken is not None:  # another process stored this id or value in the meantime
-        return refused(collection, taken, record)
-    headers = {"Location": f"{location.rstrip('/')}/{key}"} if engine.sends_location(call.operation) else None
-    return respond(call, CREATE, collection.public(record), headers)
 
 
 def read(call: Call, key: str) -> Outcome | None:
