@@ -23,6 +23,7 @@ from specmock.state.store.collection import Collection
 from specmock.state.store.engine import Engine
 from specmock.state.store.outcome import NO_CONTENT, Outcome, conflict, storage_full
 from specmock.state.store.repair import conform
+from specmock.state.store.rules import finish
 from specmock.state.store.seeding import ID_ATTEMPTS
 from specmock.state.store.storage.protocol import ParentPath, Taken
 
@@ -34,8 +35,10 @@ class Creation:
         "draw",
         "dropped",
         "engine",
+        "has_rules",
         "id_field",
         "location",
+        "location_base",
         "name",
         "operation",
         "plain_answer",
@@ -56,6 +59,8 @@ class Creation:
         self.draw = engine.seeder.draw(resource)
         self.validator = engine.seeder.validator(resource)
         self.location = engine.sends_location(operation)
+        self.location_base = operation.path.rstrip("/")  # the Location's path when no parameter is in it
+        self.has_rules = bool(resource.hidden or resource.derive or resource.expires or resource.discard)
         status, documented = engine.status(operation, CREATE)
         self.answer_status = status
         self.shows_record = documented and status != 204
@@ -97,7 +102,10 @@ class Creation:
         key, changed = filed
         headers = {}
         if self.location:
-            headers["Location"] = f"{crud.path_of(self.operation, path_values).rstrip('/')}/{key}"
+            base = (
+                crud.path_of(self.operation, path_values).rstrip("/") if path_values else self.location_base
+            )
+            headers["Location"] = f"{base}/{key}"
         if not self.shows_record:
             return Outcome(self.answer_status, NO_CONTENT, headers)
         if self.plain_answer:
@@ -125,7 +133,10 @@ class Creation:
             fresh.update(incoming)
             if lifelike.stamps:
                 lifelike.stamp(fresh, incoming, engine.now(), creating=True)
-        merged = engine.finish(resource, fresh, parts, created=incoming)
+        merged = fresh
+        if self.has_rules:  # engine.finish, without the call
+            now = engine.now() if resource.expires is not None else None
+            merged = finish(engine.seeder, resource, fresh, parts, incoming, now, engine.ttl_of)
         shown = self.public(merged)
         if self.validator.is_valid(shown):
             return merged, shown
