@@ -21,7 +21,7 @@ from starlette.testclient import TestClient
 
 from specmock.errors import ConfigError
 from specmock.server import create_app
-from specmock.sharing import replica
+from specmock.sharing import replica, snapshot
 from tests.redis_server import RedisServer
 from tests.sharing.documents import login_document
 from tests.state.specs import bookstore
@@ -33,7 +33,9 @@ COPY_DB = 1
 
 @pytest.fixture(autouse=True)
 def small_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bound of BOUND entries, not growing with the state (but in the test of that growth)."""
     monkeypatch.setattr(replica, "LOG_BOUND", BOUND)
+    monkeypatch.setattr(replica, "STATE_FACTOR", 0)
 
 
 @pytest.fixture
@@ -183,6 +185,41 @@ def test_the_log_in_redis_stays_within_the_bound_under_a_write_loop(served: Any,
     assert longest <= 4 * BOUND
     assert db.llen(settled(db)["log"]) <= BOUND
     assert a.get("/books", params={"limit": 50}).content == b.get("/books", params={"limit": 50}).content
+
+
+def test_compaction_work_stays_proportional_to_the_writes_as_the_store_grows(
+    served: Any, db: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each snapshot encodes every stored record: with a fixed bound, a store that keeps growing would
+    be encoded again every few writes (here ~1 snapshot per 6 writes, 30+ in the loop); with the bound
+    following the state, the entries between two snapshots outnumber the records the last one held,
+    so the snapshots come at geometrically spaced moments and the log stays within the state's size."""
+    monkeypatch.setattr(replica, "STATE_FACTOR", 1)
+    captured: list[int] = []
+    capture = snapshot.capture
+
+    def counted(api: Any) -> Any:
+        captured.append(1)
+        return capture(api)
+
+    monkeypatch.setattr(snapshot, "capture", counted)
+    writer = served(bookstore(), records=2)
+    keys = log_keys(db) if db.keys("specmock:*:epoch") else None
+    writes = 30 * BOUND
+    deadline = time.monotonic() + 60
+    longest = 0
+    for n in range(writes):
+        assert writer.post("/books", json={"title": f"grows {n}"}).status_code == 201
+        keys = keys or log_keys(db)
+        longest = max(longest, db.llen(keys["log"]))
+        if time.monotonic() > deadline:
+            break
+    stored = len(writer.get("/__specmock/apis/spec/state/books").json())
+    assert 1 <= len(captured) <= 12
+    assert longest <= 2 * stored + 4 * BOUND
+    late = served(bookstore(), records=2)
+    page = {"limit": 50}
+    assert late.get("/books", params=page).content == writer.get("/books", params=page).content
 
 
 def test_a_reset_after_compactions_drops_the_snapshot_and_late_replicas_start_from_the_seed(

@@ -11,7 +11,8 @@ so the response cache is never stale. ``reset`` is
 an entry too (and cuts the log there), as is the admin API's PUT of a collection's records. The
 request journal is a bounded Redis list (``journal.SharedJournal``).
 
-The log is bounded by compaction (``replica.LOG_BOUND``): when a round shows it longer, the process
+The log is bounded by compaction (``replica.LOG_BOUND``, or the last snapshot's record count when
+larger: ``replica.STATE_FACTOR``): when a round shows it longer, the process
 that has just applied it up to position P puts a snapshot of its state at P in Redis (``snapshot``:
 the storage's contents, the create streams, the issued tokens, in an explicit versioned format,
 never pickle) and drops the entries before P but the newest few, in one Lua call that takes effect
