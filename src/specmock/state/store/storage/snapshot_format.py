@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,7 @@ from specmock.state.store.storage.protocol import ParentPath, SnapshotError, Sto
 
 FORMAT = "specmock-memory"
 VERSION = 1
-CHUNK = 2_000  # records per orjson call while encoding
+CHUNK = 500  # records per orjson call while encoding (~1 ms of work between two pauses)
 
 
 @dataclass(slots=True)
@@ -42,26 +42,31 @@ class CollectionState:
     buckets: dict[ParentPath, BucketState]
 
 
-def encode(creates: int, collections: Iterable[tuple[str, CollectionState]]) -> bytes:
-    """The snapshot's bytes. Records are encoded ``CHUNK`` at a time and the pieces joined, so an
-    encoding thread never holds the GIL for long (one orjson call for 100k records held it ~90 ms,
-    stalling the event loop as long)."""
+def encode(
+    creates: int,
+    collections: Iterable[tuple[str, CollectionState]],
+    pause: Callable[[], None] = lambda: None,
+) -> bytes:
+    """The snapshot's bytes. Records are encoded ``CHUNK`` at a time and the pieces joined, calling
+    ``pause`` after each, so an encoding thread never holds the GIL for long (one orjson call for
+    100k records held it ~90 ms, stalling the event loop as long)."""
     out = [b'{"format":"%s","version":%d,"creates":%d,"collections":[' % (FORMAT.encode(), VERSION, creates)]
     for n, (name, state) in enumerate(collections):
         out.append(b"%s[%s,%s,[" % (b"," if n else b"", orjson.dumps(name), orjson.dumps(state.loaded)))
         for m, (path, bucket) in enumerate(state.buckets.items()):
             head = orjson.dumps([list(path), bucket.next_number, bucket.deleted])[:-1]
-            rows = b",".join(_chunks(bucket.records))
+            rows = b",".join(_chunks(bucket.records, pause))
             out.append(b"%s%s,[%s]]" % (b"," if m else b"", head, rows))
         out.append(b"]]")
     out.append(b"]}")
     return b"".join(out)
 
 
-def _chunks(records: dict[str, StoredRecord]) -> Iterator[bytes]:
+def _chunks(records: dict[str, StoredRecord], pause: Callable[[], None]) -> Iterator[bytes]:
     rows = _records(records)
     while chunk := list(itertools.islice(rows, CHUNK)):
         yield orjson.dumps(chunk)[1:-1]
+        pause()
 
 
 def _records(records: dict[str, StoredRecord]) -> Iterator[list[Any]]:
