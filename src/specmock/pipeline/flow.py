@@ -248,10 +248,10 @@ def given_headers(given: dict[str, str], origin: str) -> Headers:
     out = []
     for name, value in given.items():
         wire = header_name(name)
-        if wire in LOCATIONS and value.startswith("/") and RAW_CLEAN.fullmatch(value):
-            out.append((wire, origin + value))  # printable ASCII already: origin_of's and RAW_CLEAN's
-            continue
         if wire in LOCATIONS and value.startswith("/"):
+            if RAW_CLEAN.fullmatch(value):  # printable ASCII already: origin_of's and RAW_CLEAN's
+                out.append((wire, origin + value))
+                continue
             value = origin + quote(value, safe=RAW_SAFE)
         out.append((wire, header_text(value)))
     return out

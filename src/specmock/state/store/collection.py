@@ -59,6 +59,7 @@ class Collection:
         "cache",
         "cache_bytes",
         "cache_version",
+        "dropped",
         "name",
         "projection",
         "public",
@@ -73,6 +74,7 @@ class Collection:
         self.cache: dict[tuple[Any, ...], Any] = {}
         self.cache_bytes = 0  # about what ``cache`` holds: keys (a client's query values) and pages
         self.cache_version = -1  # the collection version ``cache`` belongs to
+        self.dropped = resource.read_only | frozenset(resource.hidden)  # the fields a client may not set
         hidden = resource.write_only | frozenset(resource.hidden)
         allowed = frozenset(resource.properties) if resource.closed else None
         inner = resource.shown

@@ -23,7 +23,6 @@ from specmock.state.store.collection import Collection
 from specmock.state.store.engine import Engine
 from specmock.state.store.outcome import NO_CONTENT, Outcome, conflict, storage_full
 from specmock.state.store.repair import conform
-from specmock.state.store.rules import finish
 from specmock.state.store.seeding import ID_ATTEMPTS
 from specmock.state.store.storage.protocol import ParentPath, Taken
 
@@ -33,7 +32,6 @@ class Creation:
         "answer_status",
         "collection",
         "draw",
-        "dropped",
         "engine",
         "has_rules",
         "id_field",
@@ -55,7 +53,6 @@ class Creation:
         self.engine, self.operation, self.route, self.collection = engine, operation, route, collection
         self.resource, self.name, self.public = resource, collection.name, collection.public
         self.id_field = resource.id_field
-        self.dropped = resource.read_only | frozenset(resource.hidden)  # what a client may not set
         self.draw = engine.seeder.draw(resource)
         self.validator = engine.seeder.validator(resource)
         self.location = engine.sends_location(operation)
@@ -84,7 +81,7 @@ class Creation:
             records = engine.bucket(collection, path)
         if len(records) >= engine.max_records or (path and engine.full(collection, path, records)):
             return storage_full(self.name, engine.max_records)  # (the top-level bucket is always kept)
-        incoming = self._writable(body)
+        incoming = crud.writable(collection, body)
         counter = storage.count_create()
         rng = engine.streams.get((self.name, path)) or engine.create_stream(collection, path)
         generated = self.draw(rng)
@@ -133,10 +130,7 @@ class Creation:
             fresh.update(incoming)
             if lifelike.stamps:
                 lifelike.stamp(fresh, incoming, engine.now(), creating=True)
-        merged = fresh
-        if self.has_rules:  # engine.finish, without the call
-            now = engine.now() if resource.expires is not None else None
-            merged = finish(engine.seeder, resource, fresh, parts, incoming, now, engine.ttl_of)
+        merged = engine.finish(resource, fresh, parts, created=incoming) if self.has_rules else fresh
         shown = self.public(merged)
         if self.validator.is_valid(shown):
             return merged, shown
@@ -182,20 +176,6 @@ class Creation:
         if taken is not None:  # another process stored this id or value in the meantime
             return crud.refused(collection, taken, record)
         return key, changed
-
-    def _writable(self, body: Any) -> Record:
-        """``crud.writable``: the body's fields a client may set (the body itself when it sets no other)."""
-        if not isinstance(body, dict):
-            return {}
-        dropped = self.dropped
-        out = body
-        if not dropped.isdisjoint(body):
-            out = body.copy()
-            for name in body:
-                if name in dropped:
-                    del out[name]
-        taken = self.resource.taken
-        return out if taken is None else taken.apply(out)
 
     def _generated(self, rng: random.Random) -> Record:
         """``Seeder.entity_from`` after its first draw gave no object: drawn again while a ``oneOf``

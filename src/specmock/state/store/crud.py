@@ -56,19 +56,20 @@ class Call:
 
 
 def writable(collection: Collection, body: Any) -> Record:
-    """The body's fields the client may set: all but the read-only and hidden ones. Every value is
-    kept as sent (integers beyond 64 bits included: the store and the encoder keep them exactly)."""
+    """The body's fields the client may set: all but the read-only and hidden ones (the body itself
+    when it sets no other; no write changes what it is given). Every value is kept as sent (integers
+    beyond 64 bits included: the store and the encoder keep them exactly)."""
     if not isinstance(body, dict):
         return {}
-    resource = collection.resource
-    read_only, hidden = resource.read_only, resource.hidden
-    out = body.copy()
-    for name in body:  # copy and delete: cheaper than a comprehension for a few fields
-        if name in read_only or name in hidden:
-            del out[name]
-    if resource.taken is not None:  # readOnly values below the top level (a signer's id)
-        return resource.taken.apply(out)  # type: ignore[no-any-return]
-    return out
+    dropped = collection.dropped
+    out = body
+    if not dropped.isdisjoint(body):
+        out = body.copy()
+        for name in body:  # copy and delete: cheaper than a comprehension for a few fields
+            if name in dropped:
+                del out[name]
+    taken = collection.resource.taken  # readOnly values below the top level (a signer's id)
+    return out if taken is None else taken.apply(out)
 
 
 def respond(
