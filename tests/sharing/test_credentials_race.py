@@ -36,12 +36,17 @@ class ResetBeforeTheWrite(RedisStore):
         self.fired = False
 
     def sync(
-        self, prefix: str, epoch: str, position: int, appended: Sequence[tuple[bytes, bool]] = ()
+        self,
+        prefix: str,
+        epoch: str,
+        position: int,
+        appended: Sequence[tuple[bytes, bool]] = (),
+        *rest: Any,
     ) -> Batch:
         if appended and not self.fired:
             self.fired = True
             self.reset()
-        return super().sync(prefix, epoch, position, appended)
+        return super().sync(prefix, epoch, position, appended, *rest)
 
 
 def test_a_write_whose_token_a_reset_forgot_while_it_waited_is_answered_as_written(

@@ -42,18 +42,21 @@ def attach(app: Served) -> None:
         raise ConfigError("--watch reloads the documents of one process; it cannot be used with --store")
     store = RedisStore(address)
     prefix = "specmock:" + digest(app.apis, config)
-    app.journal = SharedJournal(store, prefix)
+    replicas = []
     for api in app.apis:
         sandbox = api.sandbox
         if not isinstance(sandbox, SharedSandbox):
             raise TypeError("an API built for a shared store has a SharedSandbox")
         replica = Replica(api, sandbox, store, f"{prefix}:{api.name}")
+        replicas.append(replica)
         sandbox.replica = replica
         api.shared = replica
         try:
             replica.sync()
         except SnapshotUnreadable as unreadable:  # serving records the others do not hold is worse
             raise ConfigError(f"--store {address}: {unreadable}. This replica does not start.") from None
+    # The journal's entries ride the first API's round trips (one thread, one round trip for both).
+    app.journal = SharedJournal(store, replicas[0].rounds, prefix)
 
 
 def digest(apis: Sequence[Api], config: MockConfig) -> str:

@@ -12,8 +12,13 @@ other's data:
   ``blob``: the state every process holds once it applied the log up to ``position``
   (``sharing/snapshot.py``); absent until the log first holds more than ``replica.LOG_BOUND``
   entries, dropped by a reset;
-- ``<prefix>:journal``: the journal entries, newest last, at most ``JOURNAL_SIZE`` (list);
-- ``<prefix>:journal:id``: the number of the newest journal entry.
+- ``<prefix>:journal``: the journal entries, newest last, at most the journal's size (list);
+- ``<prefix>:journal:id``: the number of the newest journal entry (the entries are numbered on from
+  it backwards: pushing and counting happen in one transaction).
+
+The round trips of the write log and the journal go through a connection of each thread's own
+(``_Link``): the commands of a round are packed together, sent at once (pipelined) and their replies
+read in order, without redis-py's per-command machinery (pool, retry wrapper, response callbacks).
 
 A Redis that lost its data (restarted without persistence) has no epoch: the next call makes a new
 one, and every process starts over from the seeded state. Without a snapshot the log's first entry
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import os
 import random
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -111,18 +117,6 @@ redis.call('HSET', KEYS[4], 'position', ARGV[2], 'blob', ARGV[4])
 return 1
 """
 
-# KEYS: journal, journal id. ARGV: the size bound, then the entries (each without its number).
-# Returns the number of the first one.
-JOURNAL_ADD = """
-local last = redis.call('INCRBY', KEYS[2], #ARGV - 1)
-local first = last - (#ARGV - 1) + 1
-for i = 2, #ARGV do
-  redis.call('RPUSH', KEYS[1], (first + i - 2) .. ' ' .. ARGV[i])
-end
-redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
-return first
-"""
-
 
 @dataclass(frozen=True, slots=True)
 class Batch:
@@ -140,6 +134,24 @@ class Batch:
         (else that copy must start over: from ``snapshot`` when there is one, else from the seeded
         state)."""
         return epoch == self.epoch and self.base <= position <= self.base + self.length
+
+
+@dataclass(frozen=True, slots=True)
+class JournalPlace:
+    """Where the journal of the processes sharing a key prefix is kept, and its size bound."""
+
+    prefix: str
+    size: int
+
+    def commands(self, posts: Sequence[bytes]) -> list[tuple[Any, ...]]:
+        """``posts`` added (numbered by the counter) and the list trimmed, in one transaction."""
+        return [
+            ("MULTI",),
+            ("RPUSH", f"{self.prefix}:journal", *posts),
+            ("INCRBY", f"{self.prefix}:journal:id", len(posts)),
+            ("LTRIM", f"{self.prefix}:journal", -self.size, -1),
+            ("EXEC",),
+        ]
 
 
 class RedisStore:
@@ -171,22 +183,52 @@ class RedisStore:
         # Epoch ids from a generator seeded by the OS once: a fresh one for every call costs
         # ~0.2 µs (a secrets.token_hex is a system call, ~10 µs on a busy machine).
         self._epochs = random.Random(int.from_bytes(os.urandom(16)))
-        self._journal_add = self.client.register_script(JOURNAL_ADD)
+        self._links = threading.local()
+        self._opened: list[_Link] = []
 
     def close(self) -> None:
+        for link in self._opened:
+            link.close()
         self.client.close()
 
     def sync(
-        self, prefix: str, epoch: str, position: int, appended: Sequence[tuple[bytes, bool]] = ()
+        self,
+        prefix: str,
+        epoch: str,
+        position: int,
+        appended: Sequence[tuple[bytes, bool]] = (),
+        journal: JournalPlace | None = None,
+        posts: Sequence[bytes] = (),
     ) -> Batch:
         """The entries after ``position`` (one round trip); ``appended`` entries (each with whether
-        it is a reset, which cuts the log) are logged after them, atomically, in their order."""
+        it is a reset, which cuts the log) are logged after them, atomically, in their order, and
+        ``posts`` are added to the ``journal`` in the same round trip."""
         cuts = "".join("1" if cut else "0" for _, cut in appended)
-        args: list[Any] = [epoch, position, self._new_epoch(), cuts, *(entry for entry, _ in appended)]
-        found = _call(lambda: self._sync(keys=_log_keys(prefix), args=args))
+        keys = _log_keys(prefix)
+        entries = (entry for entry, _ in appended)
+        script = (
+            "EVALSHA",
+            self._sync.sha,
+            len(keys),
+            *keys,
+            epoch,
+            position,
+            self._new_epoch(),
+            cuts,
+            *entries,
+        )
+        commands: list[tuple[Any, ...]] = [script]
+        if posts:
+            assert journal is not None
+            commands += journal.commands(posts)
+        found = self._link().round_trip(commands)[0]
         epoch_value, base, length, entries, end, _, snapshot = found
         kept = bytes(snapshot) if snapshot else None
         return Batch(epoch_value.decode(), int(base), int(length), list(entries), int(end), kept)
+
+    def journal_add(self, journal: JournalPlace, posts: Sequence[bytes]) -> None:
+        """``posts`` added to the journal (each numbered there)."""
+        self._link().round_trip(journal.commands(posts))
 
     def compact(self, prefix: str, epoch: str, position: int, keep: int, snapshot: bytes) -> bool:
         """Put ``snapshot`` (the state after applying the log up to ``position``) in place of the
@@ -197,17 +239,69 @@ class RedisStore:
     def _new_epoch(self) -> str:
         return f"{self._epochs.getrandbits(64):016x}"
 
-    def journal_add(self, prefix: str, entries: list[bytes], size: int) -> None:
-        keys = [f"{prefix}:journal", f"{prefix}:journal:id"]
-        _call(lambda: self._journal_add(keys=keys, args=[size, *entries]))
+    def _link(self) -> _Link:
+        """This thread's connection for round trips."""
+        link: _Link | None = getattr(self._links, "link", None)
+        if link is None:
+            link = self._links.link = _Link(self)
+            self._opened.append(link)
+        return link
 
-    def journal_read(self, prefix: str, count: int) -> list[bytes]:
-        """The newest ``count`` entries, oldest first (each ``b"<number> <json>"``)."""
-        found: list[bytes | str] = _call(lambda: self.client.lrange(f"{prefix}:journal", -count, -1))
-        return [item if isinstance(item, bytes) else item.encode() for item in found]
+    def journal_read(self, prefix: str, count: int) -> list[tuple[int, bytes]]:
+        """The newest ``count`` entries, oldest first, each with its number."""
+
+        def read() -> list[Any]:
+            with self.client.pipeline(transaction=True) as pipe:
+                pipe.lrange(f"{prefix}:journal", -count, -1)
+                pipe.get(f"{prefix}:journal:id")
+                return pipe.execute()
+
+        found, newest = _call(read)
+        first = int(newest or 0) - len(found) + 1
+        return [(first + n, bytes(item)) for n, item in enumerate(found)]
 
     def journal_clear(self, prefix: str) -> None:
         _call(lambda: self.client.delete(f"{prefix}:journal"))
+
+
+class _Link:
+    """One thread's own connection for its round trips (see the module's docstring)."""
+
+    def __init__(self, store: RedisStore) -> None:
+        self.connection: Any = store.client.connection_pool.make_connection()  # redis-py: untyped
+        self.scripts = {store._sync.sha: SYNC}
+
+    def round_trip(self, commands: list[tuple[Any, ...]]) -> list[Any]:
+        """Every command's reply, in order (``StoreUnavailable`` when Redis does not answer; one
+        retry on a fresh connection first: Redis may have closed this one, a restart). A script
+        Redis no longer knows (a restart, SCRIPT FLUSH) is loaded and run again."""
+        try:
+            replies = self._send(commands)
+        except (redis.ConnectionError, redis.TimeoutError):
+            replies = _call(lambda: self._send(commands))
+        for n, reply in enumerate(replies):
+            if isinstance(reply, redis.exceptions.NoScriptError):
+                replies[n] = self._loaded_and_run(commands[n])
+            if isinstance(replies[n], Exception):
+                raise replies[n]
+        return replies
+
+    def _loaded_and_run(self, script: tuple[Any, ...]) -> Any:
+        return _call(lambda: self._send([("SCRIPT", "LOAD", self.scripts[script[1]]), script]))[1]
+
+    def _send(self, commands: list[tuple[Any, ...]]) -> list[Any]:
+        connection = self.connection
+        connection.send_packed_command(connection.pack_commands(commands), check_health=False)
+        replies = []
+        for _ in commands:
+            try:
+                replies.append(connection.read_response())
+            except redis.ResponseError as error:  # read the others: the connection stays in step
+                replies.append(error)
+        return replies
+
+    def close(self) -> None:
+        self.connection.disconnect()
 
 
 def _log_keys(prefix: str) -> list[str]:

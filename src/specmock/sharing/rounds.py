@@ -10,6 +10,11 @@ between two requests' steps there; a caller with no event loop (start-up, a bloc
 applies them itself. Linearizable: a write is applied where the log placed it, and a reader sees at
 least everything logged before it arrived.
 
+The request journal's entries ride the same round trips (``post``): a round carries those
+recorded since the previous one, and when no request waits the thread sends them alone at once, so
+a process sees its own requests (``flush``) and the others see them within milliseconds. One
+thread, one round trip for both.
+
 A write waits on the event loop (``commit``) although the pipeline that makes it is synchronous:
 see ``deferral``.
 """
@@ -21,15 +26,18 @@ import collections
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from specmock.sharing.redis_client import CALL_TIMEOUT, Batch, RedisStore
+from specmock.sharing.redis_client import CALL_TIMEOUT, Batch, JournalPlace, RedisStore
 from specmock.sharing.unavailable import StoreUnavailable
 
 log = logging.getLogger("specmock")
 WAIT_LIMIT = 4 * CALL_TIMEOUT  # seconds a blocked caller waits for its round before answering 503
+POSTS_BOUND = 1000  # journal entries held while Redis is away (the newest are dropped beyond)
+RETRY_AFTER = 0.5  # seconds before journal entries go alone again after Redis did not take them
 
 
 @dataclass(eq=False, slots=True)
@@ -71,9 +79,16 @@ class Rounds:
         self.apply = apply
         self.epoch = ""  # of the last round fetched
         self.position = 0  # the log position after the last round fetched
+        self.journal: JournalPlace | None = None  # where ``post``ed entries go
+        self._lock = threading.Lock()  # guards what follows up to ``_fetched``
         self._pending: list[Ticket] = []
         self._checks: dict[asyncio.AbstractEventLoop, Ticket] = {}  # each loop's in ``_pending``
-        self._arrived = threading.Condition(threading.Lock())
+        self._posts: collections.deque[bytes] = collections.deque(maxlen=POSTS_BOUND)
+        self._posting = 0  # posts in the round in flight
+        self._posts_retry = 0.0  # monotonic time before which posts do not go alone (Redis away)
+        self._idle = False  # the thread waits on ``_arrived`` (only then is it notified)
+        self._arrived = threading.Condition(self._lock)
+        self._sent = threading.Condition(self._lock)  # a round carrying posts ended
         self._fetched: collections.deque[Round] = collections.deque()
         self._applying = threading.RLock()
         self._thread: threading.Thread | None = None
@@ -84,7 +99,7 @@ class Rounds:
         ``StoreUnavailable``)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
-        with self._arrived:
+        with self._lock:
             ticket = self._checks.get(loop)
             if ticket is None:
                 ticket = self._checks[loop] = Ticket(loop=loop)
@@ -97,14 +112,14 @@ class Rounds:
         return what applying it gave once the records hold everything up to it."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
-        with self._arrived:
+        with self._lock:
             self._add(Ticket(entry, loop=loop, futures=[future]))
         return await future
 
     def wait(self, entry: bytes | None = None, cut: bool = False) -> Any:
         """Blocking ``check`` (no ``entry``) or ``commit``; applies the round itself."""
         ticket = Ticket(entry, cut, ready=threading.Event())
-        with self._arrived:
+        with self._lock:
             self._add(ticket)
         assert ticket.ready is not None
         if not ticket.ready.wait(WAIT_LIMIT):
@@ -114,16 +129,27 @@ class Rounds:
             raise ticket.error
         return ticket.outcome
 
+    def post(self, raw: bytes) -> None:
+        """``raw`` into the journal (``self.journal``) with the next round trip."""
+        with self._lock:
+            self._posts.append(raw)
+            self._start()
+
+    def flush(self, timeout: float = CALL_TIMEOUT) -> bool:
+        """Wait until every entry posted so far is in Redis; False when it took longer."""
+        with self._lock:
+            return self._sent.wait_for(lambda: not self._posts and not self._posting, timeout)
+
     def forget(self) -> None:
         """Make the next round fetched start over (``Round.restart``): applying a round failed so
         that the records no longer follow the log."""
-        with self._arrived:
+        with self._lock:
             self._forgotten = True
 
     @property
     def waiting(self) -> int:
         """How many callers wait for the next round trip (not the one in flight)."""
-        with self._arrived:
+        with self._lock:
             return len(self._pending)
 
     def drain(self) -> None:
@@ -149,20 +175,35 @@ class Rounds:
                     _settle(ticket)
 
     def _add(self, ticket: Ticket) -> None:
-        """``ticket`` into the next round (the caller holds ``_arrived``)."""
+        """``ticket`` into the next round (the caller holds ``_lock``)."""
         self._pending.append(ticket)
-        if self._thread is None:
+        self._start()
+
+    def _start(self) -> None:
+        """Have the thread make a round trip (the caller holds ``_lock``)."""
+        if self._idle:
+            self._idle = False
+            self._arrived.notify()
+        elif self._thread is None:
             self._thread = threading.Thread(target=self._run, name="specmock-rounds", daemon=True)
             self._thread.start()
-        self._arrived.notify()
 
     def _run(self) -> None:
         while True:
-            with self._arrived:
-                self._arrived.wait_for(lambda: bool(self._pending))
+            with self._lock:
+                while not self._pending and not self._posts_due():
+                    self._idle = True
+                    self._arrived.wait(self._posts_wait())
+                    self._idle = False
                 tickets, self._pending = self._pending, []
                 self._checks.clear()
-            self._fetched.append(self._round(tickets))
+                posts = list(self._posts)
+                self._posts.clear()
+                self._posting = len(posts)
+            if tickets:
+                self._fetched.append(self._round(tickets, posts))
+            else:
+                self._post_alone(posts)
             loops = {ticket.loop for ticket in tickets if ticket.loop is not None}
             for loop in loops:
                 with contextlib.suppress(RuntimeError):  # a closed loop: nobody there waits any more
@@ -171,21 +212,59 @@ class Rounds:
                 if ticket.loop is None and ticket.ready is not None:
                     ticket.ready.set()  # its caller applies the round itself
 
-    def _round(self, tickets: list[Ticket]) -> Round:
+    def _posts_due(self) -> bool:
+        """Whether posts wait and may go alone (the caller holds ``_lock``)."""
+        return bool(self._posts) and (not self._posts_retry or time.monotonic() >= self._posts_retry)
+
+    def _posts_wait(self) -> float | None:
+        """How long the idle thread may wait: until posts kept back after a failure may go again."""
+        if not self._posts:
+            return None
+        return max(0.0, self._posts_retry - time.monotonic())
+
+    def _round(self, tickets: list[Ticket], posts: list[bytes]) -> Round:
         appended = [(ticket.entry, ticket.cut) for ticket in tickets if ticket.entry is not None]
-        with self._arrived:
+        with self._lock:
             if self._forgotten:
                 self._forgotten = False
                 self.epoch = ""
         try:
-            batch = self.store.sync(self.prefix, self.epoch, self.position, appended)
+            batch = self.store.sync(self.prefix, self.epoch, self.position, appended, self.journal, posts)
         except Exception as error:  # StoreUnavailable, or a bug: the waiting callers are told
             if not isinstance(error, StoreUnavailable):
                 log.exception("specmock: a round trip to the shared store failed")
+            self._posted(posts, error)
             return Round(tickets, None, error)
+        self._posted(posts, None)
         restart = not batch.follows(self.epoch, self.position)
         self.epoch, self.position = batch.epoch, batch.end
         return Round(tickets, batch, restart=restart)
+
+    def _post_alone(self, posts: list[bytes]) -> None:
+        """A round trip for journal entries only (no request waits)."""
+        assert self.journal is not None
+        try:
+            self.store.journal_add(self.journal, posts)
+        except Exception as error:
+            if not isinstance(error, StoreUnavailable):
+                log.exception("specmock: journal entries could not be sent to the shared store")
+            self._posted(posts, error)
+            return
+        self._posted(posts, None)
+
+    def _posted(self, posts: list[bytes], error: Exception | None) -> None:
+        """The round that carried ``posts`` ended: when Redis did not take them they are kept for
+        later (within the bound: the newest are dropped), and go alone again after a pause."""
+        if not posts and error is None and not self._posts_retry:
+            return  # a round of requests alone, Redis answering as before: the common case
+        with self._lock:
+            if isinstance(error, StoreUnavailable):
+                self._posts.extendleft(reversed(posts))
+                self._posts_retry = time.monotonic() + RETRY_AFTER
+            else:
+                self._posts_retry = 0.0
+            self._posting = 0
+            self._sent.notify_all()
 
 
 def _settle(ticket: Ticket) -> None:
