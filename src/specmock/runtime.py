@@ -10,13 +10,14 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from specmock.config import MockConfig
 from specmock.generation import Generator
 from specmock.memo import Memo
 from specmock.messages.requests import MockRequest
+from specmock.messages.responses import MockResponse
 from specmock.openapi.jsonschema import Direction, SchemaCompiler, violations
 from specmock.openapi.loader import LoadedSpec
 from specmock.openapi.model import (
@@ -31,7 +32,6 @@ from specmock.pipeline.validate_request import Check
 from specmock.state import Sandbox
 
 log = logging.getLogger("specmock")
-T = TypeVar("T")
 
 
 class SharedState(Protocol):
@@ -46,7 +46,7 @@ class SharedState(Protocol):
     def reads_before_writing(self, method: str) -> bool:
         """Whether such a request must catch up before it runs (else its write does)."""
 
-    async def run_writing(self, answer: Callable[[], T]) -> T:
+    async def run_writing(self, answer: Callable[[], MockResponse]) -> MockResponse:
         """``answer()``, whose write waits for the shared store without blocking the event loop."""
 
     def reset(self) -> None:

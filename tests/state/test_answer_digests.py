@@ -179,9 +179,12 @@ def request_for(walk: Walk, op: Operation) -> Request:
     return Request(url, headers, body, parent)
 
 
-def run_walk(app_source: str | Path, seed: int = 1) -> Iterator[tuple[str, int, bytes]]:
-    """Each request's line, status and answer as bytes (status, headers, body); then the store."""
-    app = create_app(app_source, seed=seed)
+def run_walk(
+    app_source: str | Path, seed: int = 1, store: str | None = None
+) -> Iterator[tuple[str, int, bytes]]:
+    """Each request's line, status and answer as bytes (status, headers, body); then the store
+    (``store``: records shared through that Redis, see tests/sharing/test_shared_digests.py)."""
+    app = create_app(app_source, seed=seed, store=store)
     api = app.apis[0]
     clock = Clock()
     api.sandbox.now = clock
@@ -218,13 +221,13 @@ def source(name: str, folder: Path) -> str | Path:
     return bookstore_file(folder) if name == "bookstore" else name
 
 
-def digests(app_source: str | Path) -> tuple[tuple[str, str], Counter[int]]:
-    answers, store = hashlib.sha256(), hashlib.sha256()
+def digests(app_source: str | Path, store: str | None = None) -> tuple[tuple[str, str], Counter[int]]:
+    answers, stored = hashlib.sha256(), hashlib.sha256()
     statuses: Counter[int] = Counter()
-    for line, status, answer in run_walk(app_source):
-        (store if line.startswith("store ") else answers).update(line.encode() + b"\n" + answer + b"\n--\n")
+    for line, status, answer in run_walk(app_source, store=store):
+        (stored if line.startswith("store ") else answers).update(line.encode() + b"\n" + answer + b"\n--\n")
         statuses[status] += 1
-    return (answers.hexdigest(), store.hexdigest()), statuses
+    return (answers.hexdigest(), stored.hexdigest()), statuses
 
 
 @pytest.mark.parametrize("name", ["rebilly", "authentik", "hellgate", "bookstore"])

@@ -30,6 +30,7 @@ from specmock.pipeline.preferences import Preferences, preferences_for
 from specmock.pipeline.respond import error_body, response_headers, success_body
 from specmock.pipeline.serialize import encode
 from specmock.pipeline.served import ServedApi
+from specmock.pipeline.suspension import Suspended
 from specmock.pipeline.validate_request import NO_BODY
 from specmock.state import NO_CONTENT, Outcome
 
@@ -60,7 +61,11 @@ def run(api: ServedApi, key: str, request: MockRequest) -> MockResponse:
     )
     cached: MockResponse | None = api.responses.get(fingerprint)
     if cached is None:
-        cached = api.responses.put(fingerprint, _run(api, compiled, request))
+        try:
+            cached = api.responses.put(fingerprint, _run(api, compiled, request))
+        except Suspended as suspended:  # its write changes the version: the answer is looked up again
+            suspended.resume = None
+            raise
     return cached
 
 
@@ -154,7 +159,29 @@ def _stateful(
     op = compiled.operation
     host = request.headers.get("host", "")
     origin = origin_of(host if len(host) <= MAX_HOST else "", api.base_path)
-    outcome = api.sandbox.handle(op, path_values, request.query, None if body is NO_BODY else body, origin)
+    given = None if body is NO_BODY else body
+    try:
+        outcome = api.sandbox.handle(op, path_values, request.query, given, origin)
+    except Suspended as suspended:  # the write is answered later: the rest follows from its outcome
+        suspended.resume = functools.partial(
+            _from_store, api, compiled, choice, media, prefs, request, origin
+        )
+        raise
+    return _from_store(api, compiled, choice, media, prefs, request, origin, outcome)
+
+
+def _from_store(
+    api: ServedApi,
+    compiled: CompiledOperation,
+    choice: ResponseChoice,
+    media: MediaType | None,
+    prefs: Preferences,
+    request: MockRequest,
+    origin: str,
+    outcome: Outcome | None,
+) -> MockResponse:
+    """The answer to what the store did with the request (None: it left it alone)."""
+    op = compiled.operation
     if outcome is None:
         return _generated(api, op, choice, media, prefs, request.path)
     if outcome.error is not None:

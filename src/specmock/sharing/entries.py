@@ -1,7 +1,10 @@
 """The write log's entries as bytes: a stateful request, a reset, a collection's records replaced.
 
-Values are JSON (integers beyond 64 bits kept exactly, see ``json_exact``); a request body that is
-not JSON (an octet stream) travels as base64.
+Values are JSON; a request body that is not JSON (an octet stream) travels as base64. orjson writes
+every double as the shortest text that reads back as the same double, so an entry reads back as it
+was written, in one orjson call; integers beyond 64 bits, which orjson neither writes nor reads
+exactly, make the standard library write the entry, marked (``EXACT``) so that it is read back by the
+standard library too.
 """
 
 from __future__ import annotations
@@ -13,8 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-
-from specmock import json_exact
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,7 @@ class Load:
 
 Entry = Handle | Reset | Load
 RESET = b'{"k":"r"}'
+EXACT = b'{"n":1,'  # how an entry holding integers beyond 64 bits starts
 
 
 def handle(
@@ -68,7 +70,7 @@ def load(collection: str, records: list[Any]) -> bytes:
 
 
 def decode(raw: bytes) -> Entry:
-    fields = json_exact.loads(raw)
+    fields = json.loads(raw) if raw.startswith(EXACT) else orjson.loads(raw)
     kind = fields["k"]
     if kind == "r":
         return Reset()
@@ -82,4 +84,5 @@ def _dumps(fields: dict[str, Any]) -> bytes:
     try:
         return orjson.dumps(fields)
     except TypeError:  # integers beyond 64 bits: the standard library writes them exactly
-        return json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode()
+        marked = {"n": 1, **fields}
+        return json.dumps(marked, separators=(",", ":"), ensure_ascii=False).encode()

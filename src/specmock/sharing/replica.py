@@ -13,8 +13,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
+from specmock.messages.responses import MockResponse
 from specmock.sharing import deferral, entries, snapshot
 from specmock.sharing.redis_client import Batch, RedisStore
 from specmock.sharing.rounds import Round, Rounds
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from specmock.sharing.sandbox import SharedSandbox
 
 log = logging.getLogger("specmock")
-T = TypeVar("T")
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 # Compaction: once a round shows the log holding more than LOG_BOUND entries, the process that
 # applied it puts a snapshot of its state in Redis and drops the entries before it, keeping the
@@ -75,9 +75,9 @@ class Replica:
         itself applies every entry logged before it."""
         return method in SAFE_METHODS or bool(self.api.config.api_keys)
 
-    async def run_writing(self, answer: Callable[[], T]) -> T:
+    async def run_writing(self, answer: Callable[[], MockResponse]) -> MockResponse:
         """``answer()`` (a request that may write), its write logged in the next round trip with
-        the others waiting then: a first run stops at the write, a second one takes its outcome
+        the others waiting then: the pipeline stops at the write and is resumed from its outcome
         (``deferral``). The event loop serves other requests meanwhile."""
         slot = deferral.Slot()
         token = deferral.CURRENT.set(slot)
@@ -85,13 +85,18 @@ class Replica:
             try:
                 return answer()
             except deferral.WriteDeferred as deferred:
-                entry = deferred.entry
+                entry, resume = deferred.entry, deferred.resume
             try:
                 slot.outcome = await self.rounds.commit(entry)
             except Exception as error:  # the store is away (503), or applying it failed (500)
                 slot.error = error
             slot.filled = True
-            return answer()
+            if resume is not None and slot.error is None:
+                try:
+                    return resume(slot.outcome)
+                except Exception:  # a bug: the second run below answers it as the pipeline answers
+                    pass  # its own failures (500, logged)
+            return answer()  # a second run: the write hands back the outcome (or raises its error)
         finally:
             deferral.CURRENT.reset(token)
 
