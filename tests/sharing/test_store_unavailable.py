@@ -1,6 +1,7 @@
 """Redis away: refused at start with the one-paragraph error; lost while serving, every request that
 needs it is answered 503 (in the operation's documented shape, else problem+json) and the sandbox
-answers again, from the seeded state, once Redis is back."""
+answers again, from the seeded state, once Redis is back (its journal with the requests answered
+meanwhile)."""
 
 from __future__ import annotations
 
@@ -89,6 +90,14 @@ def test_lost_while_serving_answers_503_and_recovers_when_redis_is_back(tmp_path
         assert listed.status_code == 200
         assert [book["id"] for book in listed.json()["data"]] == [1, 2]
         assert client.post("/books", json={"title": "after"}).status_code == 201
+        # The journal kept what was answered while Redis was away and sent it once it was back.
+        journal = client.get("/__specmock/journal").json()
+        assert [(entry["method"], entry["path"], entry["status"]) for entry in journal][-4:] == [
+            ("GET", "/books/1", 503),
+            ("POST", "/books", 503),
+            ("GET", "/books?limit=50", 200),
+            ("POST", "/books", 201),
+        ]
     finally:
         server.stop()
 

@@ -63,26 +63,17 @@ class SharedJournal(Journal):
 
 
 def _encode(item: tuple[Any, ...]) -> bytes:
+    """An entry as one JSON array (recorded on every request: no dict of named fields built for it)."""
     at, request, status, operation, violations, injected = item
-    fields = {
-        "at": at,
-        "m": request.method,
-        "p": request.path,
-        "q": request.raw_query,
-        "h": request.headers,
-        "b": base64.b64encode(request.body).decode("ascii"),
-        "f": request.full_path,
-        "s": status,
-        "o": operation,
-        "v": list(violations),
-        "i": injected,
-    }
-    return orjson.dumps(fields)
+    body = request.body
+    kept = base64.b64encode(body).decode("ascii") if body else ""
+    fields = (at, request.method, request.path, request.raw_query, request.headers, kept)
+    return orjson.dumps((*fields, request.full_path, status, operation, violations, injected))
 
 
 def _decode(raw: bytes) -> tuple[Any, ...]:
-    fields = orjson.loads(raw)
-    request = MockRequest(
-        fields["m"], fields["p"], fields["q"], fields["h"], base64.b64decode(fields["b"]), fields["f"]
+    at, method, path, query, headers, body, full_path, status, operation, violations, injected = orjson.loads(
+        raw
     )
-    return (fields["at"], request, fields["s"], fields["o"], tuple(fields["v"]), fields["i"])
+    request = MockRequest(method, path, query, headers, base64.b64decode(body), full_path)
+    return (at, request, status, operation, tuple(violations), injected)

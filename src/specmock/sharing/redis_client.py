@@ -44,6 +44,7 @@ from specmock.sharing.address import StoreAddress
 from specmock.sharing.unavailable import StoreUnavailable
 
 T = TypeVar("T")
+SYNC_HEAD = 7  # the arguments of a SYNC call before the variable ones: EVALSHA, its sha, 4, the 4 keys
 CONNECT_TIMEOUT = 2.0  # seconds
 CALL_TIMEOUT = 5.0  # seconds a call may take before the request is answered 503
 
@@ -143,14 +144,15 @@ class JournalPlace:
     prefix: str
     size: int
 
-    def commands(self, posts: Sequence[bytes]) -> list[tuple[Any, ...]]:
+    def commands(self, posts: Sequence[bytes]) -> list[bytes]:
         """``posts`` added (numbered by the counter) and the list trimmed, in one transaction."""
+        journal, counter = f"{self.prefix}:journal".encode(), f"{self.prefix}:journal:id".encode()
         return [
-            ("MULTI",),
-            ("RPUSH", f"{self.prefix}:journal", *posts),
-            ("INCRBY", f"{self.prefix}:journal:id", len(posts)),
-            ("LTRIM", f"{self.prefix}:journal", -self.size, -1),
-            ("EXEC",),
+            packed(b"MULTI"),
+            packed(b"RPUSH", journal, *posts),
+            packed(b"INCRBY", counter, b"%d" % len(posts)),
+            packed(b"LTRIM", journal, b"%d" % -self.size, b"-1"),
+            packed(b"EXEC"),
         ]
 
 
@@ -183,6 +185,7 @@ class RedisStore:
         # Epoch ids from a generator seeded by the OS once: a fresh one for every call costs
         # ~0.2 µs (a secrets.token_hex is a system call, ~10 µs on a busy machine).
         self._epochs = random.Random(int.from_bytes(os.urandom(16)))
+        self._heads: dict[str, bytes] = {}  # per log, see ``_head``
         self._links = threading.local()
         self._opened: list[_Link] = []
 
@@ -203,21 +206,11 @@ class RedisStore:
         """The entries after ``position`` (one round trip); ``appended`` entries (each with whether
         it is a reset, which cuts the log) are logged after them, atomically, in their order, and
         ``posts`` are added to the ``journal`` in the same round trip."""
-        cuts = "".join("1" if cut else "0" for _, cut in appended)
-        keys = _log_keys(prefix)
-        entries = (entry for entry, _ in appended)
-        script = (
-            "EVALSHA",
-            self._sync.sha,
-            len(keys),
-            *keys,
-            epoch,
-            position,
-            self._new_epoch(),
-            cuts,
-            *entries,
-        )
-        commands: list[tuple[Any, ...]] = [script]
+        cuts = b"".join(b"1" if cut else b"0" for _, cut in appended)
+        head = self._heads.get(prefix) or self._head(prefix)
+        variable = [epoch.encode(), b"%d" % position, self._new_epoch(), cuts]
+        variable += [entry for entry, _ in appended]
+        commands = [b"*%d\r\n" % (SYNC_HEAD + len(variable)) + head + bulks(variable)]
         if posts:
             assert journal is not None
             commands += journal.commands(posts)
@@ -236,8 +229,16 @@ class RedisStore:
         args: list[Any] = [epoch, position, keep, snapshot]
         return bool(_call(lambda: self._compact(keys=_log_keys(prefix), args=args)))
 
-    def _new_epoch(self) -> str:
-        return f"{self._epochs.getrandbits(64):016x}"
+    def _new_epoch(self) -> bytes:
+        return b"%016x" % self._epochs.getrandbits(64)
+
+    def _head(self, prefix: str) -> bytes:
+        """The constant start of a SYNC call on ``prefix``'s log, packed once."""
+        keys = _log_keys(prefix)
+        head = self._heads[prefix] = bulks(
+            [b"EVALSHA", self._sync.sha.encode(), b"%d" % len(keys), *map(str.encode, keys)]
+        )
+        return head
 
     def _link(self) -> _Link:
         """This thread's connection for round trips."""
@@ -269,12 +270,11 @@ class _Link:
 
     def __init__(self, store: RedisStore) -> None:
         self.connection: Any = store.client.connection_pool.make_connection()  # redis-py: untyped
-        self.scripts = {store._sync.sha: SYNC}
 
-    def round_trip(self, commands: list[tuple[Any, ...]]) -> list[Any]:
+    def round_trip(self, commands: list[bytes]) -> list[Any]:
         """Every command's reply, in order (``StoreUnavailable`` when Redis does not answer; one
-        retry on a fresh connection first: Redis may have closed this one, a restart). A script
-        Redis no longer knows (a restart, SCRIPT FLUSH) is loaded and run again."""
+        retry on a fresh connection first: Redis may have closed this one, a restart). SYNC, when
+        Redis no longer knows it (a restart, SCRIPT FLUSH), is loaded and run again."""
         try:
             replies = self._send(commands)
         except (redis.ConnectionError, redis.TimeoutError):
@@ -286,12 +286,12 @@ class _Link:
                 raise replies[n]
         return replies
 
-    def _loaded_and_run(self, script: tuple[Any, ...]) -> Any:
-        return _call(lambda: self._send([("SCRIPT", "LOAD", self.scripts[script[1]]), script]))[1]
+    def _loaded_and_run(self, command: bytes) -> Any:
+        return _call(lambda: self._send([packed(b"SCRIPT", b"LOAD", SYNC.encode()), command]))[1]
 
-    def _send(self, commands: list[tuple[Any, ...]]) -> list[Any]:
+    def _send(self, commands: list[bytes]) -> list[Any]:
         connection = self.connection
-        connection.send_packed_command(connection.pack_commands(commands), check_health=False)
+        connection.send_packed_command([b"".join(commands)], check_health=False)
         replies = []
         for _ in commands:
             try:
@@ -302,6 +302,15 @@ class _Link:
 
     def close(self) -> None:
         self.connection.disconnect()
+
+
+def packed(*args: bytes) -> bytes:
+    """One command in Redis's protocol (RESP): an array of bulk strings."""
+    return b"*%d\r\n" % len(args) + bulks(args)
+
+
+def bulks(args: Sequence[bytes]) -> bytes:
+    return b"".join([b"$%d\r\n%b\r\n" % (len(arg), arg) for arg in args])
 
 
 def _log_keys(prefix: str) -> list[str]:

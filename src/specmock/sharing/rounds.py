@@ -11,9 +11,9 @@ applies them itself. Linearizable: a write is applied where the log placed it, a
 least everything logged before it arrived.
 
 The request journal's entries ride the same round trips (``post``): a round carries those
-recorded since the previous one, and when no request waits the thread sends them alone at once, so
-a process sees its own requests (``flush``) and the others see them within milliseconds. One
-thread, one round trip for both.
+recorded since the previous one, and when no request waits the thread sends them alone (at once,
+or within ``GATHER`` under load), so a process sees its own requests (``flush``) and the others see
+them within milliseconds. One thread, one round trip for both.
 
 A write waits on the event loop (``commit``) although the pipeline that makes it is synchronous:
 see ``deferral``.
@@ -37,6 +37,10 @@ from specmock.sharing.unavailable import StoreUnavailable
 log = logging.getLogger("specmock")
 WAIT_LIMIT = 4 * CALL_TIMEOUT  # seconds a blocked caller waits for its round before answering 503
 POSTS_BOUND = 1000  # journal entries held while Redis is away (the newest are dropped beyond)
+# While requests come together (the last round served several), the journal's entries wait up to
+# GATHER seconds for the next round instead of a round trip of their own: under load one comes
+# sooner, and the others see them that much later at most. A lone request's go at once.
+GATHER = 0.001
 RETRY_AFTER = 0.5  # seconds before journal entries go alone again after Redis did not take them
 
 
@@ -86,8 +90,12 @@ class Rounds:
         self._posts: collections.deque[bytes] = collections.deque(maxlen=POSTS_BOUND)
         self._posting = 0  # posts in the round in flight
         self._posts_retry = 0.0  # monotonic time before which posts do not go alone (Redis away)
-        self._idle = False  # the thread waits on ``_arrived`` (only then is it notified)
-        self._arrived = threading.Condition(self._lock)
+        # The idle thread waits on ``_wake``, a lock released to wake it (cheaper than a Condition's
+        # notify on every round): held whenever ``_idle`` is set, released once by whoever clears it.
+        self._idle = False
+        self._wake = threading.Lock()
+        self._wake.acquire()
+        self._busy = False  # the last round served several callers: posts wait for the next one
         self._sent = threading.Condition(self._lock)  # a round carrying posts ended
         self._fetched: collections.deque[Round] = collections.deque()
         self._applying = threading.RLock()
@@ -130,14 +138,20 @@ class Rounds:
         return ticket.outcome
 
     def post(self, raw: bytes) -> None:
-        """``raw`` into the journal (``self.journal``) with the next round trip."""
+        """``raw`` into the journal (``self.journal``) with the next round trip: at once when no
+        request waits, unless requests came together lately (``_busy``: then the next round, or
+        alone once ``GATHER`` passed without one)."""
         with self._lock:
             self._posts.append(raw)
-            self._start()
+            if not self._busy:
+                self._start()
 
     def flush(self, timeout: float = CALL_TIMEOUT) -> bool:
         """Wait until every entry posted so far is in Redis; False when it took longer."""
         with self._lock:
+            if self._posts:
+                self._busy = False
+                self._start()
             return self._sent.wait_for(lambda: not self._posts and not self._posting, timeout)
 
     def forget(self) -> None:
@@ -183,23 +197,14 @@ class Rounds:
         """Have the thread make a round trip (the caller holds ``_lock``)."""
         if self._idle:
             self._idle = False
-            self._arrived.notify()
+            self._wake.release()
         elif self._thread is None:
             self._thread = threading.Thread(target=self._run, name="specmock-rounds", daemon=True)
             self._thread.start()
 
     def _run(self) -> None:
         while True:
-            with self._lock:
-                while not self._pending and not self._posts_due():
-                    self._idle = True
-                    self._arrived.wait(self._posts_wait())
-                    self._idle = False
-                tickets, self._pending = self._pending, []
-                self._checks.clear()
-                posts = list(self._posts)
-                self._posts.clear()
-                self._posting = len(posts)
+            tickets, posts = self._next()
             if tickets:
                 self._fetched.append(self._round(tickets, posts))
             else:
@@ -212,12 +217,41 @@ class Rounds:
                 if ticket.loop is None and ticket.ready is not None:
                     ticket.ready.set()  # its caller applies the round itself
 
+    def _next(self) -> tuple[list[Ticket], list[bytes]]:
+        """The callers and posts of the next round, once there are (the thread idles meanwhile)."""
+        while True:
+            with self._lock:
+                if self._pending or self._posts_due():
+                    tickets, self._pending = self._pending, []
+                    self._checks.clear()
+                    if tickets:
+                        self._busy = sum(len(ticket.futures) or 1 for ticket in tickets) > 1
+                    posts = list(self._posts)
+                    self._posts.clear()
+                    self._posting = len(posts)
+                    return tickets, posts
+                self._idle = True
+                wait = self._idle_wait()
+            woken = self._wake.acquire(timeout=-1 if wait is None else wait)
+            with self._lock:
+                if not woken:
+                    if not self._idle:  # released after the timeout: taken now, so it is held again
+                        self._wake.acquire(blocking=False)
+                    elif self._busy:  # GATHER passed without a request: posts go alone from now
+                        self._busy = False
+                self._idle = False
+
     def _posts_due(self) -> bool:
         """Whether posts wait and may go alone (the caller holds ``_lock``)."""
-        return bool(self._posts) and (not self._posts_retry or time.monotonic() >= self._posts_retry)
+        if not self._posts or self._busy:
+            return False
+        return not self._posts_retry or time.monotonic() >= self._posts_retry
 
-    def _posts_wait(self) -> float | None:
-        """How long the idle thread may wait: until posts kept back after a failure may go again."""
+    def _idle_wait(self) -> float | None:
+        """How long the idle thread waits for a caller: ``GATHER`` while busy, until posts kept
+        back after a failure may go again, else until woken."""
+        if self._busy:
+            return GATHER
         if not self._posts:
             return None
         return max(0.0, self._posts_retry - time.monotonic())
