@@ -52,6 +52,7 @@ from specmock.messages.requests import MockRequest, header_items_to_dict, header
 from specmock.messages.responses import MockResponse, encode_pairs, header_text
 from specmock.openapi.routing import RouteTable, routing_document, routing_key, variants
 from specmock.pipeline import flow
+from specmock.repeats import SAFE_METHODS, Repeat, Repeats, keepable
 from specmock.request_body import BodyError, RequestBody, content_length, declared_length
 from specmock.runtime import Api
 from specmock.sharing import StoreUnavailable
@@ -181,6 +182,7 @@ class SpecmockApp:
     def __init__(self, apis: Sequence[Api], config: MockConfig) -> None:
         self.config = config
         self.journal = Journal()
+        self.repeats = Repeats(config.max_cache)  # answers to repeated safe requests (repeats.py)
         self.cors = CorsPolicy(config.cors_origins) if config.cors else None
         self._own_hosts = frozenset(h.lower() for h in (config.host, *config.allowed_hosts))
         self.mounted = Mounted(apis, config)
@@ -229,14 +231,27 @@ class SpecmockApp:
             return
         method: str = scope["method"]
         query = scope.get("query_string", b"").decode("latin-1")
-        headers = header_items_to_dict(scope.get("headers", []))
+        raw_headers = scope.get("headers", [])
+        headers = header_items_to_dict(raw_headers)
         body = await _read_body(receive, headers, self.config.max_body)
         server = scope.get("server") or ("", None)
-        try:
-            response, extra = await self.answer(method, scope["path"], query, headers, body, str(server[0]))
-        except Dropped as dropped:
-            await _drop_asgi(scope, receive, dropped.wait)
-            return
+        key: tuple[Any, ...] | None = None
+        repeat = None
+        if body == b"" and method in SAFE_METHODS:
+            key = (method, scope["path"], query, "asgi", *(tuple(pair) for pair in raw_headers))
+            repeat = self.repeats.get(key)
+            if repeat is not None and repeat.api.shared is not None and not await _caught_up(repeat.api):
+                repeat = None
+        if repeat is not None and self._given_again(repeat):
+            response, extra = repeat.response, repeat.extra
+        else:
+            try:
+                response, extra = await self.answer(
+                    method, scope["path"], query, headers, body, str(server[0]), key
+                )
+            except Dropped as dropped:
+                await _drop_asgi(scope, receive, dropped.wait)
+                return
         raw = response.raw_headers()
         if extra:
             raw.extend(encode_pairs(extra))
@@ -248,7 +263,21 @@ class SpecmockApp:
         and the server adds ``Content-Length`` and leaves out a HEAD answer's body itself."""
         if scope.proto != "http":
             return
-        headers = header_pairs_to_dict(scope.headers.items())
+        pairs = scope.headers.items()
+        method = scope.method
+        key: tuple[Any, ...] | None = None
+        if method == "GET" or method == "HEAD":
+            # The whole request as it arrived (its body framing included): a repeat answers it as is.
+            key = (method, scope.path, scope.query_string, scope.http_version, *pairs)
+            repeat: Repeat | None = self.repeats.get(key)
+            if (
+                repeat is not None
+                and (repeat.api.shared is None or await _caught_up(repeat.api))
+                and self._given_again(repeat)
+            ):
+                protocol.response_bytes(repeat.response.status, repeat.sent, repeat.response.body)
+                return
+        headers = header_pairs_to_dict(pairs)
         declared = declared_length(headers, scope.http_version)
         body: bytes | None
         try:
@@ -263,9 +292,12 @@ class SpecmockApp:
         except (RuntimeError, BodyError):  # a malformed chunked body, or the client left
             _unreadable_body(protocol)
             return
-        query = scope.query_string
+        if declared != 0:
+            key = None  # a body may come: the request is not known from its head alone
         try:
-            response, extra = await self.answer(scope.method, scope.path, query, headers, body, scope.server)
+            response, extra = await self.answer(
+                method, scope.path, scope.query_string, headers, body, scope.server, key
+            )
         except Dropped as dropped:
             await _drop_rsgi(scope, protocol, dropped.wait)
             return
@@ -280,12 +312,15 @@ class SpecmockApp:
         headers: dict[str, str],
         body: bytes | None,
         server_host: str = "",
+        repeat_key: tuple[Any, ...] | None = None,
     ) -> tuple[MockResponse, tuple[tuple[str, str], ...]]:
         """The answer to one request, and the header pairs the shell adds to it (CORS, violations).
         Raises ``Dropped`` when the request is to get no answer (an injected fault).
 
         ``body`` is None when it was larger than ``max_body`` (and left unread); ``server_host`` is
-        the address the server is bound to (``host:port``), a Host the admin API answers to.
+        the address the server is bound to (``host:port``), a Host the admin API answers to;
+        ``repeat_key``: the request as it arrived, when it has no body (its answer is kept for a
+        repeat of it, if it may be given again).
         """
         mounted = self.mounted
         full_path = path + "?" + query if query else path
@@ -315,12 +350,30 @@ class SpecmockApp:
         key, label = _variant(api, keys, label, request) if body is not None else (keys[0], label)
         # A body past --max-body was left unread: the operation's 413, nothing run.
         refusal = None if body is not None else self._too_large()
+        version = api.version() if repeat_key is not None else None
         if api.shared is None:
             response = _pipeline_answer(api, key, request, refusal)
         else:
             response = await _shared_answer(api, key, request, refusal)
         self.journal.record(request, response, label)
-        return response, self._extra(response, headers)
+        extra = self._extra(response, headers)
+        if (
+            repeat_key is not None
+            and keepable(method, response)
+            and not mounted.disrupting
+            and (api.shared is None or not api.shared.may_write(key))
+            and api.version() == version
+        ):
+            self.repeats.keep(repeat_key, mounted, api, api.version(), request, label, response, extra)
+        return response, extra
+
+    def _given_again(self, repeat: Repeat) -> bool:
+        """Whether the pipeline would give this kept answer now (on a shared store, once this
+        process has caught up); if so it is journalled as given."""
+        if not repeat.fresh(self.mounted):
+            return False
+        self.journal.record(repeat.request, repeat.response, repeat.label)
+        return True
 
     async def _injected(
         self, injection: Injection, method: str, path: str, query: str, headers: dict[str, str], body: bytes
@@ -405,6 +458,17 @@ class SpecmockApp:
 @functools.lru_cache(maxsize=256)  # a cached answer (a 401, a 404) carries the same tuple each time
 def _violations_header(violations: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return (("specmock-violations", header_text("; ".join(violations)[:2000])),)
+
+
+async def _caught_up(api: Api) -> bool:
+    """Whether this process holds what the shared store held when the request arrived (False while
+    the store does not answer: the request's own run answers that)."""
+    assert api.shared is not None
+    try:
+        await api.shared.caught_up()
+    except StoreUnavailable:
+        return False
+    return True
 
 
 async def _chaos_answer(api: Api, key: str, request: MockRequest) -> MockResponse:

@@ -1,0 +1,78 @@
+"""Answers to repeated requests, found from the request as it arrived, before anything is parsed.
+
+A safe request (GET, HEAD) without a body, answered by the pipeline while the API's version (its
+records and the credentials it accepts, ``Api.version``) stayed V, gets that answer again when the
+same request arrives while the version is still V: the same method, path, query and every header
+as sent (so the same credentials, ``Accept``, ``Prefer``, ``Origin``), the same body framing, and
+the same served documents (a reload swaps ``Mounted``). Every input of the pipeline's own response
+cache (``flow.run``) is among them, and so is everything the shell decides around it (routing,
+variants, CORS): the answer is the one the pipeline would give now, found without building a
+``MockRequest``, routing or fingerprinting again. The shell still records the journal entry.
+
+A repeat is never kept for what may differ the next time: an injected or possibly injected answer
+(``--latency``, ``--chaos``, an operation's latency extension), a 5xx (an internal error, a lost
+store), a request that may write the shared store, or an answer during which the version moved.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from specmock.memo import Memo
+from specmock.messages.requests import MockRequest
+from specmock.messages.responses import Headers, MockResponse
+from specmock.runtime import Api, answer_bytes
+
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+HeaderPairs = tuple[tuple[str, str], ...]
+
+
+class Repeat(NamedTuple):
+    """An answer given, and what it is valid for beyond the request itself."""
+
+    mounted: object  # the app's Mounted when it was given: a reload invalidates it
+    api: Api
+    version: tuple[int, int]  # Api.version() while it was given
+    request: MockRequest  # as the journal records it
+    label: str  # the operation, for the journal
+    response: MockResponse
+    extra: HeaderPairs  # what the shell added (CORS, violations)
+    sent: Headers  # RSGI's header list: the response's own and ``extra``
+
+    def fresh(self, mounted: object) -> bool:
+        """Whether the pipeline would answer the same now (a shared API must have caught up first)."""
+        return mounted is self.mounted and self.api.version() == self.version
+
+
+class Repeats:
+    """The answers kept, bounded in bytes as the response cache is (``--max-cache``)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self._memo = Memo(max_bytes=max_bytes, weigh=_weight)
+        self.get = self._memo.get  # (request key) → Repeat | None, no Python call per lookup
+
+    def keep(
+        self,
+        key: tuple[Any, ...],
+        mounted: object,
+        api: Api,
+        version: tuple[int, int],
+        request: MockRequest,
+        label: str,
+        response: MockResponse,
+        extra: HeaderPairs,
+    ) -> None:
+        sent = response.text_headers() + list(extra) if extra else response.text_headers()
+        self._memo.put(key, Repeat(mounted, api, version, request, label, response, extra, sent))
+
+    def clear(self) -> None:
+        self._memo.clear()
+
+
+def keepable(method: str, response: MockResponse) -> bool:
+    """Whether an answer to ``method`` may be given again unchanged (before the store's checks)."""
+    return method in SAFE_METHODS and response.status < 500
+
+
+def _weight(repeat: Repeat) -> int:
+    return answer_bytes(repeat.response) + sum(len(name) + len(value) for name, value in repeat.extra)
