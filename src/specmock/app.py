@@ -372,7 +372,7 @@ class SpecmockApp:
         process has caught up); if so it is journalled as given."""
         if not repeat.fresh(self.mounted):
             return False
-        self.journal.record(repeat.request, repeat.response, repeat.label)
+        self.journal.add(repeat.request, repeat.response.status, repeat.label, repeat.response.violations)
         return True
 
     async def _injected(
