@@ -154,3 +154,27 @@ def test_tail_script_times_each_create_and_names_the_slowest() -> None:
     assert "authentication-tokens → 201: 300 requests" in result.stdout
     assert "| all, CPU time | 300 |" in result.stdout
     assert "slowest 15 by CPU time" in result.stdout
+
+
+def test_shared_creates_script_creates_in_memory_and_on_redis() -> None:
+    """bench/shared_creates.py (a create's cost on a shared store, in-process, against a redis-server
+    of its own); no speed is asserted."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "shared_creates.py"),
+            "--tasks",
+            "5",
+            "--creates",
+            "4",
+            "--runs",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=TIMEOUT_S,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    stores = [line.split(": ")[0] for line in result.stdout.splitlines() if "µs of CPU per create" in line]
+    assert stores == ["memory", "redis"]
