@@ -7,7 +7,9 @@
 Collections, buckets and records keep their order (it is the listing order). A record travels as its
 stored JSON text (a string: cheaper to write than the record as JSON values); a record orjson
 cannot encode (integers beyond 64 bits) is written by the standard library and marked with a fifth
-item, ``1``, to be read back exactly. Every record is decoded on the way back in (and encoded again,
+item, ``1``, and read back by the standard library too (``json.loads`` inverts ``json.dumps``
+exactly: ``0.0`` stays a double, where ``json_exact`` reads client JSON as JSON Schema does and
+makes it 0). Every record is decoded on the way back in (and encoded again,
 so the stored bytes are the canonical ones unique-field scans rely on).
 """
 
@@ -21,7 +23,6 @@ from typing import Any
 
 import orjson
 
-from specmock import json_exact
 from specmock.state.store.storage.protocol import ParentPath, SnapshotError, StoredRecord
 
 FORMAT = "specmock-memory"
@@ -140,7 +141,7 @@ def _stored(name: str, records: list[Any]) -> dict[str, StoredRecord]:
             raise SnapshotError(f"collection {name!r}: a malformed or repeated record")
         raw = text.encode()
         try:
-            record = json_exact.loads(raw) if len(item) == 5 else orjson.loads(raw)
+            record = json.loads(raw) if len(item) == 5 else orjson.loads(raw)
         except ValueError as error:
             raise SnapshotError(f"collection {name!r}, record {key!r}: not JSON ({error})") from None
         if not isinstance(record, dict):
