@@ -9,8 +9,10 @@ Two kinds of answer:
 - default: a ≈4.3 KB JSON list shaped like Hellgate's ``GET /authentications`` page, serialised once
   at import (the ``starlette-ceiling`` context row);
 - ``--replay SPEC --method M --path P [--header K:V] [--data BODY]``: specmock's own answer to that
-  request (status, content type and body bytes), computed once in-process at start-up. This is the
-  per-case ceiling: the same bytes on the wire, with none of the work (an 18 KB page costs the kernel
+  request (status, headers and body bytes), computed once in-process at start-up. This is the
+  per-case ceiling: the same bytes on the wire (every header specmock sends, but the
+  ``Content-Length`` the server adds: a 401's ``WWW-Authenticate`` and ``Specmock-Violations``, the
+  CORS header), with none of the work (an 18 KB page costs the kernel
   and wrk several times what a 4 KB one does, so only the same answer makes a fair denominator).
 
 Two servers:
@@ -36,7 +38,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import uvicorn
 from app_call import call, http_scope
@@ -82,10 +84,18 @@ def build_body(items: int = ITEMS) -> bytes:
     return json.dumps(page, separators=(",", ":")).encode()
 
 
-def specmock_answer(
-    spec: str, method: str, path: str, headers: list[str], data: str
-) -> tuple[int, str, bytes]:
-    """specmock's answer (status, content type, body) to one request, asked in-process."""
+class Answer(NamedTuple):
+    status: int
+    headers: list[tuple[str, str]]  # as specmock sends them, without Content-Length (the server's)
+    body: bytes
+
+
+def default_answer() -> Answer:
+    return Answer(200, [("content-type", "application/json")], build_body())
+
+
+def specmock_answer(spec: str, method: str, path: str, headers: list[str], data: str) -> Answer:
+    """specmock's answer (status, headers, body) to one request, asked in-process."""
     from specmock.server import create_app
 
     app = create_app(spec, seed=1)
@@ -95,13 +105,13 @@ def specmock_answer(
         raw.append((b"content-length", str(len(data.encode())).encode()))
     sent = asyncio.run(call(app, http_scope(method, path, raw), data.encode()))
     start = sent[0]
-    media = dict(start["headers"]).get(b"content-type", b"application/json").decode()
-    return int(start["status"]), media, b"".join(m.get("body", b"") for m in sent[1:])
+    kept = [(k.decode(), v.decode("latin-1")) for k, v in start["headers"] if k.lower() != b"content-length"]
+    return Answer(int(start["status"]), kept, b"".join(m.get("body", b"") for m in sent[1:]))
 
 
-def build_app(path: str, method: str, status: int, media_type: str, body: bytes) -> Starlette:
+def build_app(path: str, method: str, fixed: Answer) -> Starlette:
     async def answer(request: Request) -> Response:
-        return Response(body, status_code=status, media_type=media_type)
+        return Response(fixed.body, status_code=fixed.status, headers=dict(fixed.headers))
 
     async def ready(request: Request) -> Response:
         return Response(b"ok")
@@ -119,14 +129,12 @@ class FixedAnswer:
     ``read_body``: it first awaits the request's body from Granian (what any app that looks at a
     body must do), the one piece of a create's work a server cannot spare."""
 
-    def __init__(
-        self, path: str, method: str, status: int, media_type: str, body: bytes, read_body: bool = False
-    ) -> None:
+    def __init__(self, path: str, method: str, answer: Answer, read_body: bool = False) -> None:
         from specmock.config import MockConfig
 
         self.config = MockConfig()  # the listener reads its connection limits from it
         self.path, self.method = path.partition("?")[0], method
-        self.status, self.headers, self.body = status, [("content-type", media_type)], body
+        self.status, self.headers, self.body = answer
         self.read_body = read_body
 
     async def shutdown(self) -> None:
@@ -145,25 +153,25 @@ class FixedAnswer:
 
 def granian_from_environment() -> FixedAnswer:
     """The app factory of the Granian worker processes (``--server granian --workers N``)."""
-    path, method, status, media_type, body, read_body = json.loads(os.environ[ANSWER_ENV])
-    return FixedAnswer(path, method, status, media_type, base64.b64decode(body), read_body)
+    path, method, status, headers, body, read_body = json.loads(os.environ[ANSWER_ENV])
+    answer = Answer(status, [(k, v) for k, v in headers], base64.b64decode(body))
+    return FixedAnswer(path, method, answer, read_body)
 
 
 def serve_granian(
-    answer: tuple[str, str, int, str, bytes], port: int, workers: int, read_body: bool = False
+    path: str, method: str, answer: Answer, port: int, workers: int, read_body: bool = False
 ) -> None:
     from specmock import listener
 
-    path, method, status, media_type, body = answer
-    app = FixedAnswer(path, method, status, media_type, body, read_body)
+    app = FixedAnswer(path, method, answer, read_body)
     gc.collect()
     gc.freeze()
     if workers == 1:
         listener.run(app, "127.0.0.1", port, access_log=False)
         return
     config = app.config.merge(host="127.0.0.1", port=port, workers=workers)
-    encoded = base64.b64encode(body).decode()
-    os.environ[ANSWER_ENV] = json.dumps([path, method, status, media_type, encoded, read_body])
+    encoded = base64.b64encode(answer.body).decode()
+    os.environ[ANSWER_ENV] = json.dumps([path, method, answer.status, answer.headers, encoded, read_body])
     bench = str(Path(__file__).resolve().parent)  # the workers import this module by name
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [bench, os.environ.get("PYTHONPATH")]))
     sys.path.insert(0, bench)
@@ -186,19 +194,22 @@ def main() -> None:
     args = parser.parse_args()
     if args.server == "granian":
         if args.replay:
-            status, media, body = specmock_answer(args.replay, args.method, args.path, args.header, args.data)
+            fixed = specmock_answer(args.replay, args.method, args.path, args.header, args.data)
         else:
             args.path, args.method = "/authentications", "GET"
-            status, media, body = 200, "application/json", build_body()
-        serve_granian((args.path, args.method, status, media, body), args.port, args.workers, args.read_body)
+            fixed = default_answer()
+        serve_granian(args.path, args.method, fixed, args.port, args.workers, args.read_body)
         return
     if args.replay:
-        answer = specmock_answer(args.replay, args.method, args.path, args.header, args.data)
-        app = build_app(args.path, args.method, *answer)
+        app = build_app(
+            args.path,
+            args.method,
+            specmock_answer(args.replay, args.method, args.path, args.header, args.data),
+        )
         gc.collect()
         gc.freeze()  # what specmock serve does too: the objects made at start-up are never scanned
     else:
-        app = build_app("/authentications", "GET", 200, "application/json", build_body())
+        app = build_app("/authentications", "GET", default_answer())
     uvicorn.run(
         app,
         host="127.0.0.1",
