@@ -58,15 +58,9 @@ class Journal:
         injected: dict[str, Any] | None = None,
     ) -> None:
         """An entry by its parts (the proxy's relayed answers are not MockResponses, and a repeated
-        answer is recorded without its response). ``kept_entry``, without its call: every request
-        is recorded, repeats answered in a few microseconds among them."""
+        answer is recorded without its response)."""
         self.recorded += 1
-        body = request.body
-        if (body and len(body) > BODY_KEPT + 1) or len(request.full_path) > MAX_PATH:
-            request = _kept(request)
-        if violations:
-            violations = _bounded(violations)
-        self._entries.append((time.time(), request, status, operation, violations, injected))
+        self._entries.append(kept_entry(request, status, operation, violations, injected))
 
     def entries(self, limit: int | None = None, after: int | None = None) -> list[dict[str, Any]]:
         """The last ``limit`` entries (oldest first), only those newer than the id ``after``; each
