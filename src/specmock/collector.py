@@ -2,12 +2,13 @@
 ``--workers N``; ``specmock proxy`` only settles its start-up): full passes must not grow with the
 store.
 
-Every stored record is an object the cyclic collector tracks, and a full (generation 2) pass visits
-every tracked object: under sustained creates the store grows, and with it each full pass, which
-stops every request in flight (the create's p99 tail: 125 ms at 300,000 records in-process, more
-served on a busy machine; ``bench/gc_pauses.py`` and BENCHMARKS.md). Objects that survive the
-young generations here are the loaded documents, compiled checks and stored records: they are freed
-by reference counting when they are dropped (records deleted or replaced, cache entries evicted),
+Every object the cyclic collector tracks that outlives its request is scanned by the young passes
+and then by every full (generation 2) pass, which stops every request in flight: a store whose
+records were such objects made each full pass grow with it (the create's p99 tail: 125 ms at 300,000
+records in-process; ``bench/gc_pauses.py`` and BENCHMARKS.md). Stored records are plain ``bytes``
+now (``state/store/storage/stored.py``), which the collector never tracks; what still survives the
+young generations here is the loaded documents, compiled checks, caches and the journal's entries:
+freed by reference counting when they are dropped (cache entries evicted, entries pushed out),
 never by the cycle collector (the full and middle passes of a create load collected nothing). So
 once the young generations have been collected, their survivors are frozen (``gc.freeze``): moved
 out of the generations the collector scans, and the full pass stays as short as the young ones.

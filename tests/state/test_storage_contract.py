@@ -30,6 +30,7 @@ from specmock.state.store.storage import (
     StoredRecord,
     Taken,
 )
+from specmock.state.store.storage.stored import expiry_of, is_seeded, record_of, stored_record
 
 MakeStorage = Callable[[], Storage]
 
@@ -51,7 +52,7 @@ def make(request: pytest.FixtureRequest) -> MakeStorage:
 
 
 def stored(key: str, unique: str | None = None, **more: Any) -> StoredRecord:
-    return StoredRecord({"id": key, "u": unique, **more})
+    return stored_record({"id": key, "u": unique, **more})
 
 
 def seeding_of(*keys: str, next_number: int = 1) -> Seeding:
@@ -130,7 +131,7 @@ def test_a_unique_value_is_refused_when_another_record_holds_it_the_first_pair_n
     make: MakeStorage,
 ) -> None:
     storage = make()
-    storage.put("users", (), "1", StoredRecord({"email": "a@b.c", "name": "ann", "n": 1}))
+    storage.put("users", (), "1", stored_record({"email": "a@b.c", "name": "ann", "n": 1}))
     assert storage.put("users", (), "2", stored("2"), unique=[("name", "bob"), ("email", "a@b.c")]) == Taken(
         "email"
     )
@@ -238,8 +239,8 @@ def test_every_change_gives_a_new_version_and_reads_none(make: MakeStorage) -> N
 
 def test_expiry_gives_a_new_version_once_the_instant_passes(make: MakeStorage) -> None:
     storage = make()
-    storage.put("tokens", (), "1", StoredRecord({"id": "1"}, expires_at=100.0))
-    storage.put("tokens", (), "2", StoredRecord({"id": "2"}))
+    storage.put("tokens", (), "1", stored_record({"id": "1"}, expires_at=100.0))
+    storage.put("tokens", (), "2", stored_record({"id": "2"}))
     before = storage.version_of("tokens")
     assert storage.next_expiry <= 100.0  # never later than the instant: a reader would miss it
     storage.expire_due(99.5)
@@ -249,14 +250,14 @@ def test_expiry_gives_a_new_version_once_the_instant_passes(make: MakeStorage) -
     assert after > before
     storage.expire_due(200.0)
     assert storage.version_of("tokens") == after  # once per instant
-    assert storage.get("tokens", (), "1") == StoredRecord(
+    assert storage.get("tokens", (), "1") == stored_record(
         {"id": "1"}, expires_at=100.0
     )  # still holds its key
 
 
 def test_expiry_of_seeded_records_counts_too(make: MakeStorage) -> None:
     storage = make()
-    start = Seeding({"1": StoredRecord({"id": "1"}, seeded=True, expires_at=50.0)})
+    start = Seeding({"1": stored_record({"id": "1"}, seeded=True, expires_at=50.0)})
     storage.open("tokens", (), lambda loaded: start, max_paths=5)
     before = storage.version_of("tokens")
     assert storage.next_expiry <= 50.0
@@ -291,11 +292,11 @@ def test_reset_forgets_records_tombstones_numbers_and_loads(make: MakeStorage) -
 def test_records_come_back_exactly_as_stored(make: MakeStorage, records: dict[str, dict[str, Any]]) -> None:
     storage = make()
     for key, record in records.items():
-        assert storage.put("things", ("p",), key, StoredRecord(record, seeded=True, expires_at=1.5)) is None
+        assert storage.put("things", ("p",), key, stored_record(record, seeded=True, expires_at=1.5)) is None
     back = storage.records("things", ("p",)) or {}
     assert list(back) == list(records)
-    assert {k: s.record for k, s in back.items()} == records
-    assert all(s.seeded and s.expires_at == 1.5 for s in back.values())
+    assert {k: record_of(s) for k, s in back.items()} == records
+    assert all(is_seeded(s) and expiry_of(s) == 1.5 for s in back.values())
 
 
 class Model:
@@ -309,9 +310,9 @@ class Model:
         bucket = self.buckets.get(path, {})
         if key != replaces and key in bucket:
             return Taken(None)
-        unique = record.record.get("u")
+        unique = record_of(record).get("u")
         if unique is not None and any(
-            k != replaces and s.record.get("u") == unique for k, s in bucket.items()
+            k != replaces and record_of(s).get("u") == unique for k, s in bucket.items()
         ):
             return Taken("u")
         if replaces is not None and replaces != key:
@@ -405,7 +406,7 @@ def test_any_sequence_of_writes_leaves_what_the_model_says(make: MakeStorage) ->
 
 def test_an_in_memory_store_adopts_another_ones_collections() -> None:
     earlier, later = MemoryStorage(), MemoryStorage()
-    earlier.put("books", (), "1", StoredRecord({"id": "1"}, expires_at=10.0))
+    earlier.put("books", (), "1", stored_record({"id": "1"}, expires_at=10.0))
     earlier.put("authors", (), "a", stored("a"))
     before = later.version
     later.adopt(earlier, ["books"])
@@ -504,7 +505,7 @@ class SnapshotMachine(RuleBasedStateMachine):
         expires: float | None,
         payload: Any,
     ) -> None:
-        record = StoredRecord({"id": key, "u": unique, "p": payload}, expires_at=expires)
+        record = stored_record({"id": key, "u": unique, "p": payload}, expires_at=expires)
         if expires is not None:
             self.pending.setdefault(name, set()).add(expires)
         pairs = [("u", unique)] if unique is not None else []
@@ -544,7 +545,7 @@ class SnapshotMachine(RuleBasedStateMachine):
         for name, was, now_too in zip(COLLECTIONS, original, copy, strict=True):
             due = {at for at in self.pending.get(name, set()) if at <= now}
             passing = any(
-                stored.expires_at in due
+                expiry_of(stored) in due
                 for path in self.original.paths(name)
                 for stored in (self.original.records(name, path) or {}).values()
             )

@@ -16,7 +16,14 @@ from specmock.runtime import Api, base_path_of
 from specmock.spec_files import api_name, resolve_spec
 from specmock.state.store.collection import Projection
 from specmock.state.store.storage.memory import field_pattern
-from specmock.state.store.storage.protocol import StoredRecord
+from specmock.state.store.storage.stored import (
+    expiry_of,
+    has_expired,
+    is_seeded,
+    may_hold,
+    record_of,
+    stored_record,
+)
 
 # Records are JSON documents (request bodies, generated data): no NaN or infinities.
 json_values = st.recursive(
@@ -29,11 +36,31 @@ records = st.dictionaries(st.text(max_size=12), json_values, max_size=8)
 
 @given(records)
 def test_a_stored_record_gives_back_what_was_stored(record: dict[str, Any]) -> None:
-    stored = StoredRecord(record)
-    assert stored.record == record  # integers beyond 64 bits too (kept as a dict then)
-    first = stored.record
+    stored = stored_record(record)
+    assert record_of(stored) == record  # integers beyond 64 bits too (standard JSON then)
+    first = record_of(stored)
     first["changed"] = True
-    assert stored.record == record  # every read is a fresh copy: a reader cannot edit the store
+    assert record_of(stored) == record  # every read is a fresh copy: a reader cannot edit the store
+
+
+instants = st.none() | st.floats(allow_nan=False, allow_infinity=False)
+
+
+@given(records, st.booleans(), instants, st.floats(allow_nan=False))
+def test_a_stored_record_keeps_its_seeded_flag_and_expiry_instant(
+    record: dict[str, Any], seeded: bool, expires_at: float | None, now: float
+) -> None:
+    stored = stored_record(record, seeded, expires_at)
+    assert (record_of(stored), is_seeded(stored), expiry_of(stored)) == (record, seeded, expires_at)
+    assert has_expired(stored, now) == (expires_at is not None and expires_at <= now)
+
+
+@given(records, st.booleans(), instants)
+def test_stored_records_are_invisible_to_the_cycle_collector(
+    record: dict[str, Any], seeded: bool, expires_at: float | None
+) -> None:
+    """A long-running store adds no work to the collector's passes (``specmock.collector``)."""
+    assert not gc.is_tracked(stored_record(record, seeded, expires_at))
 
 
 @given(
@@ -44,21 +71,21 @@ def test_a_stored_record_gives_back_what_was_stored(record: dict[str, Any]) -> N
 def test_the_public_view_hides_exactly_the_hidden_and_undeclared_fields_in_order(
     record: dict[str, Any], hidden: frozenset[str], allowed: frozenset[str] | None
 ) -> None:
-    stored = StoredRecord(record)
+    stored = stored_record(record)
     shown = [(k, v) for k, v in record.items() if k not in hidden and (allowed is None or k in allowed)]
-    public = Projection(hidden, allowed).public(stored.record)
+    public = Projection(hidden, allowed).public(record_of(stored))
     assert list(public.items()) == shown  # the order of the stored record: bytes stay the same
-    assert stored.record == record
+    assert record_of(stored) == record
 
 
 @given(records, st.text(max_size=12), st.text())
 def test_the_unique_scan_never_skips_a_record_holding_the_value(
     record: dict[str, Any], name: str, value: str
 ) -> None:
-    stored = StoredRecord(record)
+    stored = stored_record(record)
     if record.get(name) == value:
-        assert stored.may_hold(field_pattern(name, value))
-    assert StoredRecord({**record, name: value}).may_hold(field_pattern(name, value))
+        assert may_hold(stored, field_pattern(name, value))
+    assert may_hold(stored_record({**record, name: value}), field_pattern(name, value))
 
 
 def test_stored_records_are_compact() -> None:

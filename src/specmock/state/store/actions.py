@@ -16,6 +16,7 @@ from specmock.state.inferred.resources import ActionSpec
 from specmock.state.inferred.shapes import success_schema
 from specmock.state.store.crud import Call
 from specmock.state.store.outcome import NO_CONTENT, Outcome
+from specmock.state.store.storage.stored import is_seeded, record_of
 
 
 def run(call: Call, spec: ActionSpec, key: str, body: Any) -> Outcome | None:
@@ -24,13 +25,13 @@ def run(call: Call, spec: ActionSpec, key: str, body: Any) -> Outcome | None:
         return call.missing(key)
     engine, collection, path = call.engine, call.collection, call.path
     changes = {item: body[sent] for item, sent in spec.update if isinstance(body, dict) and sent in body}
-    record = stored.record
+    record = record_of(stored)
     if changes:
         record.update(changes)
         records = engine.bucket(collection, path)
         kept = key in records and engine.kept(collection, path)
         if kept or not engine.full(collection, path, records):  # an item made up past the limit: not kept
-            fresh = collection.stored(record, seeded=stored.seeded)
+            fresh = collection.stored(record, seeded=is_seeded(stored))
             engine.storage.put(collection.name, path, key, fresh, replaces=key if kept else None)
     operation = call.operation
     status, documented = engine.status(operation, OTHER)

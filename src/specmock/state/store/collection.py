@@ -15,7 +15,8 @@ from specmock.state.inferred.identity import key_of
 from specmock.state.inferred.instants import instant
 from specmock.state.inferred.projection import Strip
 from specmock.state.inferred.resources import Record, Resource
-from specmock.state.store.storage.protocol import Storage, StoredRecord
+from specmock.state.store.storage.protocol import Storage
+from specmock.state.store.storage.stored import StoredRecord, stored_record
 
 CACHE_LIMIT = 512
 CACHE_BYTES = 16 * 1024 * 1024  # per collection: list pages are Python objects, ~3× their JSON size
@@ -93,7 +94,7 @@ class Collection:
         """``record`` ready to store, with its expiry instant when the resource declares one."""
         expiry = self.resource.expires
         at = instant(record.get(expiry.field)) if expiry is not None else None
-        return StoredRecord(record, seeded, at)
+        return stored_record(record, seeded, at)
 
     def key_for(self, stored: Record, fallback: str) -> str:
         field = self.resource.id_field

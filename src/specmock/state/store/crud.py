@@ -22,7 +22,8 @@ from specmock.state.store.collection import Collection
 from specmock.state.store.engine import SINGLETON_KEY, Engine
 from specmock.state.store.outcome import NO_CONTENT, Outcome, conflict, not_found, storage_full
 from specmock.state.store.repair import conform
-from specmock.state.store.storage.protocol import ParentPath, StoredRecord, Taken
+from specmock.state.store.storage.protocol import ParentPath, Taken
+from specmock.state.store.storage.stored import StoredRecord, is_seeded, record_of
 
 GENERATE, ADAPT, WRAP = ViewKind.GENERATE, ViewKind.ADAPT, ViewKind.WRAP  # module constants: see roles.py
 
@@ -120,7 +121,7 @@ def read(call: Call, key: str) -> Outcome | None:
         return call.missing(key)
     collection = call.collection
     cache = ("read", call.operation.key, call.name, collection.version, call.path, key)
-    return respond(call, OTHER, collection.public(stored.record), cache_key=cache)
+    return respond(call, OTHER, collection.public(record_of(stored)), cache_key=cache)
 
 
 def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
@@ -134,7 +135,7 @@ def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
     kept = key in records and engine.kept(collection, path)
     if not kept and engine.full(collection, path, records):
         return storage_full(resource.name, engine.max_records)  # a PUT that would add a record
-    old = stored.record
+    old = record_of(stored)
     incoming = writable(collection, body)
     record = replaced(engine, collection, old, incoming, merge)
     if resource.lifelike is not None and resource.lifelike.stamps:
@@ -146,7 +147,7 @@ def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
         collection.name,
         path,
         new_key,
-        collection.stored(record, seeded=stored.seeded),
+        collection.stored(record, seeded=is_seeded(stored)),
         replaces=key if kept else None,
         unique=unique_values(collection, record, old),
     )
@@ -175,7 +176,7 @@ def delete(call: Call, key: str) -> Outcome | None:
     if call.find(key) is None:
         return call.missing(key)
     stored = call.engine.remove(call.collection, call.path, key)
-    return respond(call, DELETE, call.collection.public(stored.record) if stored is not None else None)
+    return respond(call, DELETE, call.collection.public(record_of(stored)) if stored is not None else None)
 
 
 def singleton(call: Call, body: Any) -> Outcome | None:
@@ -185,16 +186,16 @@ def singleton(call: Call, body: Any) -> Outcome | None:
         return call.missing("/".join(path) or collection.resource.path)
     if call.route.role is SINGLETON_READ:
         cache = ("read", call.operation.key, call.name, collection.version, path)
-        return respond(call, OTHER, collection.public(stored.record), cache_key=cache)
+        return respond(call, OTHER, collection.public(record_of(stored)), cache_key=cache)
     merge = call.operation.method == "PATCH"
-    old = stored.record
+    old = record_of(stored)
     incoming = writable(collection, body)
     record = replaced(engine, collection, old, incoming, merge)
     if collection.resource.lifelike is not None and collection.resource.lifelike.stamps:
         collection.resource.lifelike.stamp(record, incoming, engine.now(), creating=False)
     record = engine.finish(collection.resource, record, path)
     record = conform(engine.seeder, collection, record, old)
-    fresh = collection.stored(record, seeded=stored.seeded)
+    fresh = collection.stored(record, seeded=is_seeded(stored))
     engine.storage.put(collection.name, path, SINGLETON_KEY, fresh, replaces=SINGLETON_KEY)
     return respond(call, OTHER, collection.public(record))
 

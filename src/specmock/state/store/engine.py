@@ -31,8 +31,8 @@ from specmock.state.store.storage.protocol import (
     Seeding,
     SnapshotError,
     Storage,
-    StoredRecord,
 )
+from specmock.state.store.storage.stored import StoredRecord, has_expired, is_seeded, record_of, stored_record
 
 CHILDREN_PER_PARENT = 3
 DEFAULT_MAX_RECORDS = 10_000
@@ -190,7 +190,7 @@ class Engine:
             return per_parent
         parent = self.collections[resource.parent]
         stored = self.bucket(parent, path[:-1]).get(path[-1])
-        return per_parent if stored is not None and stored.seeded else 0
+        return per_parent if stored is not None and is_seeded(stored) else 0
 
     def _seeding(
         self, collection: Collection, path: ParentPath, draft: Draft, count: int
@@ -227,13 +227,13 @@ class Engine:
         found = collection.cache.get(cache_key, UNKNOWN) if version == collection.cache_version else UNKNOWN
         if found is UNKNOWN:  # a new version on every write to the singleton
             stored = self.bucket(collection, ()).get(SINGLETON_KEY)
-            found = stored.record.get(field) if stored is not None else None
+            found = record_of(stored).get(field) if stored is not None else None
             collection.remember(cache_key, version, found)
         return found
 
     def live(self, stored: StoredRecord | None) -> StoredRecord | None:
         """None for an expired record: it reads as gone (until deleted, it still holds its id)."""
-        if stored is not None and stored.expires_at is not None and stored.expired(self.now()):
+        if stored is not None and has_expired(stored, self.now()):
             return None
         return stored
 
@@ -246,15 +246,15 @@ class Engine:
         collection = self.collections[name]
         if collection.resource.parent is None and not self._scoped(name):
             draft = Draft(self.seeder.integer_start(collection.resource))
-            placeholder = StoredRecord({})
+            placeholder = stored_record({})
             for key, record in self._seeding(collection, (), draft, self._seed_count(collection, ())):
                 draft.records[key] = placeholder
                 yield record
             return
         for path in self._seeded_paths(name):
             for stored in self.bucket(collection, path).values():
-                if stored.seeded:
-                    yield {"parent": list(path), "record": stored.record}
+                if is_seeded(stored):
+                    yield {"parent": list(path), "record": record_of(stored)}
 
     def _seeded_paths(self, name: str) -> list[ParentPath]:
         """Every parent path (``(token id,)`` for ``used_by``) under which ``name`` has seeded records."""
@@ -265,7 +265,7 @@ class Engine:
             (*path, key)
             for path in self._seeded_paths(parent)
             for key, stored in self.bucket(self.collections[parent], path).items()
-            if stored.seeded
+            if is_seeded(stored)
         ]
 
     def assign_id(
@@ -365,11 +365,11 @@ class Engine:
     def dump(self, name: str) -> list[Any]:
         collection = self.collections[name]
         if collection.resource.parent is None and not self._scoped(name):
-            return [s.record for s in self.bucket(collection, ()).values()]
+            return [record_of(s) for s in self.bucket(collection, ()).values()]
         out: list[Any] = []
         for path in self.storage.paths(name):
             records = self.storage.records(name, path) or {}
-            out += [{"parent": list(path), "record": s.record} for s in records.values()]
+            out += [{"parent": list(path), "record": record_of(s)} for s in records.values()]
         return out
 
     def _scoped(self, name: str) -> bool:

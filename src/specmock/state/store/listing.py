@@ -29,7 +29,8 @@ from specmock.state.store.collection import Collection
 from specmock.state.store.outcome import Outcome, documented_success
 from specmock.state.store.pagefill import Page
 from specmock.state.store.seeding import Seeder
-from specmock.state.store.storage.protocol import ParentPath, StoredRecord
+from specmock.state.store.storage.protocol import ParentPath
+from specmock.state.store.storage.stored import StoredRecord, record_of
 from specmock.text_numbers import ascii_int
 
 LOCAL_ORIGIN = "http://localhost"  # when the caller does not say where the API is mounted
@@ -102,10 +103,10 @@ def answer(
         start = min(win.offset, total)
         end = total if win.limit is None else min(start + win.limit, total)
         public = collection.public
-        page_items = [public(s.record) for s in itertools.islice(records.values(), start, end)]
+        page_items = [public(record_of(s)) for s in itertools.islice(records.values(), start, end)]
     else:
         public = collection.public
-        matched = plan.query.apply([public(s.record) for s in records.values()], query)
+        matched = plan.query.apply([public(record_of(s)) for s in records.values()], query)
         total, start = len(matched), _start(win, matched, collection)
         end = len(matched) if win.limit is None else start + win.limit
         if win.before_key is not None:

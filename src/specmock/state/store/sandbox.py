@@ -24,6 +24,7 @@ from specmock.state.store.listing import ListPlan
 from specmock.state.store.outcome import Outcome
 from specmock.state.store.seeding import Seeder
 from specmock.state.store.storage.protocol import ParentPath, Storage
+from specmock.state.store.storage.stored import has_expired
 
 PAGE_OVERHEAD = 3  # a decoded record takes about three times its JSON size
 
@@ -184,7 +185,7 @@ class Sandbox:
                 key = listing.cache_key(operation, collection, version, path, normal, origin)
             if collection.resource.expires is not None:
                 now = self.engine.now()
-                records = {k: s for k, s in records.items() if not s.expired(now)}
+                records = {k: s for k, s in records.items() if not has_expired(s, now)}
             outcome = listing.answer(plan, collection, records, operation, path_values, query, origin)
             if outcome.error is not None:
                 return outcome

@@ -7,9 +7,9 @@ from specmock.state.store.storage.protocol import (
     Seeding,
     SnapshotError,
     Storage,
-    StoredRecord,
     Taken,
 )
+from specmock.state.store.storage.stored import StoredRecord
 
 __all__ = [
     "MemoryStorage",

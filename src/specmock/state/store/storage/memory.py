@@ -22,9 +22,9 @@ from specmock.state.store.storage.protocol import (
     Seeding,
     SeedingFor,
     Storage,
-    StoredRecord,
     Taken,
 )
+from specmock.state.store.storage.stored import StoredRecord, expiry_of, may_hold, record_of
 
 KEY_TAKEN = Taken(None)
 
@@ -98,7 +98,7 @@ class MemoryStorage:
         return True
 
     def _schedule_all(self, collection: str, shelf: Shelf, stored: Iterable[StoredRecord]) -> None:
-        for at in sorted({s.expires_at for s in stored if s.expires_at is not None}):
+        for at in sorted({at for at in map(expiry_of, stored) if at is not None}):
             self._schedule(collection, shelf, at)
 
     def records(self, collection: str, path: ParentPath) -> Mapping[str, StoredRecord] | None:
@@ -151,7 +151,7 @@ class MemoryStorage:
             bucket.deleted.pop(key, None)
         if next_number is not None and next_number > bucket.next_number:
             bucket.next_number = next_number
-        at = stored.expires_at
+        at = expiry_of(stored)
         if at is not None and at != shelf.scheduled:  # creates in one second share their expiry
             self._schedule(collection, shelf, at)
         self.version += 1  # _touch, without the call: every write touches
@@ -319,7 +319,7 @@ def _holder(
     for name, value in unique:
         pattern = field_pattern(name, value)
         for key, stored in records.items():
-            if key != own and stored.may_hold(pattern) and stored.record.get(name) == value:
+            if key != own and may_hold(stored, pattern) and record_of(stored).get(name) == value:
                 return name
     return None
 

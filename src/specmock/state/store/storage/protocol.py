@@ -2,11 +2,11 @@
 
 A backend keeps, per collection (a resource's name), *buckets* of records: one bucket per parent
 path (``()`` for a top-level resource, ``("7",)`` for the loans of book 7), each an ordered map from
-a key (the record's id as text) to a ``StoredRecord``. Everything that is inferred from the spec
-(ids, unique fields, seeding, cascades, expiry fields) is decided above this line; a backend only
-stores, refuses conflicting writes atomically and counts versions. ``MemoryStorage`` is the default;
-a second backend is a new module implementing ``Storage`` and passing
-``tests/state/test_storage_contract.py``.
+a key (the record's id as text) to a ``StoredRecord`` (``stored``: the record's JSON as bytes).
+Everything that is inferred from the spec (ids, unique fields, seeding, cascades, expiry fields) is
+decided above this line; a backend only stores, refuses conflicting writes atomically and counts
+versions. ``MemoryStorage`` is the default; a second backend is a new module implementing
+``Storage`` and passing ``tests/state/test_storage_contract.py``.
 
 The contract, for every backend:
 
@@ -33,12 +33,12 @@ The contract, for every backend:
   the store, and the collection concerned, a version never returned before. A process answers from
   its response cache only while the version it cached under is the current one, so a backend shared
   by processes must show each one the others' writes through ``version``.
-- **Expiry.** A ``StoredRecord``'s ``expires_at`` (POSIX seconds) is the instant it starts reading
-  as gone; the record stays stored (it still holds its key) until deleted. ``expire_due(now)`` gives
-  a new version to every collection holding a record whose instant is ``<= now`` and passed since
-  the last call. ``next_expiry`` is the earliest instant ``expire_due`` is waiting for (``inf``:
-  none), so a caller knows whether it has anything to do; read without the caller's lock, it may be
-  earlier than the truth but never later.
+- **Expiry.** A ``StoredRecord``'s expiry instant (``stored.expiry_of``, POSIX seconds) is the
+  instant it starts reading as gone; the record stays stored (it still holds its key) until
+  deleted. ``expire_due(now)`` gives a new version to every collection holding a record whose
+  instant is ``<= now`` and passed since the last call. ``next_expiry`` is the earliest instant
+  ``expire_due`` is waiting for (``inf``: none), so a caller knows whether it has anything to do;
+  read without the caller's lock, it may be earlier than the truth but never later.
 - **Tombstones.** ``delete`` remembers the key as deleted (``deleted``) until it is stored again;
   a bucket keeps at most ``tombstones`` of them, forgetting the oldest.
 - **Counters.** ``next_number``: the bucket's next integer id (1 for a bucket never numbered);
@@ -68,61 +68,17 @@ sandbox's lock); atomicity across processes is the backend's.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-import orjson
-
-from specmock.state.inferred.resources import Record
+from specmock.state.store.storage.stored import StoredRecord
 
 ParentPath = tuple[str, ...]  # the path values of the items above a nested record (book 7's loans: ("7",))
 
 
 class SnapshotError(ValueError):
     """A snapshot that cannot be read (garbled, truncated, or of another format version)."""
-
-
-class StoredRecord:
-    """One stored record, kept as compact JSON bytes and decoded afresh on every read (a reader can
-    never change the store by accident). Never changed after it is made: a write stores a new one."""
-
-    __slots__ = ("data", "expires_at", "seeded")
-
-    def __init__(self, record: Record, seeded: bool = False, expires_at: float | None = None) -> None:
-        # orjson bytes (a third of the dict's size), copied out of orjson's growth buffer (16 KiB for
-        # a 1 KiB record); a deep copy of the dict when orjson refuses it (integers beyond 64 bits).
-        try:
-            self.data: bytes | Record = bytes(memoryview(orjson.dumps(record)))
-        except TypeError:
-            self.data = copy.deepcopy(record)
-        self.seeded = seeded  # made by seeding (a fixture export takes only these)
-        self.expires_at = expires_at  # POSIX seconds; None: never
-
-    @property
-    def record(self) -> Record:
-        """The whole stored record (writeOnly and hidden fields included), a fresh dict every time."""
-        data = self.data
-        return orjson.loads(data) if isinstance(data, bytes) else copy.deepcopy(data)
-
-    def may_hold(self, pattern: bytes | None) -> bool:
-        """False only when the record certainly lacks the ``"field":value`` bytes of ``pattern``."""
-        data = self.data
-        return pattern is None or not isinstance(data, bytes) or pattern in data
-
-    def expired(self, now: float) -> bool:
-        return self.expires_at is not None and self.expires_at <= now
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, StoredRecord):
-            return NotImplemented
-        return (self.record, self.seeded, self.expires_at) == (other.record, other.seeded, other.expires_at)
-
-    __hash__ = None  # type: ignore[assignment]  # compared by value, never a dict key
-
-    def __repr__(self) -> str:
-        return f"StoredRecord({self.record!r}, seeded={self.seeded}, expires_at={self.expires_at})"
 
 
 class Seeding(NamedTuple):

@@ -23,7 +23,8 @@ from typing import Any
 
 import orjson
 
-from specmock.state.store.storage.protocol import ParentPath, SnapshotError, StoredRecord
+from specmock.state.store.storage.protocol import ParentPath, SnapshotError
+from specmock.state.store.storage.stored import StoredRecord, expiry_of, is_seeded, json_text, stored_record
 
 FORMAT = "specmock-memory"
 VERSION = 1
@@ -72,12 +73,11 @@ def _chunks(records: dict[str, StoredRecord], pause: Callable[[], None]) -> Iter
 
 def _records(records: dict[str, StoredRecord]) -> Iterator[list[Any]]:
     for key, stored in records.items():
-        data = stored.data
-        if isinstance(data, bytes):
-            yield [key, data.decode(), stored.seeded, stored.expires_at]
+        text, standard_json = json_text(stored)
+        if standard_json:
+            yield [key, text, is_seeded(stored), expiry_of(stored), 1]
         else:
-            text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-            yield [key, text, stored.seeded, stored.expires_at, 1]
+            yield [key, text, is_seeded(stored), expiry_of(stored)]
 
 
 def decode(snapshot: bytes) -> tuple[int, dict[str, CollectionState]]:
@@ -147,7 +147,7 @@ def _stored(name: str, records: list[Any]) -> dict[str, StoredRecord]:
         if not isinstance(record, dict):
             raise SnapshotError(f"collection {name!r}, record {key!r}: not a JSON object")
         at = float(expires_at) if expires_at is not None else None
-        out[key] = StoredRecord(record, seeded, at)  # encoded again: the canonical bytes scans rely on
+        out[key] = stored_record(record, seeded, at)  # encoded again: the canonical bytes scans rely on
     return out
 
 
