@@ -30,14 +30,18 @@ MAX_VIOLATIONS = 20
 MAX_VIOLATION = 500  # characters of one violation kept
 
 
+# What an entry keeps besides its time, as plain tuples (recorded on every request: no NamedTuple
+# call there, no copies): the request itself (its body cut to BODY_KEPT + 1 bytes at most), then
+# Entry's fields from ``status`` on. Built once for a kept answer (repeats.py): its repeats share it.
+Kept = tuple[MockRequest, int, str, tuple[str, ...], dict[str, Any] | None]
+
+
 class Journal:
     """Bounded in entries and bytes: a client sending huge paths or bodies full of violations must
     not make it hold more than ``size`` × a few KiB."""
 
     def __init__(self, size: int = 1000) -> None:
-        # Plain tuples (recorded on every request: no NamedTuple call there, no copies): the time,
-        # the request itself (its body cut to BODY_KEPT + 1 bytes at most), then Entry's fields.
-        self._entries: deque[tuple[Any, ...]] = deque(maxlen=size)
+        self._entries: deque[tuple[float, Kept]] = deque(maxlen=size)  # (time, what it keeps)
         self.recorded = 0  # requests ever recorded: the id of the newest entry
 
     def record(
@@ -60,7 +64,13 @@ class Journal:
         """An entry by its parts (the proxy's relayed answers are not MockResponses, and a repeated
         answer is recorded without its response)."""
         self.recorded += 1
-        self._entries.append(kept_entry(request, status, operation, violations, injected))
+        self._entries.append((time.time(), kept_parts(request, status, operation, violations, injected)))
+
+    def again(self, kept: Kept) -> None:
+        """A request answered as an earlier one was (repeats.py), by what that one's entry keeps
+        (``kept_parts``, bounded once): only its time is new."""
+        self.recorded += 1
+        self._entries.append((time.time(), kept))
 
     def entries(self, limit: int | None = None, after: int | None = None) -> list[dict[str, Any]]:
         """The last ``limit`` entries (oldest first), only those newer than the id ``after``; each
@@ -72,7 +82,7 @@ class Journal:
             numbered = numbered[max(0, after - first_id + 1) :]
         if limit is not None:
             numbered = numbered[-limit:] if limit > 0 else []
-        return [as_dict(number, item) for number, item in numbered]
+        return [as_dict(number, (at, *kept)) for number, (at, kept) in numbered]
 
     def clear(self) -> None:
         self._entries.clear()
@@ -85,13 +95,24 @@ def kept_entry(
     violations: tuple[str, ...],
     injected: dict[str, Any] | None,
 ) -> tuple[Any, ...]:
-    """What an entry keeps of a request (bounded): the time, the request, then Entry's fields."""
+    """An entry as one tuple: the time, then what it keeps (``kept_parts``)."""
+    return (time.time(), *kept_parts(request, status, operation, violations, injected))
+
+
+def kept_parts(
+    request: MockRequest,
+    status: int,
+    operation: str,
+    violations: tuple[str, ...],
+    injected: dict[str, Any] | None,
+) -> Kept:
+    """What an entry keeps of a request (bounded): the request, then Entry's fields from ``status`` on."""
     body = request.body
     if (body and len(body) > BODY_KEPT + 1) or len(request.full_path) > MAX_PATH:
         request = _kept(request)
     if violations:
         violations = _bounded(violations)
-    return (time.time(), request, status, operation, violations, injected)
+    return (request, status, operation, violations, injected)
 
 
 def as_dict(number: int, item: tuple[Any, ...]) -> dict[str, Any]:

@@ -16,8 +16,9 @@ store), a request that may write the shared store, or an answer during which the
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
+from specmock.journal import Kept, kept_parts
 from specmock.memo import Memo
 from specmock.messages.requests import MockRequest
 from specmock.messages.responses import Headers, MockResponse
@@ -27,17 +28,31 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 HeaderPairs = tuple[tuple[str, str], ...]
 
 
-class Repeat(NamedTuple):
-    """An answer given, and what it is valid for beyond the request itself."""
+class Repeat:
+    """An answer given, and what it is valid for beyond the request itself. Everything a repeat
+    reads is computed once here (slots, not a NamedTuple: a slot is read without a descriptor call)."""
 
-    mounted: object  # the app's Mounted when it was given: a reload invalidates it
-    api: Api
-    version: tuple[int, int]  # Api.version() while it was given
-    request: MockRequest  # as the journal records it
-    label: str  # the operation, for the journal
-    response: MockResponse
-    extra: HeaderPairs  # what the shell added (CORS, violations)
-    sent: Headers  # RSGI's header list: the response's own and ``extra``
+    __slots__ = ("api", "body", "extra", "kept", "mounted", "response", "sent", "shared", "status", "version")
+
+    def __init__(
+        self,
+        mounted: object,
+        api: Api,
+        version: tuple[int, int],
+        kept: Kept,
+        response: MockResponse,
+        extra: HeaderPairs,
+    ) -> None:
+        self.mounted = mounted  # the app's Mounted when it was given: a reload invalidates it
+        self.api = api
+        self.shared = api.shared is not None  # a repeat waits for the shared store first
+        self.version = version  # Api.version() while it was given
+        self.kept = kept  # what the journal keeps of it (Journal.again)
+        self.response = response
+        self.extra = extra  # what the shell added (CORS, violations)
+        text = response.text_headers()
+        self.status, self.body = response.status, response.body
+        self.sent: Headers = text + list(extra) if extra else text  # RSGI's header list
 
     def fresh(self, mounted: object) -> bool:
         """Whether the pipeline would answer the same now (a shared API must have caught up first)."""
@@ -62,8 +77,8 @@ class Repeats:
         response: MockResponse,
         extra: HeaderPairs,
     ) -> None:
-        sent = response.text_headers() + list(extra) if extra else response.text_headers()
-        self._memo.put(key, Repeat(mounted, api, version, request, label, response, extra, sent))
+        kept = kept_parts(request, response.status, label, response.violations, None)
+        self._memo.put(key, Repeat(mounted, api, version, kept, response, extra))
 
     def clear(self) -> None:
         self._memo.clear()

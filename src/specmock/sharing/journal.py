@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import base64
 import logging
+import time
 from typing import Any
 
 import orjson
 
-from specmock.journal import Journal, as_dict, kept_entry
+from specmock.journal import Journal, Kept, as_dict, kept_entry
 from specmock.messages.requests import MockRequest
 from specmock.sharing.redis_client import JournalPlace, RedisStore
 from specmock.sharing.rounds import Rounds
@@ -42,6 +43,9 @@ class SharedJournal(Journal):
         injected: dict[str, Any] | None = None,
     ) -> None:
         self.rounds.post(_encode(kept_entry(request, status, operation, violations, injected)))
+
+    def again(self, kept: Kept) -> None:
+        self.rounds.post(_encode((time.time(), *kept)))
 
     def entries(self, limit: int | None = None, after: int | None = None) -> list[dict[str, Any]]:
         self.flush()
