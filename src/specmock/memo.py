@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+TEXT = (str, bytes)  # a tuple: ``str | bytes`` written in the loop would build a union object per part
 BYTES_PER_ENTRY = 256  # the default byte budget per entry: keys are usually short (a path, a header)
 
 
@@ -54,7 +55,7 @@ def key_bytes(key: tuple[Any, ...]) -> int:
     """About what a key holds: the length of its text, 8 bytes for anything else (nested tuples too)."""
     total = 0
     for part in key:
-        if isinstance(part, str | bytes):
+        if isinstance(part, TEXT):
             total += len(part) + 8
         elif isinstance(part, tuple):
             total += key_bytes(part)
