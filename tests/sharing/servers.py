@@ -15,6 +15,13 @@ RECORDS = 10  # seeded books per process start
 
 @contextlib.contextmanager
 def serving(spec: Path, store: str, workers: int) -> Iterator[str]:
+    with serving_process(spec, store, workers) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def serving_process(spec: Path, store: str, workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``serving``, with the process (the leader of its own process group, workers included)."""
     port = free_port()
     command = [str(SPECMOCK), "serve", str(spec), "--port", str(port), "--store", store, "--quiet"]
     command += ["--records", str(RECORDS), "--max-records", "100000", "--workers", str(workers)]
@@ -24,7 +31,7 @@ def serving(spec: Path, store: str, workers: int) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_ready(process, url + "/health")
-        yield url
+        yield url, process
     finally:
         if process.poll() is None:
             stop(process)

@@ -42,11 +42,12 @@ class ResetBeforeTheWrite(RedisStore):
         position: int,
         appended: Sequence[tuple[bytes, bool]] = (),
         *rest: Any,
+        **options: Any,
     ) -> Batch:
         if appended and not self.fired:
             self.fired = True
             self.reset()
-        return super().sync(prefix, epoch, position, appended, *rest)
+        return super().sync(prefix, epoch, position, appended, *rest, **options)
 
 
 def test_a_write_whose_token_a_reset_forgot_while_it_waited_is_answered_as_written(

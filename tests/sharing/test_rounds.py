@@ -7,13 +7,17 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import uuid
 from typing import Any
 
 from specmock.sharing.address import StoreAddress, parse_store
 from specmock.sharing.redis_client import Batch, RedisStore
 from specmock.sharing.rounds import Round, Rounds
 
-PREFIX = "specmock:test-rounds"
+
+def fresh_prefix() -> str:
+    """A log of the test's own: a replica of an earlier test may still poll its log for a while."""
+    return f"specmock:test-rounds:{uuid.uuid4().hex}"
 
 
 class HeldReplies(RedisStore):
@@ -41,8 +45,9 @@ def address_of(url: str) -> StoreAddress:
 def test_a_read_arriving_while_a_round_trip_is_in_flight_waits_for_the_next_one(redis_url: str) -> None:
     held = HeldReplies(address_of(redis_url))
     applied: list[bytes] = []
-    reader = Rounds(held, PREFIX, lambda round_: applied.extend(_entries(round_)))
-    writer = Rounds(RedisStore(address_of(redis_url)), PREFIX, lambda round_: None)
+    prefix = fresh_prefix()
+    reader = Rounds(held, prefix, lambda round_: applied.extend(_entries(round_)))
+    writer = Rounds(RedisStore(address_of(redis_url)), prefix, lambda round_: None)
 
     async def scenario() -> list[bytes]:
         early = asyncio.create_task(reader.check())
@@ -62,7 +67,8 @@ def test_a_read_arriving_while_a_round_trip_is_in_flight_waits_for_the_next_one(
 def test_writes_waiting_together_are_logged_in_one_round_trip_in_their_order(redis_url: str) -> None:
     held = HeldReplies(address_of(redis_url))
     rounds: list[Round] = []
-    writer = Rounds(held, PREFIX, rounds.append)
+    prefix = fresh_prefix()
+    writer = Rounds(held, prefix, rounds.append)
     checking = threading.Thread(target=writer.wait)
     checking.start()  # a check in flight, its reply held: the writes below wait together meanwhile
     assert held.executed.wait(10)
@@ -80,7 +86,7 @@ def test_writes_waiting_together_are_logged_in_one_round_trip_in_their_order(red
     in_the_round = [ticket.entry or b"" for ticket in rounds[1].writes]
     assert sorted(in_the_round) == sorted(writes)
     logged: list[Round] = []
-    Rounds(RedisStore(address_of(redis_url)), PREFIX, logged.append).wait()
+    Rounds(RedisStore(address_of(redis_url)), prefix, logged.append).wait()
     assert _entries(logged[0]) == in_the_round
 
 

@@ -12,6 +12,9 @@ other's data:
   ``blob``: the state every process holds once it applied the log up to ``position``
   (``sharing/snapshot.py``); absent until the log first holds more than ``replica.LOG_BOUND``
   entries, dropped by a reset;
+- ``<prefix>:<api>:leases``: a hash, replica id → ``"<expiry> <ack>"``: the read leases
+  (``sharing/leases.py``): until ``expiry`` (Redis time, ms) that replica may answer reads from its
+  records without a round trip, and it answers nothing older than log position ``ack`` any more;
 - ``<prefix>:journal``: the journal entries, newest last, at most the journal's size (list);
 - ``<prefix>:journal:id``: the number of the newest journal entry (the entries are numbered on from
   it backwards: pushing and counting happen in one transaction).
@@ -41,29 +44,55 @@ from redis.retry import Retry
 
 from specmock.errors import ConfigError
 from specmock.sharing.address import StoreAddress
+from specmock.sharing.leases import LEASE
 from specmock.sharing.unavailable import StoreUnavailable
 
 T = TypeVar("T")
-SYNC_HEAD = 7  # the arguments of a SYNC call before the variable ones: EVALSHA, its sha, 4, the 4 keys
+SYNC_HEAD = 8  # the arguments of a SYNC call before the variable ones: EVALSHA, its sha, 5, the 5 keys
 CONNECT_TIMEOUT = 2.0  # seconds
+LEASE_MS = b"%d" % round(LEASE * 1000)
 CALL_TIMEOUT = 5.0  # seconds a call may take before the request is answered 503
 
-# KEYS: epoch, base, log, snapshot. ARGV: the caller's epoch ("" when it has none), the caller's
-# position, a new epoch id in case there is none, one character per entry to append ("1": a reset,
-# which cuts the log and drops the snapshot: the entries before it are never needed again; "0": any
-# other), then the entries. Returns {epoch, base, length, the entries from the caller's position,
-# the position after the appended ones, where the returned entries start, the snapshot or ""}: base
-# and length are the log's before appending, and the entries returned are those logged before the
+# KEYS: epoch, base, log, snapshot, leases. ARGV: the caller's epoch ("" when it has none), the
+# caller's position, a new epoch id in case there is none ("": make none, answer an empty epoch
+# instead; a poll needs no log), the caller's replica id, the lease
+# duration (ms), "1" when the caller wants a read lease (else it holds none any more), one character
+# per entry to append ("1": a reset, which cuts the log and drops the snapshot: the entries before it
+# are never needed again; "0": any other), then the entries. Returns {epoch, base, length, the
+# entries from the caller's position, the position after the appended ones, where the returned
+# entries start, the snapshot or "", the cleared position, 1 when the caller got a lease}: base and
+# length are the log's before appending, and the entries returned are those logged before the
 # caller's (the caller holds its own). A caller that does not follow the log (another epoch, or a
 # position outside it) gets the snapshot, when there is one, and the entries after it; else every
 # entry from base (a seeded point: the log's start or a reset).
+#
+# Leases (see sharing/leases.py): the caller's own lease records its position as its ack; leases
+# past their expiry are dropped; the cleared position is the lowest ack of the other replicas' live
+# leases, or the log's end when none is lower. The caller gets a lease at the end (until now +
+# duration) only when the cleared position is the end and it follows the epoch; its ack stays the
+# caller's position (it still serves that state until this reply reaches it). A new epoch made for
+# a caller that had one (Redis lost the log, and the leases with it) holds a lease of its own, acked
+# at 0, for one duration: leases granted before the loss have ended by then.
 SYNC = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local epoch = redis.call('GET', KEYS[1])
-if not epoch then
+if not epoch and ARGV[3] == '' then
+  return {'', 0, 0, {}, 0, 0, '', 0, 0}
+elseif not epoch then
   epoch = ARGV[3]
   redis.call('SET', KEYS[1], epoch)
   redis.call('SET', KEYS[2], 0)
-  redis.call('DEL', KEYS[3], KEYS[4])
+  redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
+  if ARGV[1] ~= '' then
+    redis.call('HSET', KEYS[5], '', (now + tonumber(ARGV[5])) .. ' 0')
+  end
+end
+local own = redis.call('HGET', KEYS[5], ARGV[4])
+if own and epoch == ARGV[1] then
+  redis.call('HSET', KEYS[5], ARGV[4], string.match(own, '%d+') .. ' ' .. ARGV[2])
+elseif own then
+  redis.call('HDEL', KEYS[5], ARGV[4])
 end
 local base = tonumber(redis.call('GET', KEYS[2]) or '0')
 local length = redis.call('LLEN', KEYS[3])
@@ -81,7 +110,7 @@ local earlier = {}
 if start < length then
   earlier = redis.call('LRANGE', KEYS[3], start, -1)
 end
-local cuts = ARGV[4] or ''
+local cuts = ARGV[7] or ''
 local now_base, now_length = base, length
 for i = 1, #cuts do
   if string.sub(cuts, i, i) == '1' then
@@ -89,9 +118,27 @@ for i = 1, #cuts do
     redis.call('SET', KEYS[2], now_base)
     redis.call('DEL', KEYS[3], KEYS[4])
   end
-  now_length = redis.call('RPUSH', KEYS[3], ARGV[4 + i])
+  now_length = redis.call('RPUSH', KEYS[3], ARGV[7 + i])
 end
-return {epoch, base, length, earlier, now_base + now_length, from, snapshot}
+local ending = now_base + now_length
+local cleared = ending
+local leases = redis.call('HGETALL', KEYS[5])
+for i = 1, #leases, 2 do
+  local expiry, ack = string.match(leases[i + 1], '(%d+) (%d+)')
+  if tonumber(expiry) <= now then
+    redis.call('HDEL', KEYS[5], leases[i])
+  elseif leases[i] ~= ARGV[4] and tonumber(ack) < cleared then
+    cleared = tonumber(ack)
+  end
+end
+local leased = 0
+if ARGV[6] == '1' and cleared == ending and epoch == ARGV[1] then
+  redis.call('HSET', KEYS[5], ARGV[4], (now + tonumber(ARGV[5])) .. ' ' .. ARGV[2])
+  leased = 1
+elseif ARGV[6] ~= '1' then
+  redis.call('HDEL', KEYS[5], ARGV[4])
+end
+return {epoch, base, length, earlier, ending, from, snapshot, cleared, leased}
 """
 
 # KEYS: epoch, base, log, snapshot. ARGV: the caller's epoch, the position its snapshot was taken
@@ -129,6 +176,14 @@ class Batch:
     entries: list[bytes]  # logged before the caller's: from its position (or see SYNC)
     end: int  # the position after the caller's appended entries (base + length when none)
     snapshot: bytes | None = None  # when the caller does not follow: the state ``entries`` start from
+    cleared: int = -1  # every live lease of another replica acked this position (-1: unknown)
+    leased: bool = False  # the caller got a read lease at ``end``
+
+    @property
+    def settled(self) -> bool:
+        """Whether a state up to ``end`` may be answered now: no other replica serves an older one
+        on a lease (``sharing/leases.py``)."""
+        return self.cleared >= self.end
 
     def follows(self, epoch: str, position: int) -> bool:
         """Whether ``entries`` continue a copy that applied the log up to ``position`` of ``epoch``
@@ -202,22 +257,30 @@ class RedisStore:
         appended: Sequence[tuple[bytes, bool]] = (),
         journal: JournalPlace | None = None,
         posts: Sequence[bytes] = (),
+        replica: bytes = b"",
+        lease: bool = False,
+        create: bool = True,
     ) -> Batch:
         """The entries after ``position`` (one round trip); ``appended`` entries (each with whether
         it is a reset, which cuts the log) are logged after them, atomically, in their order, and
-        ``posts`` are added to the ``journal`` in the same round trip."""
+        ``posts`` are added to the ``journal`` in the same round trip. ``replica`` (its id) asks for
+        a read lease with ``lease``, else gives up the one it held; without ``create`` a missing log
+        is not made (the batch's epoch is empty then). See SYNC."""
         cuts = b"".join(b"1" if cut else b"0" for _, cut in appended)
         head = self._heads.get(prefix) or self._head(prefix)
-        variable = [epoch.encode(), b"%d" % position, self._new_epoch(), cuts]
+        wants = b"1" if lease else b"0"
+        new_epoch = self._new_epoch() if create else b""
+        variable = [epoch.encode(), b"%d" % position, new_epoch, replica, LEASE_MS, wants, cuts]
         variable += [entry for entry, _ in appended]
         commands = [b"*%d\r\n" % (SYNC_HEAD + len(variable)) + head + bulks(variable)]
         if posts:
             assert journal is not None
             commands += journal.commands(posts)
         found = self._link().round_trip(commands)[0]
-        epoch_value, base, length, entries, end, _, snapshot = found
+        epoch_value, base, length, entries, end, _, snapshot, cleared, leased = found
         kept = bytes(snapshot) if snapshot else None
-        return Batch(epoch_value.decode(), int(base), int(length), list(entries), int(end), kept)
+        got = (epoch_value.decode(), int(base), int(length), list(entries), int(end), kept)
+        return Batch(*got, int(cleared), leased == 1)
 
     def journal_add(self, journal: JournalPlace, posts: Sequence[bytes]) -> None:
         """``posts`` added to the journal (each numbered there)."""
@@ -234,7 +297,7 @@ class RedisStore:
 
     def _head(self, prefix: str) -> bytes:
         """The constant start of a SYNC call on ``prefix``'s log, packed once."""
-        keys = _log_keys(prefix)
+        keys = [*_log_keys(prefix), f"{prefix}:leases"]
         head = self._heads[prefix] = bulks(
             [b"EVALSHA", self._sync.sha.encode(), b"%d" % len(keys), *map(str.encode, keys)]
         )

@@ -5,7 +5,7 @@ deterministic (seeded random sources, the logged clock), so all copies hold the 
 the same entries. Before a request runs it waits for a round trip that started after it arrived
 (``caught_up``), so nothing is answered from an older state than the one the log had then; a write
 appends itself and applies everything up to it. Requests waiting at the same time share one round
-trip (``rounds.Rounds``).
+trip (``rounds.Rounds``), and while this replica holds a read lease reads need none (``leases``).
 """
 
 from __future__ import annotations
@@ -56,8 +56,10 @@ class Replica:
         self._applier: int | None = None  # the thread applying the log, while it does
 
     async def caught_up(self) -> None:
-        """Return once this copy holds everything the log held when this was called."""
-        await self.rounds.check()
+        """Return once this copy holds everything the log held when this was called: at once
+        while this replica holds a read lease (``leases``), else after a round trip."""
+        if not self.rounds.leased(self.epoch, self.position):
+            await self.rounds.check()
 
     def sync(self) -> None:
         """Blocking ``caught_up`` (start-up, the admin API)."""

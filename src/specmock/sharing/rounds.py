@@ -17,6 +17,12 @@ them within milliseconds. One thread, one round trip for both.
 
 A write waits on the event loop (``commit``) although the pipeline that makes it is synchronous:
 see ``deferral``.
+
+Read leases (``leases``) spare reads the round trip while nothing changes: while this replica holds
+one, ``leased`` says so and the read is answered at once. Every round asks for one while reads
+arrive, and the thread polls (a round every ``leases.POLL``) while it holds one or while callers
+wait for the other replicas' leases to ack their position: a round whose state is not cleared yet
+(``Batch.settled``) is applied, but its callers are parked until a later round clears it.
 """
 
 from __future__ import annotations
@@ -25,12 +31,15 @@ import asyncio
 import collections
 import contextlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from specmock.sharing import leases
+from specmock.sharing.leases import Lease
 from specmock.sharing.redis_client import CALL_TIMEOUT, Batch, JournalPlace, RedisStore
 from specmock.sharing.unavailable import StoreUnavailable
 
@@ -57,6 +66,9 @@ class Ticket:
     ready: threading.Event | None = None  # a blocked caller's
     outcome: Any = None  # what applying its entry gave
     error: BaseException | None = None
+    settled: bool = False  # its callers were let go
+    epoch: str = ""  # while parked: the state its callers wait to have cleared (``leases``)
+    needed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +113,32 @@ class Rounds:
         self._applying = threading.RLock()
         self._thread: threading.Thread | None = None
         self._forgotten = False  # the next round starts over (``forget``)
+        self.replica = os.urandom(8).hex().encode()  # this replica's id in the leases hash
+        self.lease: Lease | None = None  # set by the thread only
+        self.last_read = float("-inf")  # monotonic time of the latest read (``leased``, ``check``)
+        self._loop: asyncio.AbstractEventLoop | None = None  # the latest reader's: applies polls
+        self._parked: list[Ticket] = []  # applied, waiting for a round that clears their state
+        # The thread's own: whether Redis holds a lease of this replica, the position its waiting
+        # callers need cleared (0: none) and those callers, when the next poll may go.
+        self._holding = False
+        self._awaiting = 0
+        self._awaiting_epoch = ""
+        self._unsettled: list[Ticket] = []
+        self._next_poll = 0.0
+        self._polling = False  # the thread polls: posts ride its next round (guarded by ``_lock``)
+
+    def leased(self, epoch: str, position: int) -> bool:
+        """Whether records at ``position`` of ``epoch`` may answer a read now with no round trip
+        (this replica holds a lease at that state). Counts as a read either way."""
+        now = self.last_read = time.monotonic()
+        lease = self.lease
+        return lease is not None and lease.covers(epoch, position, now)
 
     async def check(self) -> None:
         """Return once the records hold everything the log held when this was called (or raise
         ``StoreUnavailable``)."""
-        loop = asyncio.get_running_loop()
+        loop = self._loop = asyncio.get_running_loop()
+        self.last_read = time.monotonic()
         future: asyncio.Future[None] = loop.create_future()
         with self._lock:
             ticket = self._checks.get(loop)
@@ -126,13 +159,16 @@ class Rounds:
 
     def wait(self, entry: bytes | None = None, cut: bool = False) -> Any:
         """Blocking ``check`` (no ``entry``) or ``commit``; applies the round itself."""
-        ticket = Ticket(entry, cut, ready=threading.Event())
+        ready = threading.Event()
+        ticket = Ticket(entry, cut, ready=ready)
         with self._lock:
             self._add(ticket)
-        assert ticket.ready is not None
-        if not ticket.ready.wait(WAIT_LIMIT):
-            raise StoreUnavailable("the shared store (Redis) did not answer in time")
-        self.drain()
+        deadline = time.monotonic() + WAIT_LIMIT
+        while not ticket.settled:  # set when its round was fetched, and again when it may be answered
+            if not ready.wait(max(0.0, deadline - time.monotonic())):
+                raise StoreUnavailable("the shared store (Redis) did not answer in time")
+            ready.clear()
+            self.drain()
         if ticket.error is not None:
             raise ticket.error
         return ticket.outcome
@@ -143,7 +179,7 @@ class Rounds:
         alone once ``GATHER`` passed without one)."""
         with self._lock:
             self._posts.append(raw)
-            if not self._busy:
+            if not self._busy and not self._polling:
                 self._start()
 
     def flush(self, timeout: float = CALL_TIMEOUT) -> bool:
@@ -185,8 +221,31 @@ class Rounds:
                 else:
                     for ticket in round_.tickets:
                         ticket.error = round_.error
+                batch = round_.batch
                 for ticket in round_.tickets:
-                    _settle(ticket)
+                    if ticket.error is None and batch is not None and not batch.settled:
+                        ticket.epoch, ticket.needed = batch.epoch, batch.end
+                        self._parked.append(ticket)
+                    else:
+                        _settle(ticket)
+                if self._parked:
+                    self._release(round_)
+
+    def _release(self, round_: Round) -> None:
+        """Let the parked callers whose state ``round_`` cleared go on (those of an epoch Redis
+        lost, or all of them when the store failed, with an error)."""
+        batch = round_.batch
+        kept = []
+        for ticket in self._parked:
+            if batch is None:
+                ticket.error = ticket.error or round_.error
+            elif ticket.epoch != batch.epoch:
+                ticket.error = StoreUnavailable("the shared store (Redis) lost the log this was written to")
+            elif ticket.needed > batch.cleared:
+                kept.append(ticket)
+                continue
+            _settle(ticket)
+        self._parked = kept
 
     def _add(self, ticket: Ticket) -> None:
         """``ticket`` into the next round (the caller holds ``_lock``)."""
@@ -204,24 +263,53 @@ class Rounds:
 
     def _run(self) -> None:
         while True:
-            tickets, posts = self._next()
-            if tickets:
-                self._fetched.append(self._round(tickets, posts))
-            else:
+            tickets, posts, to_log = self._next()
+            if not to_log:
                 self._post_alone(posts)
-            loops = {ticket.loop for ticket in tickets if ticket.loop is not None}
-            for loop in loops:
-                with contextlib.suppress(RuntimeError):  # a closed loop: nobody there waits any more
-                    loop.call_soon_threadsafe(self.drain)
-            for ticket in tickets:
-                if ticket.loop is None and ticket.ready is not None:
-                    ticket.ready.set()  # its caller applies the round itself
+                continue
+            awaited = self._awaiting > 0
+            round_ = self._round(tickets, posts)
+            if not (tickets or awaited or round_.batch is None or round_.batch.entries or round_.restart):
+                continue  # a poll that found nothing new: nothing to apply, nobody to tell
+            self._fetched.append(round_)
+            self._notify(tickets + self._settling(round_))
 
-    def _next(self) -> tuple[list[Ticket], list[bytes]]:
-        """The callers and posts of the next round, once there are (the thread idles meanwhile)."""
+    def _settling(self, round_: Round) -> list[Ticket]:
+        """The callers of earlier rounds that ``round_`` lets go (their state is cleared now, or
+        the store failed); the round's own callers are remembered when it does not clear their
+        state: the thread polls until a round does."""
+        batch = round_.batch
+        done: list[Ticket] = []
+        if self._awaiting and (
+            batch is None or batch.epoch != self._awaiting_epoch or batch.cleared >= self._awaiting
+        ):
+            done, self._unsettled, self._awaiting = self._unsettled, [], 0
+        if batch is not None and round_.tickets and not batch.settled:
+            self._unsettled += round_.tickets
+            self._awaiting, self._awaiting_epoch = max(self._awaiting, batch.end), batch.epoch
+        return done
+
+    def _notify(self, tickets: list[Ticket]) -> None:
+        """Have the fetched rounds applied for ``tickets`` (for the latest reader's event loop when
+        none: a poll's entries, so that a lease can serve again)."""
+        loops = {ticket.loop for ticket in tickets if ticket.loop is not None}
+        if not tickets and self._loop is not None:
+            loops.add(self._loop)
+        for loop in loops:
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody there waits any more
+                loop.call_soon_threadsafe(self.drain)
+        for ticket in tickets:
+            if ticket.loop is None and ticket.ready is not None:
+                ticket.ready.set()  # its caller applies the round itself
+
+    def _next(self) -> tuple[list[Ticket], list[bytes], bool]:
+        """The callers and posts of the next round, and whether it goes to the log (else the posts
+        go alone), once there are (the thread idles meanwhile)."""
         while True:
             with self._lock:
-                if self._pending or self._posts_due():
+                poll_in = self._poll_in(time.monotonic())
+                self._polling = poll_in is not None
+                if self._pending or self._posts_due() or (poll_in is not None and poll_in <= 0):
                     tickets, self._pending = self._pending, []
                     self._checks.clear()
                     if tickets:
@@ -229,9 +317,11 @@ class Rounds:
                     posts = list(self._posts)
                     self._posts.clear()
                     self._posting = len(posts)
-                    return tickets, posts
+                    return tickets, posts, bool(tickets) or self._polling
                 self._idle = True
                 wait = self._idle_wait()
+                if poll_in is not None:
+                    wait = poll_in if wait is None else min(wait, poll_in)
             woken = self._wake.acquire(timeout=-1 if wait is None else wait)
             with self._lock:
                 if not woken:
@@ -241,9 +331,17 @@ class Rounds:
                         self._busy = False
                 self._idle = False
 
+    def _poll_in(self, now: float) -> float | None:
+        """Seconds until the next poll (``<= 0``: due), None when the thread need not poll: it
+        polls while it holds a lease or reads arrive, and while callers wait for the others'
+        acks; a lease it no longer wants is given up at once."""
+        if not (self._holding or self._awaiting or now - self.last_read < leases.IDLE):
+            return None
+        return self._next_poll - now
+
     def _posts_due(self) -> bool:
         """Whether posts wait and may go alone (the caller holds ``_lock``)."""
-        if not self._posts or self._busy:
+        if not self._posts or self._busy or self._polling:
             return False
         return not self._posts_retry or time.monotonic() >= self._posts_retry
 
@@ -262,16 +360,41 @@ class Rounds:
             if self._forgotten:
                 self._forgotten = False
                 self.epoch = ""
+        sent = time.monotonic()
+        wants = sent - self.last_read < leases.IDLE
+        if not wants:
+            self.lease = None  # ended here before Redis hears it is given up
         try:
-            batch = self.store.sync(self.prefix, self.epoch, self.position, appended, self.journal, posts)
+            batch = self.store.sync(
+                self.prefix,
+                self.epoch,
+                self.position,
+                appended,
+                self.journal,
+                posts,
+                self.replica,
+                wants,
+                create=bool(tickets),
+            )
         except Exception as error:  # StoreUnavailable, or a bug: the waiting callers are told
             if not isinstance(error, StoreUnavailable):
                 log.exception("specmock: a round trip to the shared store failed")
+            self.lease = None
+            self._holding = False  # Redis drops it once it expires
+            self._next_poll = time.monotonic() + RETRY_AFTER
             self._posted(posts, error)
             return Round(tickets, None, error)
         self._posted(posts, None)
+        if not batch.epoch:  # a poll found no log: Redis lost it (the next caller's round makes one)
+            self.lease = None
+            self._holding = False
+            return Round(tickets, None, StoreUnavailable("the shared store (Redis) lost its log"))
         restart = not batch.follows(self.epoch, self.position)
         self.epoch, self.position = batch.epoch, batch.end
+        # Replaced before the next round acks the new position: a lease at an older one ends here.
+        self.lease = leases.granted(batch.epoch, batch.end, sent) if batch.leased else None
+        self._holding = batch.leased or (wants and self._holding)
+        self._next_poll = time.monotonic() + leases.POLL
         return Round(tickets, batch, restart=restart)
 
     def _post_alone(self, posts: list[bytes]) -> None:
@@ -303,6 +426,7 @@ class Rounds:
 
 def _settle(ticket: Ticket) -> None:
     """Let the ticket's callers go on (on their own event loop when they await)."""
+    ticket.settled = True
     if ticket.ready is not None:
         ticket.ready.set()
     if not ticket.futures:
