@@ -22,6 +22,7 @@ import gc
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from inprocess import WARMUP, parse_args, request_sender
@@ -46,8 +47,13 @@ class GcWatch:
         else:
             self.passes.append((info["generation"], time.perf_counter_ns() - self._began))
 
-    def take(self) -> list[tuple[int, int]]:
-        passes, self.passes = self.passes, []
+    def take(self) -> Sequence[tuple[int, int]]:
+        # An empty tuple while no pass ran: a new list per request would be an object the collector
+        # tracks, kept for the whole run, and the bench's own passes would be measured.
+        passes = self.passes
+        if not passes:
+            return ()
+        self.passes = []
         return passes
 
 
@@ -69,7 +75,7 @@ async def run(args: argparse.Namespace, policy: bool) -> int:
     watch = GcWatch()
     walls: list[float] = []
     times: list[float] = []  # CPU time of this thread: what the request cost, preemption left out
-    passes: list[list[tuple[int, int]]] = []
+    passes: list[Sequence[tuple[int, int]]] = []
     wall, cpu = time.perf_counter_ns, time.thread_time_ns
     for _ in range(args.requests):
         began, began_cpu = wall(), cpu()
