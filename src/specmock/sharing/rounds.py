@@ -319,9 +319,7 @@ class Rounds:
                     self._posting = len(posts)
                     return tickets, posts, bool(tickets) or self._polling
                 self._idle = True
-                wait = self._idle_wait()
-                if poll_in is not None:
-                    wait = poll_in if wait is None else min(wait, poll_in)
+                wait = self._idle_wait() if poll_in is None else poll_in  # (posts ride the poll)
             woken = self._wake.acquire(timeout=-1 if wait is None else wait)
             with self._lock:
                 if not woken:
