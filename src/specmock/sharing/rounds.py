@@ -392,7 +392,8 @@ class Rounds:
         # Replaced before the next round acks the new position: a lease at an older one ends here.
         self.lease = leases.granted(batch.epoch, batch.end, sent) if batch.leased else None
         self._holding = batch.leased or (wants and self._holding)
-        self._next_poll = time.monotonic() + leases.POLL
+        # Entries that others wrote: they wait for this replica's ack, which the next round carries.
+        self._next_poll = time.monotonic() + (0.0 if batch.entries and wants else leases.POLL)
         return Round(tickets, batch, restart=restart)
 
     def _post_alone(self, posts: list[bytes]) -> None:
