@@ -506,12 +506,12 @@ class SnapshotMachine(RuleBasedStateMachine):
         payload: Any,
     ) -> None:
         record = stored_record({"id": key, "u": unique, "p": payload}, expires_at=expires)
-        if expires is not None:
-            self.pending.setdefault(name, set()).add(expires)
         pairs = [("u", unique)] if unique is not None else []
-        self.both(
+        taken = self.both(
             lambda s: s.put(name, path, key, record, replaces=replaces, unique=pairs, next_number=number)
         )
+        if expires is not None and taken is None:  # a refused put stores no expiry
+            self.pending.setdefault(name, set()).add(expires)
 
     @rule(name=st.sampled_from(COLLECTIONS), path=st.sampled_from(PATHS), key=st.sampled_from(KEYS))
     def delete(self, name: str, path: ParentPath, key: str) -> None:

@@ -223,8 +223,11 @@ class MemoryStorage:
     def expire_due(self, now: float) -> None:
         deadlines = self._deadlines
         while deadlines and deadlines[0][0] <= now:
-            _, _, collection = heapq.heappop(deadlines)
-            self._touch(self._shelf(collection))
+            at, _, collection = heapq.heappop(deadlines)
+            shelf = self._shelf(collection)
+            if shelf.scheduled == at:  # passed: a record put later with this instant is scheduled anew
+                shelf.scheduled = None
+            self._touch(shelf)
         self.next_expiry = deadlines[0][0] if deadlines else math.inf
 
     # Counters
