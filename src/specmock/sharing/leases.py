@@ -23,10 +23,12 @@ The protocol (the SYNC script in ``redis_client`` does the Redis side of each st
 - Clearing. Every round trip returns the cleared position: the lowest ack among the other replicas'
   live leases, or the log's end. No replica answers from a state at position ``p`` (a write it just
   logged, or a read that caught up to ``p``) before a round showed ``cleared >= p``; until then its
-  callers wait (``rounds`` parks them) and it polls every ``POLL`` seconds. A lease holder polls at
-  the same pace, so its ack follows within about a round trip and a poll; a holder that stopped
-  answering (a paused or dead process) delays the others' answers by at most ``LEASE``, when Redis
-  stops counting its lease.
+  callers wait (``rounds`` parks them) and it polls every ``AWAIT_POLL`` seconds. A lease holder
+  polls every ``POLL``, and at once after a round that brought entries (the writers wait for the
+  ack the next round carries), so its ack follows within about two round trips and a poll; a
+  holder that stopped answering (a paused or dead process) delays the others' answers by at most
+  ``LEASE``, when Redis stops counting its lease. (A step forward of Redis's wall clock by more
+  than ``MARGIN`` would end leases in Redis before their holders end them: not guarded.)
 - Dropping. After ``IDLE`` seconds without a read the replica ends its lease locally and then gives
   it up in its next round trip; from then on an idle replica makes no round trips at all.
 
@@ -52,7 +54,8 @@ from dataclasses import dataclass
 
 LEASE = 1.0  # seconds a lease lasts in Redis from its round; the longest a stopped holder delays others
 MARGIN = 0.1  # seconds the local lease ends before Redis counts it as ended
-POLL = 0.001  # seconds between round trips while holding a lease or waiting for the others' acks
+POLL = 0.001  # seconds between round trips while holding a lease
+AWAIT_POLL = 0.00025  # seconds between round trips while callers wait for the others' acks
 IDLE = 1.0  # seconds without a read after which a replica gives its lease up
 
 

@@ -394,6 +394,8 @@ class Rounds:
         self._holding = batch.leased or (wants and self._holding)
         # Entries that others wrote: they wait for this replica's ack, which the next round carries.
         self._next_poll = time.monotonic() + (0.0 if batch.entries and wants else leases.POLL)
+        if not batch.settled or self._awaiting:  # this replica's callers wait for the others' acks
+            self._next_poll = min(self._next_poll, time.monotonic() + leases.AWAIT_POLL)
         return Round(tickets, batch, restart=restart)
 
     def _post_alone(self, posts: list[bytes]) -> None:
