@@ -306,6 +306,13 @@ def test_on_a_shared_store_a_repeat_waits_for_the_store_and_shows_the_other_repl
 ) -> None:
     a, b = replicas()
     before = a.get("/books").json()
-    assert a.get("/books").json() == before  # kept
+    assert a.get("/books").json() == before
     made = b.post("/books", json={"title": "Elsewhere"}).json()
     assert made in a.get("/books").json()["data"]
+    item = a.get("/books/1").json()
+    for _ in range(3):
+        assert a.get("/books/1").json() == item  # kept (a list may seed, so it is not)
+    # Each of them is in the shared journal (read here through the other replica).
+    reads = [entry for entry in b.get("/__specmock/journal").json() if entry["path"] == "/books/1"]
+    assert len(reads) == 4
+    assert len({(entry["status"], entry["operation"], entry["curl"]) for entry in reads}) == 1
