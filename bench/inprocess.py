@@ -5,6 +5,8 @@
     python bench/inprocess.py --profile cprofile    # or pyinstrument (if installed): where the time goes
     python bench/inprocess.py --instructions        # instructions per request (valgrind), ~1 minute
     python bench/inprocess.py --instructions --prefill 12000   # … once 12,000 creates were stored
+    python bench/inprocess.py --spec hellgate --method GET --path /authentications --fresh-header traceparent
+                                                    # a new value each request: never a repeat
 
 The app is called through RSGI, as ``specmock serve`` (Granian) calls it; ``--interface asgi``
 calls its ASGI side (in-process clients, ASGI servers). Sends the request N times (after a warm-up)
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import itertools
 import pstats
 import re
 import shutil
@@ -64,6 +67,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="the store's bound, as in bench/run.py's create case (the default 10,000 would refuse "
         "creates once prefilled)",
     )
+    parser.add_argument(
+        "--fresh-header",
+        metavar="NAME",
+        default=None,
+        help="send NAME with a new value on every request (a client's trace header): the request is "
+        "never one answered before, so no repeat answers it",
+    )
     parser.add_argument("--profile", choices=("cprofile", "pyinstrument"), default=None)
     parser.add_argument("--interface", choices=("rsgi", "asgi"), default="rsgi")
     parser.add_argument(
@@ -90,17 +100,27 @@ def request_sender(app: Any, args: argparse.Namespace) -> Callable[[], Awaitable
     if body:
         headers += [("content-type", "application/json"), ("content-length", str(len(body)))]
 
+    fresh = itertools.count()
+
+    def fresh_headers() -> list[tuple[str, str]]:
+        if args.fresh_header is None:
+            return headers
+        return [*headers, (args.fresh_header.lower(), f"00-{next(fresh):032x}-00f067aa0ba902b7-01")]
+
     if args.interface == "rsgi":
 
         async def send_rsgi() -> int:
-            sent = await call_rsgi(app, RsgiScope(args.method, args.path, headers), body)
+            sent = await call_rsgi(app, RsgiScope(args.method, args.path, fresh_headers()), body)
             return sent.status
 
         return send_rsgi
+
     raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers]
 
     async def send_asgi() -> int:
-        sent = await call(app, http_scope(args.method, args.path, raw), body)
+        pairs = fresh_headers()
+        encoded = raw if pairs is headers else [*raw, (pairs[-1][0].encode(), pairs[-1][1].encode())]
+        sent = await call(app, http_scope(args.method, args.path, encoded), body)
         return int(sent[0]["status"])
 
     return send_asgi
