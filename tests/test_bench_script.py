@@ -178,3 +178,19 @@ def test_shared_creates_script_creates_in_memory_and_on_redis() -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     stores = [line.split(": ")[0] for line in result.stdout.splitlines() if "µs of CPU per create" in line]
     assert stores == ["memory", "redis"]
+
+
+@pytest.mark.parametrize("interface", ["rsgi", "asgi"])
+def test_in_process_cost_script_sends_a_fresh_header_on_every_read(interface: str) -> None:
+    """bench/inprocess.py --fresh-header (a read that is never a repeat) runs through either interface."""
+    read = ["--spec", "hellgate", "--method", "GET", "--path", "/authentications"]
+    options = ["-n", "40", "--batches", "2", "--interface", interface, "--fresh-header", "traceparent"]
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "inprocess.py"), *read, *options],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=TIMEOUT_S,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"GET /authentications → 401 ({interface.upper()})" in result.stdout
