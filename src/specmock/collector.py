@@ -20,24 +20,12 @@ and the 10-minute RSS run in BENCHMARKS.md stays flat.
 Not with ``--watch``: a reload drops a whole mounted API, whose objects do hold cycles; a frozen one
 would never be reclaimed. Never in-process (tests, the pytest plugin): the host process's objects
 are not ours to freeze.
-
-The same serving process also hands the GIL over sooner (``sys.setswitchinterval``, 0.5 ms instead of
-CPython's 5 ms). Granian's I/O runs in a Rust thread that takes the GIL to hand each request, and
-each request body, to the event loop; while the loop thread is busy answering, a thread asking for
-the GIL waits up to the switch interval before the holder lets go. Under a create load (the loop
-thread never idle) that wait is paid by every request the I/O thread holds: alternating runs of
-``bench/run.py --cases rebilly-create/specmock`` gave 8 of 9 paired runs faster with 0.5 ms (medians
-+10 % and +17 % in two sets; BENCHMARKS.md). A forced switch costs a few microseconds and happens
-only while another thread waits.
 """
 
 from __future__ import annotations
 
 import gc
-import sys
 from typing import Any
-
-GIL_SWITCH_INTERVAL = 0.0005  # seconds a thread holds the GIL while another waits for it
 
 
 def settle_start_up() -> None:
@@ -57,7 +45,6 @@ def serving(reloads: bool) -> None:
     settle_start_up()
     if not reloads:
         keep_long_lived_out()
-    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
 
 
 def _freeze_survivors(phase: str, info: dict[str, Any]) -> None:

@@ -46,7 +46,6 @@ CHILD = textwrap.dedent(
         "listed": listed,
         "generation2": len(gc.get_objects(2)),
         "tracked": len(gc.get_objects()),
-        "switch_interval_us": round(sys.getswitchinterval() * 1e6),
         "frozen": gc.get_freeze_count(),
         "cycle_collected": gc.collect(1),
         "hooked": any(getattr(c, "__module__", "") == "specmock.collector" for c in gc.callbacks),
@@ -88,13 +87,6 @@ def test_a_serving_process_keeps_what_survives_out_of_the_full_pass() -> None:
     assert serving["frozen"] >= LONG_LIVED
     assert serving["hooked"] == 1
     assert serving["cycle_collected"] >= 1  # young cyclic garbage is still reclaimed
-
-
-def test_a_serving_process_hands_the_gil_to_granians_thread_sooner() -> None:
-    """Granian's I/O thread waits for the GIL at most 0.5 ms (CPython's 5 ms untouched elsewhere)."""
-    assert run_child("serving", creates=1)["switch_interval_us"] == 500
-    assert run_child("watching", creates=1)["switch_interval_us"] == 500
-    assert run_child("none", creates=1)["switch_interval_us"] == 5_000
 
 
 def test_with_reloads_nothing_made_while_serving_is_frozen() -> None:
