@@ -39,7 +39,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -48,6 +47,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from run import free_port  # bench/run.py
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "tests" / "proxy" / "shop.yaml"
@@ -112,12 +113,6 @@ def serve_upstream(port: int, delay: float) -> None:
     loop = asyncio.new_event_loop()
     loop.add_signal_handler(signal.SIGTERM, server.stop)
     loop.run_until_complete(server.serve())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_ready(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from run import free_port  # bench/run.py
+
 BENCH = Path(__file__).resolve().parent
 WARMUP = 300
 TOTAL = re.compile(r"^totals: (\d+)", re.MULTILINE)  # a dump's own line, "summary" may read 0
@@ -47,12 +49,6 @@ def server_command(args: argparse.Namespace, port: int) -> list[str]:
         ]
     serve = ["serve", args.spec, "--host", "127.0.0.1", "--port", str(port), "--seed", "1", "--quiet"]
     return [sys.executable, "-m", "specmock", *serve]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def connect(port: int, server: subprocess.Popen[bytes], timeout: float = 600.0) -> socket.socket:

@@ -99,25 +99,12 @@ def run_bench(arguments: list[str], script: Path = SCRIPT) -> tuple[int, str, st
 def test_in_process_cost_script_sends_the_create_and_reports_a_cost(interface: str) -> None:
     """bench/inprocess.py (the before/after number for code changes) runs through either of the
     app's interfaces; no speed is asserted."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "inprocess.py"),
-            "-n",
-            "40",
-            "--batches",
-            "2",
-            "--interface",
-            interface,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=TIMEOUT_S,
+    returncode, stdout, stderr = run_bench(
+        ["-n", "40", "--batches", "2", "--interface", interface], ROOT / "bench" / "inprocess.py"
     )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert f"authentication-tokens → 201 ({interface.upper()})" in result.stdout
-    assert "CPU per request: fastest batch" in result.stdout
+    assert returncode == 0, stderr[-2000:]
+    assert f"authentication-tokens → 201 ({interface.upper()})" in stdout
+    assert "CPU per request: fastest batch" in stdout
 
 
 def test_proxy_bench_compares_direct_and_proxied_calls(tmp_path: Path) -> None:
@@ -125,58 +112,33 @@ def test_proxy_bench_compares_direct_and_proxied_calls(tmp_path: Path) -> None:
     asserted."""
     out = tmp_path / "proxy.md"
     arguments = ["--requests", "20", "--rounds", "1", "--wrk-seconds", "0", "--upload-rounds", "1"]
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "proxy.py"), *arguments, "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_S,
-        cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    rows = [line.split(" | ")[0].removeprefix("| ") for line in result.stdout.splitlines() if "ms |" in line]
+    returncode, stdout, stderr = run_bench([*arguments, "--out", str(out)], ROOT / "bench" / "proxy.py")
+    assert returncode == 0, stderr[-2000:]
+    rows = [line.split(" | ")[0].removeprefix("| ") for line in stdout.splitlines() if "ms |" in line]
     assert rows == ["list", "create", "download", "upload"]
-    assert "CPU per proxied `list` request" in result.stdout
-    peaks = [line.split(" | ")[0] for line in result.stdout.splitlines() if line.endswith(" MiB |")]
+    assert "CPU per proxied `list` request" in stdout
+    peaks = [line.split(" | ")[0] for line in stdout.splitlines() if line.endswith(" MiB |")]
     assert peaks == ["| 8 MiB", "| 64 MiB"]
-    assert out.read_text().strip() == result.stdout.strip()
+    assert out.read_text().strip() == stdout.strip()
 
 
 def test_tail_script_times_each_create_and_names_the_slowest() -> None:
     """bench/tail.py (per-request CPU time, collector passes attributed); no speed is asserted."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "tail.py"), "-n", "300"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=TIMEOUT_S,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "authentication-tokens → 201: 300 requests" in result.stdout
-    assert "| all, CPU time | 300 |" in result.stdout
-    assert "slowest 15 by CPU time" in result.stdout
+    returncode, stdout, stderr = run_bench(["-n", "300"], ROOT / "bench" / "tail.py")
+    assert returncode == 0, stderr[-2000:]
+    assert "authentication-tokens → 201: 300 requests" in stdout
+    assert "| all, CPU time | 300 |" in stdout
+    assert "slowest 15 by CPU time" in stdout
 
 
 def test_shared_creates_script_creates_in_memory_and_on_redis() -> None:
     """bench/shared_creates.py (a create's cost on a shared store, in-process, against a redis-server
     of its own); no speed is asserted."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "shared_creates.py"),
-            "--tasks",
-            "5",
-            "--creates",
-            "4",
-            "--runs",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=TIMEOUT_S,
+    returncode, stdout, stderr = run_bench(
+        ["--tasks", "5", "--creates", "4", "--runs", "1"], ROOT / "bench" / "shared_creates.py"
     )
-    assert result.returncode == 0, result.stderr[-2000:]
-    stores = [line.split(": ")[0] for line in result.stdout.splitlines() if "µs of CPU per create" in line]
+    assert returncode == 0, stderr[-2000:]
+    stores = [line.split(": ")[0] for line in stdout.splitlines() if "µs of CPU per create" in line]
     assert stores == ["memory", "redis"]
 
 
@@ -185,12 +147,6 @@ def test_in_process_cost_script_sends_a_fresh_header_on_every_read(interface: st
     """bench/inprocess.py --fresh-header (a read that is never a repeat) runs through either interface."""
     read = ["--spec", "hellgate", "--method", "GET", "--path", "/authentications"]
     options = ["-n", "40", "--batches", "2", "--interface", interface, "--fresh-header", "traceparent"]
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "inprocess.py"), *read, *options],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=TIMEOUT_S,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert f"GET /authentications → 401 ({interface.upper()})" in result.stdout
+    returncode, stdout, stderr = run_bench([*read, *options], ROOT / "bench" / "inprocess.py")
+    assert returncode == 0, stderr[-2000:]
+    assert f"GET /authentications → 401 ({interface.upper()})" in stdout
