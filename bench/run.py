@@ -160,13 +160,16 @@ def _replay_ceiling(like: Case, server: str, base: str) -> Case:
 
 
 def _store_group(group: str, spec: str, method: str, path: str, **kw: Any) -> list[Case]:
-    """One request to specmock in-memory, on Redis (``{store}``), and on Redis with two workers."""
+    """One request to specmock in-memory, on Redis (``{store}``), and on Redis with two workers; and
+    in-memory on two workers, each with its own state: how far two processes scale on this machine
+    when they share nothing, the bound for what sharing the state can reach."""
     memory = SPECMOCK_CMD + " --max-records {max_records}"
     shared = memory + " --store {store}"
     layouts = [
         ("memory", memory, "specmock, in-memory"),
         ("redis", shared, "specmock, Redis store"),
         ("redis-2w", shared + " --workers 2", "specmock, Redis store"),
+        ("memory-2w", memory + " --workers 2", "specmock, in-memory (own state per worker)"),
     ]
     return [
         _load_case(group, "specmock", command, spec, method, path, name=f"{group}/{name}", label=label, **kw)
@@ -879,6 +882,8 @@ def _row(result: CaseResult, results: list[CaseResult]) -> str:
 STORE_TARGETS = [  # (what, group, case, reference case, target)
     ("create: Redis, 1 worker ÷ in-memory", "store-create", "redis", "memory", "≥ 0.50"),
     ("create: Redis, 2 workers ÷ Redis, 1 worker", "store-create", "redis-2w", "redis", "≥ 1.30"),
+    # the bound: two workers that share nothing (each its own records), on the same machine
+    ("create: in-memory, 2 workers ÷ 1 (nothing shared)", "store-create", "memory-2w", "memory", ""),
     ("cached read: Redis, 1 worker ÷ in-memory", "store-read", "redis", "memory", "≈ 1"),
     ("cached read: Redis, 2 workers ÷ Redis, 1 worker", "store-read", "redis-2w", "redis", ""),
 ]
