@@ -112,6 +112,10 @@ def measure(args: argparse.Namespace) -> int:
     finally:
         server.terminate()
         server.wait()
+        if args.keep:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            for dump in sorted(work.glob("out.*"), key=lambda path: path.stat().st_mtime_ns):
+                shutil.copy(dump, Path(args.keep) / dump.name)
         shutil.rmtree(work, ignore_errors=True)
     per_request = (counts[1] - counts[0]) / (2 * args.requests)
     sent = f"{args.requests:,} vs {3 * args.requests:,} sent"
@@ -130,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server", choices=("specmock", "ceiling"), default="specmock")
     parser.add_argument("--source", default=None, help="import specmock from this src (a baseline)")
     parser.add_argument("-n", "--requests", type=int, default=1000)
+    parser.add_argument(
+        "--keep", default=None, help="copy callgrind's dumps here (for callgrind_annotate; the last is 3N)"
+    )
     args = parser.parse_args(argv)
     if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
         print("needs valgrind (apt-get install valgrind)", file=sys.stderr)

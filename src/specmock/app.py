@@ -261,8 +261,6 @@ class SpecmockApp:
     async def __rsgi__(self, scope: Any, protocol: Any) -> None:
         """RSGI, Granian's own interface (what ``specmock serve`` runs): no per-request message dicts,
         and the server adds ``Content-Length`` and leaves out a HEAD answer's body itself."""
-        if scope.proto != "http":
-            return
         pairs = scope.headers.items()
         method = scope.method
         key: tuple[Any, ...] | None = None
@@ -274,11 +272,17 @@ class SpecmockApp:
                 repeat is not None
                 and (not repeat.shared or await _caught_up(repeat.api))
                 and repeat.mounted is self.mounted  # _given_again, inlined: it runs on most requests
-                and repeat.api.version() == repeat.version
+                and (
+                    repeat.storage.version == repeat.records and repeat.credentials.changes == repeat.changes
+                    if repeat.counted
+                    else repeat.api.version() == repeat.version
+                )
             ):
                 self.journal.again(repeat.kept)
                 protocol.response_bytes(repeat.status, repeat.sent, repeat.body)
                 return
+        if scope.proto != "http":  # never, as listener starts Granian (websockets off)
+            return
         headers = header_pairs_to_dict(pairs)
         declared = declared_length(headers, scope.http_version)
         body: bytes | None

@@ -32,7 +32,23 @@ class Repeat:
     """An answer given, and what it is valid for beyond the request itself. Everything a repeat
     reads is computed once here (slots, not a NamedTuple: a slot is read without a descriptor call)."""
 
-    __slots__ = ("api", "body", "extra", "kept", "mounted", "response", "sent", "shared", "status", "version")
+    __slots__ = (
+        "api",
+        "body",
+        "changes",
+        "counted",
+        "credentials",
+        "extra",
+        "kept",
+        "mounted",
+        "records",
+        "response",
+        "sent",
+        "shared",
+        "status",
+        "storage",
+        "version",
+    )
 
     def __init__(
         self,
@@ -47,6 +63,12 @@ class Repeat:
         self.api = api
         self.shared = api.shared is not None  # a repeat waits for the shared store first
         self.version = version  # Api.version() while it was given
+        # Api.version() is two counters (unless records expire): a repeat compares them in place.
+        counters = api.version_counters()
+        self.counted = counters is not None
+        self.storage: Any = None if counters is None else counters[0]
+        self.credentials: Any = None if counters is None else counters[1]
+        self.records, self.changes = version
         self.kept = kept  # what the journal keeps of it (Journal.again)
         self.response = response
         self.extra = extra  # what the shell added (CORS, violations)
@@ -55,8 +77,13 @@ class Repeat:
         self.sent: Headers = text + list(extra) if extra else text  # RSGI's header list
 
     def fresh(self, mounted: object) -> bool:
-        """Whether the pipeline would answer the same now (a shared API must have caught up first)."""
-        return mounted is self.mounted and self.api.version() == self.version
+        """Whether the pipeline would answer the same now (a shared API must have caught up first).
+        The RSGI shell inlines it: it runs on most requests."""
+        if mounted is not self.mounted:
+            return False
+        if self.counted:
+            return bool(self.storage.version == self.records and self.credentials.changes == self.changes)
+        return self.api.version() == self.version
 
 
 class Repeats:

@@ -152,6 +152,13 @@ class Api:
         """Changes whenever stored data or accepted credentials change: part of every cache key."""
         return self.sandbox.version, self.credentials.changes
 
+    def version_counters(self) -> tuple[Any, Credentials] | None:
+        """The storage and credentials whose ``version`` and ``changes`` make up ``version()``, when
+        reading those two counters is all it takes (a kept answer compares them without a call);
+        None when asking may change state first (records that expire)."""
+        sandbox = self.sandbox
+        return None if sandbox.expiring else (sandbox.storage, self.credentials)
+
     def check(self, schema: dict[str, Any], direction: Direction) -> Check:
         """A compiled validator for a schema: value → [(json path, message)], empty when valid."""
         cache_key = (id(schema), direction)

@@ -283,6 +283,43 @@ def test_a_repeated_read_skips_the_pipeline_until_something_it_depends_on_change
     assert len(app.journal.entries()) == 1  # the reset cleared it; the last read was journalled
 
 
+def test_without_expiring_records_a_repeat_is_given_until_a_write_or_a_new_credential(tmp_path: Path) -> None:
+    """The store's and the credentials' counters, compared in place of ``Api.version()`` when no
+    record expires (the Rebilly walk above has expiring tokens: it asks ``Api.version()``)."""
+    books = tmp_path / "books.yaml"
+    books.write_text(yaml.safe_dump(bookstore(), sort_keys=False))
+    store = create_app(books, seed=1, records=2)
+    hellgate = create_app("hellgate", seed=1, api_keys=(KEY,))
+    for app in (store, hellgate):
+        assert app.apis[0].version_counters() is not None
+    runs: list[str] = []
+    real_run = flow.run
+
+    def counted(api: Any, key: str, request: Any) -> Any:
+        runs.append(request.method)
+        return real_run(api, key, request)
+
+    asked = [("host", "x"), ("x-api-key", "direct-0")]
+    with mock.patch.object(flow, "run", counted):
+        for shell in (rsgi, asgi):
+            listed = shell(store, "GET", "/books", [("host", "x")])  # seeds: not kept
+            assert shell(store, "GET", "/books", [("host", "x")]) == listed
+            runs.clear()
+            assert shell(store, "GET", "/books", [("host", "x")]) == listed
+            assert shell(hellgate, "GET", "/authentications", asked)[0] == 401
+            assert shell(hellgate, "GET", "/authentications", asked)[0] == 401
+            assert runs == ["GET"]  # the repeats ran nothing
+            body = json.dumps({"title": f"Via {shell.__name__}"}).encode()
+            sent = [("host", "x"), ("content-type", "application/json"), ("content-length", str(len(body)))]
+            made = rsgi(store, "POST", "/books", sent, body)
+            assert made[0] == 201
+            after = shell(store, "GET", "/books", [("host", "x")])
+            assert json.loads(made[2]) in json.loads(after[2])["data"]
+        hellgate.apis[0].credentials.issue_from({"token": "direct-0"})
+        for shell in (rsgi, asgi):
+            assert shell(hellgate, "GET", "/authentications", asked)[0] == 200
+
+
 @pytest.fixture
 def replicas(tmp_path: Path, redis_url: str) -> Iterator[Callable[[], tuple[TestClient, TestClient]]]:
     clients: list[TestClient] = []

@@ -72,6 +72,11 @@ class Sandbox:
         return cls(document, make_plan(document, operations), seeder, records, max_records, storage)
 
     @property
+    def expiring(self) -> bool:
+        """Whether some record has an expiry instant: then reading ``version`` may expire records."""
+        return self._expiring
+
+    @property
     def version(self) -> int:
         """Changes whenever any stored record may have changed (writes, reset, load, an item's expiry
         instant passing): a cache key part."""
