@@ -306,7 +306,9 @@ class Model:
         self.buckets: dict[ParentPath, dict[str, StoredRecord]] = {}
         self.deleted: dict[ParentPath, list[str]] = {}
 
-    def put(self, path: ParentPath, key: str, record: StoredRecord, replaces: str | None) -> Taken | None:
+    def put(
+        self, path: ParentPath, key: str, record: StoredRecord, replaces: str | None, tombstones: int = 0
+    ) -> Taken | None:
         bucket = self.buckets.get(path, {})
         if key != replaces and key in bucket:
             return Taken(None)
@@ -315,8 +317,8 @@ class Model:
             k != replaces and record_of(s).get("u") == unique for k, s in bucket.items()
         ):
             return Taken("u")
-        if replaces is not None and replaces != key:
-            bucket.pop(replaces, None)
+        if replaces is not None and replaces != key and bucket.pop(replaces, None) is not None:
+            self._tombstone(path, replaces, tombstones)  # renamed: the old key reads as deleted
         bucket[key] = record
         self.buckets[path] = bucket
         if key in self.deleted.get(path, []):
@@ -326,11 +328,16 @@ class Model:
     def delete(self, path: ParentPath, key: str) -> StoredRecord | None:
         found = self.buckets.get(path, {}).pop(key, None)
         if found is not None:
-            tombs = self.deleted.setdefault(path, [])
-            if len(tombs) >= TOMBSTONES:
-                tombs.pop(0)
-            tombs.append(key)
+            self._tombstone(path, key, TOMBSTONES)
         return found
+
+    def _tombstone(self, path: ParentPath, key: str, tombstones: int) -> None:
+        if tombstones <= 0:
+            return
+        tombs = self.deleted.setdefault(path, [])
+        if len(tombs) >= tombstones:
+            tombs.pop(0)
+        tombs.append(key)
 
 
 def machine_for(make: MakeStorage) -> type[RuleBasedStateMachine]:
@@ -362,14 +369,20 @@ def machine_for(make: MakeStorage) -> type[RuleBasedStateMachine]:
             self._moved(expected is None)
 
         @precondition(lambda self: any(self.model.buckets.values()))
-        @rule(data=st.data(), key=st.sampled_from(KEYS), unique=st.none() | st.sampled_from("uvw"))
-        def replace(self, data: st.DataObject, key: str, unique: str | None) -> None:
+        @rule(
+            data=st.data(),
+            key=st.sampled_from(KEYS),
+            unique=st.none() | st.sampled_from("uvw"),
+            tombstones=st.sampled_from([0, TOMBSTONES]),
+        )
+        def replace(self, data: st.DataObject, key: str, unique: str | None, tombstones: int) -> None:
             path = data.draw(st.sampled_from([p for p, b in self.model.buckets.items() if b]))
             old = data.draw(st.sampled_from(list(self.model.buckets[path])))
             record = stored(key, unique)
             pairs = [("u", unique)] if unique is not None else []
-            expected = self.model.put(path, key, record, old)
-            assert self.storage.put("c", path, key, record, replaces=old, unique=pairs) == expected
+            expected = self.model.put(path, key, record, old, tombstones)
+            put = self.storage.put
+            assert put("c", path, key, record, replaces=old, unique=pairs, tombstones=tombstones) == expected
             self._moved(expected is None)
 
         @rule(path=st.sampled_from(PATHS), key=st.sampled_from(KEYS))

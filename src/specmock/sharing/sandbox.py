@@ -81,7 +81,9 @@ class SharedSandbox(Sandbox):
             looked_up: str | None = route.resource
             if route.role is Role.LIST and looked_up is not None:
                 looked_up = self.plan.resources[looked_up].parent
-            found = route.role in READ_ROLES and not route.lenient and not self._materializes(looked_up)
+            # Only an item read makes its own item up when lenient (a list or a singleton never does).
+            made_up = route.lenient and route.role is Role.READ
+            found = route.role in READ_ROLES and not made_up and not self._materializes(looked_up)
             self._reads[key] = found
         return found
 

@@ -20,6 +20,9 @@ from specmock.state.inferred.resources import Resource, Route
 from specmock.state.inferred.roles import COLLECTION_ROLES, ITEM_ROLES, SINGLETON_ROLES, ResourceKind, Role
 from specmock.types import Schema
 
+# The response keys through which an operation can answer "not found" (upper-cased).
+NOT_FOUND_KEYS = frozenset({"404", "410", "4XX", "DEFAULT"})
+
 
 @dataclass(slots=True)
 class Plan:
@@ -47,7 +50,7 @@ def make_plan(document: dict[str, Any], operations: Mapping[str, Operation]) -> 
         for placement, route in routed:
             op = placement.operation
             view = view_for(document, op, placement.role, resource.entity)
-            lenient = _no_error_status(op)
+            lenient = _cannot_say_not_found(op)
             plan.routes[op.key] = replace(route, resource=resource.name, lenient=lenient, view=view)
             resource.roles[placement.operation.key] = placement.role
     items = _item_index(plan, operations)
@@ -107,7 +110,7 @@ def _route_actions(plan: Plan, placements: list[Placement], items: dict[tuple[st
                 owner,
                 target[1],
                 target[2],
-                _no_error_status(op),
+                _cannot_say_not_found(op),
                 action=placement.declared.action,
             )
             spec = placement.declared.action
@@ -197,9 +200,9 @@ def entity_properties(document: dict[str, Any], schema: Schema) -> tuple[dict[st
     return properties, (additional if not variants else True)
 
 
-def _no_error_status(operation: Operation) -> bool:
-    """An operation that documents no 4xx answer at all cannot say "not found"."""
-    return not any(k == "default" or k.upper().startswith("4") for k in operation.responses)
+def _cannot_say_not_found(operation: Operation) -> bool:
+    """No documented answer means "not found" (404, 410, 4XX or default): a 400 or a 401 does not."""
+    return NOT_FOUND_KEYS.isdisjoint(key.upper() for key in operation.responses)
 
 
 def _write_only(document: dict[str, Any], entity: Schema, bodies: list[Schema | None]) -> set[str]:

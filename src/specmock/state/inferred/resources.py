@@ -113,6 +113,7 @@ class Route:
     resource: str  # for an action: the collection whose item must exist
     scope_params: tuple[str, ...]  # path parameters that select the parent (bucket)
     item_param: str | None = None  # path parameter holding the item's id
-    lenient: bool = False  # the operation documents no 4xx: unknown ids materialise instead of 404
+    # The operation cannot say "not found" (no 404, 410, 4XX or default): unknown ids materialise.
+    lenient: bool = False
     view: View = ENTITY  # how the answer relates to the stored record
     action: ActionSpec | None = None  # x-specmock-action

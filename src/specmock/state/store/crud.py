@@ -17,7 +17,7 @@ from specmock.openapi.views import merged_object
 from specmock.state.inferred.answers import ViewKind
 from specmock.state.inferred.identity import key_of
 from specmock.state.inferred.resources import Record, Route
-from specmock.state.inferred.roles import SINGLETON_READ
+from specmock.state.inferred.roles import SINGLETON_READ, Role
 from specmock.state.store.collection import Collection
 from specmock.state.store.engine import SINGLETON_KEY, Engine
 from specmock.state.store.outcome import NO_CONTENT, Outcome, conflict, not_found, storage_full
@@ -50,9 +50,10 @@ class Call:
 
     def find(self, key: str) -> StoredRecord | None:
         """The item; with an operation that cannot say "not found" an unknown id materialises, and
-        a deleted one too for PUT, POST and DELETE (they may re-create; GET and PATCH may not)."""
+        a deleted one too for PUT, POST and DELETE of the item itself (they may re-create it; GET,
+        PATCH and an action under the item may not)."""
         lenient = self.route.lenient
-        revive = lenient and self.operation.method in REVIVING
+        revive = lenient and self.operation.method in REVIVING and self.route.role is not Role.ACTION
         return self.engine.find(self.collection, self.path, key, lenient, revive)
 
 
@@ -117,6 +118,10 @@ def unique_values(collection: Collection, record: Record, old: Record | None = N
 
 def read(call: Call, key: str) -> Outcome | None:
     stored = call.find(key)
+    if stored is None and call.route.lenient:
+        # Deleted, and the read cannot say "not found": a stand-in for that id, which stays deleted
+        # (not stored, not listed). The stateless mock's answer would be a record under another id.
+        stored = call.engine.stand_in(call.collection, call.path, key)
     if stored is None:
         return call.missing(key)
     collection = call.collection
@@ -150,6 +155,7 @@ def write(call: Call, key: str, body: Any, merge: bool) -> Outcome | None:
         collection.stored(record, seeded=is_seeded(stored)),
         replaces=key if kept else None,
         unique=unique_values(collection, record, old),
+        tombstones=engine.max_records,  # a renamed record's old id reads as deleted
     )
     if taken is not None:
         return refused(collection, taken, record)

@@ -308,8 +308,8 @@ class Engine:
         self, collection: Collection, path: ParentPath, key: str, lenient: bool = False, revive: bool = False
     ) -> StoredRecord | None:
         """The record, or None; an unknown (never deleted) key materialises when the resource or the
-        operation (``lenient``: it documents no 4xx) cannot answer "not found"; a deleted key only with
-        ``revive`` (deleting it again, when the delete cannot answer "not found")."""
+        operation (``lenient``: it documents no 404, 410, 4XX or default) cannot answer "not found";
+        a deleted key only with ``revive`` (a PUT, POST or DELETE of the item may re-create it)."""
         records = self.bucket(collection, path)
         stored = records.get(key)
         if (
@@ -317,13 +317,16 @@ class Engine:
             and (lenient or collection.resource.materialize)
             and (revive or not self.storage.deleted(collection.name, path, key))
         ):
-            resource = collection.resource
-            made = self.seeder.materialized(resource, path, key)
-            record = self.finish(resource, made, (*path, "id", key))
-            stored = collection.stored(record)
+            stored = self.stand_in(collection, path, key)
             if not self.full(collection, path, records):  # else answered (the same each time), not kept
                 self.storage.put(collection.name, path, key, stored)
         return self.live(stored)
+
+    def stand_in(self, collection: Collection, path: ParentPath, key: str) -> StoredRecord:
+        """The record made up for ``key`` (the same each time), not stored."""
+        resource = collection.resource
+        made = self.seeder.materialized(resource, path, key)
+        return collection.stored(self.finish(resource, made, (*path, "id", key)))
 
     def missing_parent(
         self, collection: Collection, path: ParentPath, lenient: bool = False

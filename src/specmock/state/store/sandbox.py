@@ -159,10 +159,13 @@ class Sandbox:
             return crud.singleton(call, body)
         if route.action is not None:
             return actions.run(call, route.action, key, body)
-        # An action: only its item's existence is ours, and only when the operation can say "not found".
-        if not route.lenient and self.engine.find(collection, path, key) is None:
-            return call.missing(key)
-        return None
+        # An action: only its item's existence is ours. One that cannot say "not found" makes no item
+        # up; the pipeline answers the store's NOT_FOUND for a deleted one as the stateless mock.
+        if route.lenient:
+            gone = self.storage.deleted(collection.name, path, key)
+        else:
+            gone = self.engine.find(collection, path, key) is None
+        return call.missing(key) if gone else None
 
     def _list(
         self,

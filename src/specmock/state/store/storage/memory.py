@@ -132,6 +132,7 @@ class MemoryStorage:
         replaces: str | None = None,
         unique: Sequence[tuple[str, Any]] = (),
         next_number: int | None = None,
+        tombstones: int = 0,
     ) -> Taken | None:
         shelf = self._shelves.get(collection) or self._shelf(collection)
         bucket = shelf.buckets.get(path)
@@ -144,8 +145,8 @@ class MemoryStorage:
             field = _holder(records, unique, replaces)
             if field is not None:
                 return Taken(field)
-        if replaces is not None and replaces != key:
-            records.pop(replaces, None)
+        if replaces is not None and replaces != key and records.pop(replaces, None) is not None:
+            _remember_deleted(bucket, replaces, tombstones)
         records[key] = stored
         if bucket.deleted:
             bucket.deleted.pop(key, None)
@@ -172,9 +173,7 @@ class MemoryStorage:
         stored = bucket.records.pop(key, None)
         if stored is None:
             return None
-        if len(bucket.deleted) >= tombstones:
-            del bucket.deleted[next(iter(bucket.deleted))]
-        bucket.deleted[key] = None
+        _remember_deleted(bucket, key, tombstones)
         self._touch(shelf)
         return stored
 
@@ -309,6 +308,16 @@ class MemoryStorage:
                 shelf.buckets, shelf.loaded, shelf.scheduled = {}, False, None
                 self._touch(shelf)
                 self._shelves[name] = shelf
+
+
+def _remember_deleted(bucket: Bucket, key: str, tombstones: int) -> None:
+    """A tombstone for ``key``; the bucket keeps at most ``tombstones``, forgetting the oldest."""
+    if tombstones <= 0:
+        return
+    deleted = bucket.deleted
+    if len(deleted) >= tombstones:
+        del deleted[next(iter(deleted))]
+    deleted[key] = None
 
 
 def _state(bucket: Bucket) -> snapshot_format.BucketState:

@@ -39,8 +39,10 @@ The contract, for every backend:
   instant is ``<= now`` and passed since the last call. ``next_expiry`` is the earliest instant
   ``expire_due`` is waiting for (``inf``: none), so a caller knows whether it has anything to do;
   read without the caller's lock, it may be earlier than the truth but never later.
-- **Tombstones.** ``delete`` remembers the key as deleted (``deleted``) until it is stored again;
-  a bucket keeps at most ``tombstones`` of them, forgetting the oldest.
+- **Tombstones.** ``delete`` remembers the key as deleted (``deleted``) until it is stored again,
+  and so does a ``put`` that renames a record (``replaces`` another key) for the key it replaced;
+  a bucket keeps at most ``tombstones`` of them, forgetting the oldest (``put``'s default, 0, keeps
+  none).
 - **Counters.** ``next_number``: the bucket's next integer id (1 for a bucket never numbered);
   ``count_create``: creates since the last reset, this one included.
 - **Whole store.** ``reset`` forgets everything (records, buckets, tombstones, counters, loaded
@@ -125,6 +127,7 @@ class Storage(Protocol):
         replaces: str | None = None,
         unique: Sequence[tuple[str, Any]] = (),
         next_number: int | None = None,
+        tombstones: int = 0,
     ) -> Taken | None: ...
 
     def holder(
