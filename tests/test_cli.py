@@ -3,9 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import yaml
 from click.testing import CliRunner
 
 from specmock.cli import main, serve
+from tests.fidelity.test_cannot_say_not_found import BAD_REQUEST, users
 
 
 def test_check_reports_operations_and_plans() -> None:
@@ -13,6 +15,19 @@ def test_check_reports_operations_and_plans() -> None:
     assert result.exit_code == 0, result.output
     assert "GET /authentications [get_authentications]" in result.output
     assert "invalid→422 (spec shape)" in result.output
+
+
+def test_check_does_not_promise_a_404_the_operation_cannot_answer(tmp_path: Path) -> None:
+    document = tmp_path / "users.yaml"
+    document.write_text(yaml.safe_dump(users({"400": BAD_REQUEST})))
+    result = CliRunner().invoke(main, ["check", str(document)])
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    read = next(line for line in lines if line.startswith("GET /users/{id} "))
+    assert "not-found→none (undocumented: an unknown id is made up)" in read
+    assert "not-found→404" not in result.output
+    action = next(line for line in lines if line.startswith("action POST /users/{id}/disable"))
+    assert action.endswith("no 404 documented: answered when its users item is gone")
 
 
 def test_broken_document_is_refused_with_one_paragraph(tmp_path: Path) -> None:

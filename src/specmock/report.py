@@ -153,6 +153,9 @@ def describe_operation(op: Operation) -> str:
         if (kind is Kind.SECURITY and not op.security) or (kind is Kind.NOT_FOUND and "{" not in op.path):
             continue
         choice = error_choice(op, kind, [])
+        if kind is Kind.NOT_FOUND and choice.key is None:  # see README "When the spec cannot say not found"
+            errors.append(f"{kind.value}→none (undocumented: an unknown id is made up)")
+            continue
         shape = "spec shape" if choice.key else "problem+json"
         errors.append(f"{kind.value}→{choice.status} ({shape})")
     auth = " | ".join(" + ".join(req) or "(none)" for req in op.security) or "none"

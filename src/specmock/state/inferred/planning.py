@@ -105,13 +105,9 @@ def _route_actions(plan: Plan, placements: list[Placement], items: dict[tuple[st
         owner = items.get(target[0]) if target else None
         op = placement.operation
         if target is not None and owner is not None:
+            lenient = _cannot_say_not_found(op)
             plan.routes[op.key] = Route(
-                Role.ACTION,
-                owner,
-                target[1],
-                target[2],
-                _cannot_say_not_found(op),
-                action=placement.declared.action,
+                Role.ACTION, owner, target[1], target[2], lenient, action=placement.declared.action
             )
             spec = placement.declared.action
             done = (
@@ -123,7 +119,8 @@ def _route_actions(plan: Plan, placements: list[Placement], items: dict[tuple[st
                 else ""
             )
             what = done or "generated"
-            plan.actions.append(f"action {op.method} {op.path}: {what}; 404 when its {owner} item is gone")
+            gone = "no 404 documented: answered" if lenient else "404"
+            plan.actions.append(f"action {op.method} {op.path}: {what}; {gone} when its {owner} item is gone")
         else:
             plan.actions.append(f"action {op.method} {op.path}: generated")
 
