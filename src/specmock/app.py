@@ -48,11 +48,16 @@ from specmock.messages.problems import (
     too_large_detail,
     unreadable_body,
 )
-from specmock.messages.requests import MockRequest, header_items_to_dict, header_pairs_to_dict
+from specmock.messages.requests import (
+    ConsultedHeaders,
+    MockRequest,
+    header_items_to_dict,
+    header_pairs_to_dict,
+)
 from specmock.messages.responses import MockResponse, encode_pairs, header_text
 from specmock.openapi.routing import RouteTable, routing_document, routing_key, variants
 from specmock.pipeline import flow
-from specmock.repeats import SAFE_METHODS, Repeat, Repeats, keepable
+from specmock.repeats import SAFE_METHODS, Answers, Repeat, Repeats, RequestLine, keepable
 from specmock.request_body import BodyError, RequestBody, content_length, declared_length
 from specmock.runtime import Api
 from specmock.sharing import StoreUnavailable
@@ -232,22 +237,26 @@ class SpecmockApp:
         method: str = scope["method"]
         query = scope.get("query_string", b"").decode("latin-1")
         raw_headers = scope.get("headers", [])
-        headers = header_items_to_dict(raw_headers)
+        plain = header_items_to_dict(raw_headers)
+        safe = method in SAFE_METHODS
+        headers = ConsultedHeaders(plain) if safe else plain  # what the answer reads of them is noted
         body = await _read_body(receive, headers, self.config.max_body)
         server = scope.get("server") or ("", None)
-        key: tuple[Any, ...] | None = None
+        request_line: RequestLine | None = None
         repeat = None
-        if body == b"" and method in SAFE_METHODS:
-            key = (method, scope["path"], query, "asgi", *(tuple(pair) for pair in raw_headers))
-            repeat = self.repeats.get(key)
+        if body == b"" and safe:
+            asked = (method, query, "asgi")  # the body is read: its framing is past
+            request_line = (scope["path"], asked, raw_headers)
+            seen: Answers | None = self.repeats.get(scope["path"])
+            repeat = seen.find(asked, plain) if seen is not None else None
             if repeat is not None and repeat.shared and not await _caught_up(repeat.api):
                 repeat = None
-        if repeat is not None and self._given_again(repeat):
+        if repeat is not None and self._given_again(repeat, raw_headers, plain):
             response, extra = repeat.response, repeat.extra
         else:
             try:
                 response, extra = await self.answer(
-                    method, scope["path"], query, headers, body, str(server[0]), key
+                    method, scope["path"], query, headers, body, str(server[0]), request_line
                 )
             except Dropped as dropped:
                 await _drop_asgi(scope, receive, dropped.wait)
@@ -263,46 +272,60 @@ class SpecmockApp:
         and the server adds ``Content-Length`` and leaves out a HEAD answer's body itself."""
         pairs = scope.headers.items()
         method = scope.method
-        key: tuple[Any, ...] | None = None
+        path = scope.path
+        request_line: RequestLine | None = None
         if method == "GET" or method == "HEAD":
-            # The whole request as it arrived (its body framing included): a repeat answers it as is.
-            key = (method, scope.path, scope.query_string, scope.http_version, *pairs)
-            repeat: Repeat | None = self.repeats.get(key)
-            if (
-                repeat is not None
-                and (not repeat.shared or await _caught_up(repeat.api))
-                and repeat.mounted is self.mounted  # _given_again, inlined: it runs on most requests
-                and (
-                    repeat.storage.version == repeat.records and repeat.credentials.changes == repeat.changes
-                    if repeat.counted
-                    else repeat.api.version() == repeat.version
-                )
-            ):
-                self.journal.again(repeat.kept)
-                protocol.response_bytes(repeat.status, repeat.sent, repeat.body)
-                return
+            seen: Answers | None = self.repeats.get(path)
+            if seen is not None:
+                query, framing = scope.query_string, scope.http_version
+                repeat = seen.last
+                kept = None
+                if (
+                    repeat is not None
+                    and pairs == repeat.pairs
+                    and method == repeat.method
+                    and query == repeat.query
+                    and framing == repeat.framing
+                ):
+                    kept = repeat.kept  # asked as the last answer given was: found comparing strings
+                else:
+                    plain = header_pairs_to_dict(pairs)
+                    repeat = seen.find((method, query, framing), plain)
+                if (
+                    repeat is not None
+                    and repeat.mounted is self.mounted  # _given_again, inlined: it runs on most requests
+                    and (
+                        repeat.storage.version == repeat.records
+                        and repeat.credentials.changes == repeat.changes
+                        if repeat.plain
+                        else await _polled_fresh(repeat)
+                    )
+                ):
+                    if kept is None:  # found by the headers it read: journalled with the request's own
+                        seen.last = repeat
+                        kept = repeat.kept if pairs == repeat.pairs else repeat.asked_with(plain)
+                    self.journal.again(kept)
+                    protocol.response_bytes(repeat.status, repeat.sent, repeat.body)
+                    return
+            request_line = (path, (method, scope.query_string, scope.http_version), pairs)
         if scope.proto != "http":  # never, as listener starts Granian (websockets off)
             return
         headers = header_pairs_to_dict(pairs)
+        if request_line is not None:
+            headers = ConsultedHeaders(headers)  # what the answer reads of them is noted
         declared = declared_length(headers, scope.http_version)
-        body: bytes | None
+        body: bytes | None = b""  # declared == 0: nothing to await (not even a coroutine made)
         try:
-            if declared == 0:
-                body = b""  # nothing to await (an await is a round trip through the loop)
-            elif declared is not None:
-                body = await protocol() if declared <= self.config.max_body else None
-            elif "transfer-encoding" in headers:
-                body = await _read_chunked(protocol, self.config.max_body)
-            else:
-                body = await protocol()  # HTTP/2 frames a body without Content-Length
+            if declared != 0:
+                body = await _rsgi_body(protocol, headers, declared, self.config.max_body)
         except (RuntimeError, BodyError):  # a malformed chunked body, or the client left
             _unreadable_body(protocol)
             return
         if declared != 0:
-            key = None  # a body may come: the request is not known from its head alone
+            request_line = None  # a body may come: the request is not known from its head alone
         try:
             response, extra = await self.answer(
-                method, scope.path, scope.query_string, headers, body, scope.server, key
+                method, path, scope.query_string, headers, body, scope.server, request_line
             )
         except Dropped as dropped:
             await _drop_rsgi(scope, protocol, dropped.wait)
@@ -318,15 +341,16 @@ class SpecmockApp:
         headers: dict[str, str],
         body: bytes | None,
         server_host: str = "",
-        repeat_key: tuple[Any, ...] | None = None,
+        request_line: RequestLine | None = None,
     ) -> tuple[MockResponse, tuple[tuple[str, str], ...]]:
         """The answer to one request, and the header pairs the shell adds to it (CORS, violations).
         Raises ``Dropped`` when the request is to get no answer (an injected fault).
 
         ``body`` is None when it was larger than ``max_body`` (and left unread); ``server_host`` is
         the address the server is bound to (``host:port``), a Host the admin API answers to;
-        ``repeat_key``: the request as it arrived, when it has no body (its answer is kept for a
-        repeat of it, if it may be given again).
+        ``request_line``: the request as it arrived (path, method with query and framing, header
+        pairs), when it has no body: its answer is kept for a repeat of it, if it may be given again
+        (``headers`` are then a ``ConsultedHeaders``).
         """
         mounted = self.mounted
         full_path = path + "?" + query if query else path
@@ -356,7 +380,7 @@ class SpecmockApp:
         key, label = _variant(api, keys, label, request) if body is not None else (keys[0], label)
         # A body past --max-body was left unread: the operation's 413, nothing run.
         refusal = None if body is not None else self._too_large()
-        version = api.version() if repeat_key is not None else None
+        version = api.version() if request_line is not None else None
         if api.shared is None:
             response = _pipeline_answer(api, key, request, refusal)
         else:
@@ -364,21 +388,22 @@ class SpecmockApp:
         self.journal.record(request, response, label)
         extra = self._extra(response, headers)
         if (
-            repeat_key is not None
+            request_line is not None
             and keepable(method, response)
             and not mounted.disrupting
             and (api.shared is None or not api.shared.may_write(key))
             and api.version() == version
         ):
-            self.repeats.keep(repeat_key, mounted, api, api.version(), request, label, response, extra)
+            version = api.version()
+            self.repeats.keep(request_line, headers, mounted, api, version, request, label, response, extra)
         return response, extra
 
-    def _given_again(self, repeat: Repeat) -> bool:
+    def _given_again(self, repeat: Repeat, pairs: object, headers: dict[str, str]) -> bool:
         """Whether the pipeline would give this kept answer now (on a shared store, once this
-        process has caught up); if so it is journalled as given."""
+        process has caught up); if so it is journalled as given, with the request's own headers."""
         if not repeat.fresh(self.mounted):
             return False
-        self.journal.again(repeat.kept)
+        self.journal.again(repeat.kept if pairs == repeat.pairs else repeat.asked_with(headers))
         return True
 
     async def _injected(
@@ -464,6 +489,12 @@ class SpecmockApp:
 @functools.lru_cache(maxsize=256)  # a cached answer (a 401, a 404) carries the same tuple each time
 def _violations_header(violations: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return (("specmock-violations", header_text("; ".join(violations)[:2000])),)
+
+
+async def _polled_fresh(repeat: Repeat) -> bool:
+    """``Repeat.fresh`` on a shared store (once caught up) or with records that expire: asked of
+    ``Api.version``."""
+    return (not repeat.shared or await _caught_up(repeat.api)) and repeat.api.version() == repeat.version
 
 
 async def _caught_up(api: Api) -> bool:
@@ -608,6 +639,18 @@ async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> b
         if not message.get("more_body", False):
             break
     return b"".join(chunks) if size <= limit else None
+
+
+async def _rsgi_body(
+    protocol: Any, headers: dict[str, str], declared: int | None, limit: int
+) -> bytes | None:
+    """The RSGI request body as its framing declares it, or None once it is larger than ``limit``
+    (left unread)."""
+    if declared is not None:
+        return await protocol() if declared <= limit else None
+    if "transfer-encoding" in headers:
+        return await _read_chunked(protocol, limit)
+    return await protocol()  # type: ignore[no-any-return]  # HTTP/2 frames a body without Content-Length
 
 
 async def _read_chunked(protocol: Any, limit: int) -> bytes | None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+Key = tuple[Any, ...] | str  # a str alone is looked up by dict's own string comparison, the fastest
 TEXT = (str, bytes)  # a tuple: ``str | bytes`` written in the loop would build a union object per part
 BYTES_PER_ENTRY = 256  # the default byte budget per entry: keys are usually short (a path, a header)
 
@@ -31,13 +32,15 @@ class Memo:
         self.max_bytes = size * BYTES_PER_ENTRY if max_bytes is None else max_bytes
         self.bytes = 0
         self._weigh = weigh
-        self._entries: dict[tuple[Any, ...], Any] = {}
+        self._entries: dict[Key, Any] = {}
         # The dict's own bound method (the dict is cleared, never replaced): a lookup costs no Python
         # call, and memos are read several times per request.
-        self.get: Callable[[tuple[Any, ...]], Any] = self._entries.get
+        self.get: Callable[[Key], Any] = self._entries.get
 
-    def put(self, key: tuple[Any, ...], value: T) -> T:
-        cost = key_bytes(key) + (self._weigh(value) if self._weigh is not None else 0)
+    def put(self, key: Key, value: T) -> T:
+        cost = (len(key) + 8 if isinstance(key, str) else key_bytes(key)) + (
+            self._weigh(value) if self._weigh is not None else 0
+        )
         if cost > self.max_bytes:
             return value
         if len(self._entries) >= self.size or self.bytes + cost > self.max_bytes:

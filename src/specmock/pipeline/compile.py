@@ -17,7 +17,7 @@ from specmock.memo import Memo
 from specmock.openapi.model import Operation, SecurityScheme, template_names
 from specmock.pipeline.casting import shape_of
 from specmock.pipeline.negotiate import ResponseChoice, success_choice
-from specmock.pipeline.security import SecurityChecker
+from specmock.pipeline.security import SecurityChecker, credential_headers
 from specmock.pipeline.styles import Spelling, path_text
 from specmock.pipeline.validate_request import Check, CheckFactory, RequestValidator
 
@@ -93,14 +93,18 @@ def compile_operation(
 
 
 def _headers_read_by(operation: Operation, schemes: Mapping[str, SecurityScheme]) -> tuple[str, ...]:
-    names = {"accept", "prefer", "content-type", "cookie", "host"}  # host: absolute page links
-    names |= {p.name.lower() for p in operation.parameters if p.location == "header"}
+    """The headers the answer can depend on: negotiation, ``Prefer``, the body's media type, Host
+    (absolute links), the declared header parameters, the credentials' headers and the cookies when
+    a parameter or a credential is one (a browser's other cookies change no answer)."""
+    names = {"accept", "prefer", "content-type", "host"}
+    for param in operation.parameters:
+        if param.location == "header":
+            names.add(param.name.lower())
+        elif param.location == "cookie":
+            names.add("cookie")
     for requirement in operation.security:
-        for scheme in (schemes.get(name) for name in requirement):
-            if scheme is None or scheme.type != "apiKey":
-                names.add("authorization")
-            elif scheme.location == "header" and scheme.param_name:
-                names.add(scheme.param_name.lower())
+        for name in requirement:
+            names |= credential_headers(schemes.get(name))
     return tuple(sorted(names))
 
 

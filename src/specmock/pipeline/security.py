@@ -131,6 +131,19 @@ def compile_scheme(scheme: SecurityScheme) -> SchemeCheck:
     return SchemeCheck(scheme, lambda _: "client-certificate", "a client certificate")
 
 
+def credential_headers(scheme: SecurityScheme | None) -> frozenset[str]:
+    """The request headers ``compile_scheme``'s check reads a credential from (lower case)."""
+    if scheme is None:
+        return frozenset()
+    if scheme.type == "apiKey" and scheme.param_name:
+        if scheme.location == "query":
+            return frozenset()
+        return frozenset({"cookie" if scheme.location == "cookie" else scheme.param_name.lower()})
+    if scheme.type in ("http", "oauth2", "openIdConnect"):
+        return frozenset({"authorization"})
+    return frozenset()  # a client certificate
+
+
 class SecurityChecker:
     """One operation's alternatives (OR) of requirements (AND), compiled once."""
 
