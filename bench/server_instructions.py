@@ -3,6 +3,10 @@
     python bench/server_instructions.py --spec hellgate --path /authentications -H X-API-Key:k
     python bench/server_instructions.py --spec hellgate --path /authentications --server ceiling
     python bench/server_instructions.py ... --source OTHER_CHECKOUT/src      # another specmock
+    python bench/server_instructions.py --spec rebilly --method POST \
+        --path /organizations/org_0YVDM8RC7GDADADSBSMW124JA8/authentication-tokens -H REB-APIKEY:k \
+        -H Content-Type:application/json --body '{"mode":"password","username":"a@b.co","password":"secret"}'
+                                                  # a create (add --server ceiling [--read-body])
 
 Starts ``specmock serve SPEC`` (or, ``--server ceiling``, ``ceiling_app.py --server granian
 --replay SPEC``: the same answer from bare Granian) under callgrind with instrumentation off, sends
@@ -38,6 +42,10 @@ def server_command(args: argparse.Namespace, port: int) -> list[str]:
     headers = [item for header in args.header for item in ("--header", header)]
     if args.server == "ceiling":
         replay = ["--replay", args.spec, "--method", args.method, "--path", args.path, *headers]
+        if args.body is not None:
+            replay += ["--data", args.body]
+        if args.read_body:
+            replay.append("--read-body")
         return [
             sys.executable,
             str(BENCH / "ceiling_app.py"),
@@ -93,7 +101,10 @@ def measure(args: argparse.Namespace) -> int:
         head += [
             f"{name.strip()}: {value.strip()}" for name, _, value in (h.partition(":") for h in args.header)
         ]
-        request = ("\r\n".join(head) + "\r\n\r\n").encode()
+        body = b"" if args.body is None else args.body.encode()
+        if args.body is not None:
+            head.append(f"Content-Length: {len(body)}")
+        request = ("\r\n".join(head) + "\r\n\r\n").encode() + body
         print(send(connection, request, WARMUP).decode())
         counts = []
         for count in (args.requests, 3 * args.requests):
@@ -131,7 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--method", default="GET")
     parser.add_argument("--path", default="/authentications", help="path and query as sent")
     parser.add_argument("-H", "--header", action="append", default=[], help="Name:value (repeatable)")
+    parser.add_argument("--body", default=None, help="request body (sent with its Content-Length)")
     parser.add_argument("--server", choices=("specmock", "ceiling"), default="specmock")
+    parser.add_argument(
+        "--read-body", action="store_true", help="the ceiling awaits the request's body first"
+    )
     parser.add_argument("--source", default=None, help="import specmock from this src (a baseline)")
     parser.add_argument("-n", "--requests", type=int, default=1000)
     parser.add_argument(
