@@ -54,6 +54,8 @@ def test_smoke_run_prints_a_table(tmp_path: Path) -> None:
     assert groups == {case.split("/")[0] for case in cases}
     assert "failed" not in stdout
     assert "not 2xx" not in stdout  # the create case stores every record (no 507 once a bound fills)
+    # the interpreter every server ran on: its build sets how fast specmock's own Python runs
+    assert f"({Path(sys.executable).resolve()}, " in stdout
 
 
 def test_connection_scaling_smoke_run_holds_connections_and_answers_every_probe(tmp_path: Path) -> None:
