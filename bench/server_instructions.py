@@ -7,6 +7,7 @@
         --path /organizations/org_0YVDM8RC7GDADADSBSMW124JA8/authentication-tokens -H REB-APIKEY:k \
         -H Content-Type:application/json --body '{"mode":"password","username":"a@b.co","password":"secret"}'
                                                   # a create (add --server ceiling [--read-body])
+    python bench/server_instructions.py ... --threads                        # each thread apart
 
 Starts ``specmock serve SPEC`` (or, ``--server ceiling``, ``ceiling_app.py --server granian
 --replay SPEC``: the same answer from bare Granian) under callgrind with instrumentation off, sends
@@ -93,6 +94,8 @@ def measure(args: argparse.Namespace) -> int:
     if args.source:
         env["PYTHONPATH"] = str(Path(args.source).resolve())
     valgrind = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={work}/out.%p"]
+    if args.threads:
+        valgrind.append("--separate-threads=yes")
     with (work / "valgrind.log").open("w") as log:
         server = subprocess.Popen([*valgrind, *server_command(args, port)], stdout=log, stderr=log, env=env)
     try:
@@ -107,18 +110,14 @@ def measure(args: argparse.Namespace) -> int:
         request = ("\r\n".join(head) + "\r\n\r\n").encode() + body
         print(send(connection, request, WARMUP).decode())
         counts = []
-        for count in (args.requests, 3 * args.requests):
+        for number, count in enumerate((args.requests, 3 * args.requests), start=1):
             pid = str(server.pid)
             for step in ("--zero", "--instr=on"):
                 subprocess.run(["callgrind_control", step, pid], check=True, capture_output=True)
             send(connection, request, count)
             for step in ("--instr=off", "--dump"):
                 subprocess.run(["callgrind_control", step, pid], check=True, capture_output=True)
-            newest = max(work.glob("out.*"), key=lambda path: path.stat().st_mtime_ns)
-            found = TOTAL.search(newest.read_text())
-            if found is None:
-                raise SystemExit(f"no total in {newest}")
-            counts.append(int(found.group(1)))
+            counts.append(dump_totals(work, pid, number))
         connection.close()
     finally:
         server.terminate()
@@ -128,10 +127,33 @@ def measure(args: argparse.Namespace) -> int:
             for dump in sorted(work.glob("out.*"), key=lambda path: path.stat().st_mtime_ns):
                 shutil.copy(dump, Path(args.keep) / dump.name)
         shutil.rmtree(work, ignore_errors=True)
-    per_request = (counts[1] - counts[0]) / (2 * args.requests)
+    per_thread = {
+        thread: (counts[1][thread] - counts[0].get(thread, 0)) / (2 * args.requests) for thread in counts[1]
+    }
     sent = f"{args.requests:,} vs {3 * args.requests:,} sent"
-    print(f"server instructions per request: {per_request:,.0f} (callgrind: {sent})")
+    if args.threads:
+        for thread, instructions in sorted(per_thread.items()):
+            print(f"thread {thread}: {instructions:,.0f} per request")
+    print(f"server instructions per request: {sum(per_thread.values()):,.0f} (callgrind: {sent})")
     return 0
+
+
+def dump_totals(work: Path, pid: str, number: int) -> dict[str, int]:
+    """The ``number``th dump's total, by thread (``--separate-threads``: ``out.PID.N-TT``, thread 01
+    is the main one: the event loop and the app) or of the whole process (``out.PID.N``)."""
+    dump = re.compile(rf"out\.{pid}\.{number}(?:-(\d+))?")
+    totals = {}
+    for path in work.iterdir():
+        name = dump.fullmatch(path.name)
+        if name is None:
+            continue
+        found = TOTAL.search(path.read_text())
+        if found is None:
+            raise SystemExit(f"no total in {path}")
+        totals[name.group(1) or "all"] = int(found.group(1))
+    if not totals:
+        raise SystemExit(f"callgrind wrote no dump {number} in {work}")
+    return totals
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--source", default=None, help="import specmock from this src (a baseline)")
     parser.add_argument("-n", "--requests", type=int, default=1000)
+    parser.add_argument(
+        "--threads", action="store_true", help="count each thread apart (valgrind --separate-threads)"
+    )
     parser.add_argument(
         "--keep", default=None, help="copy callgrind's dumps here (for callgrind_annotate; the last is 3N)"
     )

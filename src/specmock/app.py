@@ -297,6 +297,7 @@ class SpecmockApp:
                     and (
                         repeat.storage.version == repeat.records
                         and repeat.credentials.changes == repeat.changes
+                        and (repeat.expires is None or repeat.expires.now() < repeat.storage.next_expiry)
                         if repeat.plain
                         else await _polled_fresh(repeat)
                     )
@@ -492,9 +493,8 @@ def _violations_header(violations: tuple[str, ...]) -> tuple[tuple[str, str], ..
 
 
 async def _polled_fresh(repeat: Repeat) -> bool:
-    """``Repeat.fresh`` on a shared store (once caught up) or with records that expire: asked of
-    ``Api.version``."""
-    return (not repeat.shared or await _caught_up(repeat.api)) and repeat.api.version() == repeat.version
+    """``Repeat.fresh`` on a shared store, once caught up: asked of ``Api.version``."""
+    return await _caught_up(repeat.api) and repeat.api.version() == repeat.version
 
 
 async def _caught_up(api: Api) -> bool:

@@ -24,7 +24,6 @@ store), a request that may write the shared store, or an answer during which the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from specmock.journal import Kept, kept_parts
 from specmock.memo import Memo, key_bytes
@@ -54,8 +53,8 @@ class Repeat:
         "api",
         "body",
         "changes",
-        "counted",
         "credentials",
+        "expires",
         "extra",
         "framing",
         "kept",
@@ -89,13 +88,10 @@ class Repeat:
         self.api = api
         self.shared = api.shared is not None  # a repeat waits for the shared store first
         self.version = version  # Api.version() while it was given
-        # Api.version() is two counters (unless records expire): a repeat compares them in place.
-        counters = api.version_counters()
-        self.counted = counters is not None
-        self.storage: Any = None if counters is None else counters[0]
-        self.credentials: Any = None if counters is None else counters[1]
+        # Api.version() is two counters and, where records expire, a clock: compared in place.
+        self.storage, self.credentials, self.expires = api.version_counters()
         self.records, self.changes = version
-        self.plain = self.counted and not self.shared  # fresh while the two counters hold
+        self.plain = not self.shared  # fresh while both counters hold (and no record fell due)
         self.kept = kept  # what the journal keeps of it (Journal.again)
         self.pairs = pairs  # its headers as the shell received them: the same again reuse ``kept``
         self.response = response
@@ -109,8 +105,12 @@ class Repeat:
         The RSGI shell inlines it: it runs on most requests."""
         if mounted is not self.mounted:
             return False
-        if self.counted:
-            return bool(self.storage.version == self.records and self.credentials.changes == self.changes)
+        if self.plain:
+            return bool(
+                self.storage.version == self.records
+                and self.credentials.changes == self.changes
+                and (self.expires is None or self.expires.now() < self.storage.next_expiry)
+            )
         return self.api.version() == self.version
 
     def asked_with(self, headers: dict[str, str]) -> Kept:

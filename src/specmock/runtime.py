@@ -152,12 +152,14 @@ class Api:
         """Changes whenever stored data or accepted credentials change: part of every cache key."""
         return self.sandbox.version, self.credentials.changes
 
-    def version_counters(self) -> tuple[Any, Credentials] | None:
-        """The storage and credentials whose ``version`` and ``changes`` make up ``version()``, when
-        reading those two counters is all it takes (a kept answer compares them without a call);
-        None when asking may change state first (records that expire)."""
+    def version_counters(self) -> tuple[Any, Credentials, Any]:
+        """What ``version()`` is made of, to compare in place of calling it: the storage (its
+        ``version``), the credentials (their ``changes``), and the sandbox's engine when records
+        expire (else None). While both counters hold and ``engine.now()`` is before the storage's
+        ``next_expiry``, ``version()`` would return what it returned (asking it past that instant
+        may expire records first)."""
         sandbox = self.sandbox
-        return None if sandbox.expiring else (sandbox.storage, self.credentials)
+        return sandbox.storage, self.credentials, sandbox.engine if sandbox.expiring else None
 
     def check(self, schema: dict[str, Any], direction: Direction) -> Check:
         """A compiled validator for a schema: value → [(json path, message)], empty when valid."""
