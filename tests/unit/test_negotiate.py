@@ -3,7 +3,8 @@ from hypothesis import strategies as st
 
 from specmock.diagnostics import Diagnostic, Kind
 from specmock.openapi.model import MediaType, Operation, Response
-from specmock.pipeline.negotiate import choose, choose_media, documented_key, success_choice
+from specmock.openapi.statuses import documented_key
+from specmock.pipeline.negotiate import choose, choose_media, success_choice
 
 KEYS = st.sets(
     st.sampled_from(["200", "201", "204", "2XX", "400", "401", "403", "404", "415", "422", "4XX", "default"]),

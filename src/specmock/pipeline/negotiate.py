@@ -12,11 +12,12 @@ The rules, in order:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from specmock.diagnostics import Diagnostic, Kind
 from specmock.openapi.model import MediaType, Operation, Response
+from specmock.openapi.statuses import NOT_FOUND, documented_key
 from specmock.openapi.success import success_order
 
 ERROR_STATUSES: dict[Kind, tuple[int, ...]] = {
@@ -24,7 +25,7 @@ ERROR_STATUSES: dict[Kind, tuple[int, ...]] = {
     Kind.MEDIA_TYPE: (415, 400, 422),
     Kind.INVALID: (422, 400),
     Kind.NOT_ACCEPTABLE: (406,),
-    Kind.NOT_FOUND: (404, 410),
+    Kind.NOT_FOUND: NOT_FOUND,
     Kind.CONFLICT: (409, 400, 422),
     Kind.TOO_LARGE: (413,),
     # A full sandbox is no fault of the request: 507 when documented, else the state conflict a client
@@ -51,18 +52,6 @@ class ResponseChoice:
     key: str | None  # the documented response key, None → problem+json
     kind: Kind | None = None  # None for a success
     diagnostics: tuple[Diagnostic, ...] = ()
-
-
-def documented_key(documented: Collection[str], codes: Iterable[int]) -> tuple[int, str] | None:
-    """Exact code, then its range key ("4XX"), code by code; "default" as the last resort."""
-    codes = tuple(codes)
-    for code in codes:
-        for key in (str(code), f"{code // 100}XX"):
-            if key in documented:
-                return code, key
-    if "default" in documented and codes:
-        return codes[0], "default"
-    return None
 
 
 def error_choice(operation: Operation, kind: Kind, diagnostics: Iterable[Diagnostic]) -> ResponseChoice:

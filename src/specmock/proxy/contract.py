@@ -16,8 +16,8 @@ import orjson
 
 from specmock.messages.responses import NO_CONTENT_STATUSES
 from specmock.openapi.model import MediaType, Operation, Response
+from specmock.openapi.statuses import documented_key
 from specmock.pipeline.casting import compile_typed, shape_of
-from specmock.pipeline.negotiate import documented_key
 from specmock.pipeline.serialize import is_json
 from specmock.pipeline.styles import Spelling, segment_reader
 from specmock.pipeline.validate_request import Check, match_media

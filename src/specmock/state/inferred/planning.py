@@ -8,6 +8,7 @@ from typing import Any
 
 from specmock.openapi.model import Operation
 from specmock.openapi.refs import deref
+from specmock.openapi.statuses import NOT_FOUND, documented_key
 from specmock.openapi.views import merged_object, schema_types
 from specmock.state.inferred.answers import body_schema, choose_entity, view_for
 from specmock.state.inferred.extensions import X_UNIQUE, Declared
@@ -19,9 +20,6 @@ from specmock.state.inferred.projection import below_top, strip_for
 from specmock.state.inferred.resources import Resource, Route
 from specmock.state.inferred.roles import COLLECTION_ROLES, ITEM_ROLES, SINGLETON_ROLES, ResourceKind, Role
 from specmock.types import Schema
-
-# The response keys through which an operation can answer "not found" (upper-cased).
-NOT_FOUND_KEYS = frozenset({"404", "410", "4XX", "DEFAULT"})
 
 
 @dataclass(slots=True)
@@ -198,8 +196,9 @@ def entity_properties(document: dict[str, Any], schema: Schema) -> tuple[dict[st
 
 
 def _cannot_say_not_found(operation: Operation) -> bool:
-    """No documented answer means "not found" (404, 410, 4XX or default): a 400 or a 401 does not."""
-    return NOT_FOUND_KEYS.isdisjoint(key.upper() for key in operation.responses)
+    """No documented answer says "not found" (404, 410, 4XX or default, as the pipeline picks one for
+    a NOT_FOUND): a 400 or a 401 does not."""
+    return documented_key(operation.responses, NOT_FOUND) is None
 
 
 def _write_only(document: dict[str, Any], entity: Schema, bodies: list[Schema | None]) -> set[str]:
